@@ -1,0 +1,72 @@
+import type { Metadata } from "next";
+import { EmptyState, PageHeader } from "@/components/page-header";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { KMNIST_CLASSES, listTags } from "@/lib/data";
+import { getDb } from "@/lib/db";
+import { formatCount, formatDateTime } from "@/lib/format";
+
+export const metadata: Metadata = { title: "Datasets" };
+export const dynamic = "force-dynamic";
+
+export default async function DatasetsPage() {
+  const tags = await listTags(await getDb());
+  return (
+    <>
+      <PageHeader
+        title="Datasets"
+        description="Dataset tags are saved queries over records; each resolution with new members creates an immutable, content-hashed version."
+      />
+      {tags.length === 0 ? (
+        <EmptyState title="No dataset tags yet">Start the app or run a training; both import KMNIST and create the default tags.</EmptyState>
+      ) : (
+        <div className="grid gap-4 lg:grid-cols-2">
+          {tags.map((tag) => (
+            <Card key={tag.name} data-testid={`tag-${tag.name}`}>
+              <CardHeader>
+                <CardTitle className="flex items-center gap-2">
+                  {tag.name}
+                  {tag.latest && <Badge variant="secondary">{tag.latest.protocol} protocol</Badge>}
+                </CardTitle>
+                <CardDescription>{tag.description}</CardDescription>
+              </CardHeader>
+              <CardContent className="space-y-3 text-sm">
+                {tag.latest ? (
+                  <>
+                    <dl className="grid grid-cols-2 gap-y-1">
+                      <dt className="text-muted-foreground">Records</dt>
+                      <dd className="tabular-nums" data-testid="record-count">
+                        {formatCount(tag.latest.recordCount)}
+                      </dd>
+                      <dt className="text-muted-foreground">Versions</dt>
+                      <dd className="tabular-nums">{tag.versions}</dd>
+                      <dt className="text-muted-foreground">Latest version</dt>
+                      <dd className="font-mono text-xs" title={tag.latest.contentHash}>
+                        {tag.latest.contentHash.slice(0, 12)}
+                      </dd>
+                      <dt className="text-muted-foreground">Created</dt>
+                      <dd>{formatDateTime(tag.latest.createdAt)}</dd>
+                    </dl>
+                    <div>
+                      <p className="mb-1 text-muted-foreground">Records per class</p>
+                      <div className="grid grid-cols-5 gap-1 sm:grid-cols-10">
+                        {KMNIST_CLASSES.map(({ label, char }) => (
+                          <div key={label} className="rounded-md bg-muted px-1 py-1 text-center">
+                            <div className="text-lg leading-none">{char}</div>
+                            <div className="mt-1 text-xs tabular-nums text-muted-foreground">{tag.latest!.classCounts[label]}</div>
+                          </div>
+                        ))}
+                      </div>
+                    </div>
+                  </>
+                ) : (
+                  <p className="text-muted-foreground">Not resolved yet: no version exists.</p>
+                )}
+              </CardContent>
+            </Card>
+          ))}
+        </div>
+      )}
+    </>
+  );
+}

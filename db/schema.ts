@@ -1,0 +1,180 @@
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+
+/** Where records come from: the official KMNIST files, user feedback, ... */
+export const datasetSources = pgTable("dataset_sources", {
+  id: serial("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  description: text("description").notNull().default(""),
+  createdAt: createdAt(),
+});
+
+/** One run of an importer: which files (and their md5) produced which records. */
+export const importBatches = pgTable("import_batches", {
+  id: serial("id").primaryKey(),
+  sourceId: integer("source_id")
+    .notNull()
+    .references(() => datasetSources.id),
+  files: jsonb("files").$type<Array<{ name: string; md5: string; bytes: number }>>().notNull(),
+  recordCount: integer("record_count").notNull(),
+  createdAt: createdAt(),
+});
+
+/**
+ * A labelled 28x28 image. Pixels live in the object store (`imageKey`, a uint8 snapshot
+ * of many images; `imageIndex` is this record's position in it); metadata lives here.
+ * `officialSplit` is the split of the official files; `offlineSplit` is the split the
+ * offline protocol assigns (only set for records of the official test file).
+ */
+export const datasetRecords = pgTable(
+  "dataset_records",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    sourceId: integer("source_id")
+      .notNull()
+      .references(() => datasetSources.id),
+    batchId: integer("batch_id")
+      .notNull()
+      .references(() => importBatches.id),
+    sourceKey: text("source_key").notNull(),
+    label: smallint("label").notNull(),
+    officialSplit: text("official_split", { enum: ["train", "test"] }).notNull(),
+    offlineSplit: text("offline_split", { enum: ["train", "holdout"] }),
+    imageKey: text("image_key").notNull(),
+    imageIndex: integer("image_index").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("dataset_records_source_key").on(t.sourceId, t.sourceKey),
+    index("dataset_records_split").on(t.sourceId, t.officialSplit, t.offlineSplit),
+  ],
+);
+
+export interface TagQuery {
+  sources: string[];
+  /** "train" / "holdout" under whichever protocol the data allows. */
+  split?: "train" | "holdout";
+  classes?: number[];
+  from?: string;
+  to?: string;
+}
+
+/** A saved query over records. Resolving it yields an immutable version. */
+export const datasetTags = pgTable("dataset_tags", {
+  id: serial("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  description: text("description").notNull().default(""),
+  query: jsonb("query").$type<TagQuery>().notNull(),
+  createdAt: createdAt(),
+});
+
+export const datasetVersions = pgTable(
+  "dataset_versions",
+  {
+    id: serial("id").primaryKey(),
+    tagId: integer("tag_id")
+      .notNull()
+      .references(() => datasetTags.id),
+    contentHash: text("content_hash").notNull(),
+    protocol: text("protocol", { enum: ["official", "offline"] }).notNull(),
+    recordCount: integer("record_count").notNull(),
+    classCounts: jsonb("class_counts").$type<number[]>().notNull(),
+    /** Object-store key of the compact snapshot (labels + uint8 images). */
+    snapshotKey: text("snapshot_key").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("dataset_versions_tag_hash").on(t.tagId, t.contentHash)],
+);
+
+export const models = pgTable("models", {
+  id: serial("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  description: text("description").notNull().default(""),
+  createdAt: createdAt(),
+});
+
+/** One immutable model artifact (manifest + weights in the object store). */
+export const modelVersions = pgTable(
+  "model_versions",
+  {
+    id: serial("id").primaryKey(),
+    modelId: integer("model_id")
+      .notNull()
+      .references(() => models.id),
+    version: integer("version").notNull(),
+    algorithm: text("algorithm").notNull(),
+    author: text("author").notNull(),
+    datasetTag: text("dataset_tag").notNull(),
+    trainingDataVersionId: integer("training_data_version_id").references(() => datasetVersions.id),
+    hyperparameters: jsonb("hyperparameters").$type<Record<string, unknown>>().notNull(),
+    manifest: jsonb("manifest").$type<Record<string, unknown>>().notNull(),
+    artifactKey: text("artifact_key").notNull(),
+    weightsSha256: text("weights_sha256").notNull(),
+    backend: text("backend"),
+    codeVersion: text("code_version"),
+    archived: boolean("archived").notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("model_versions_model_version").on(t.modelId, t.version)],
+);
+
+export interface TrainingProgress {
+  epoch: number;
+  epochs: number;
+  loss?: number;
+  accuracy?: number;
+  etaSeconds?: number;
+  message?: string;
+}
+
+export const trainingRuns = pgTable(
+  "training_runs",
+  {
+    id: serial("id").primaryKey(),
+    algorithm: text("algorithm").notNull(),
+    status: text("status", { enum: ["pending", "running", "succeeded", "failed"] })
+      .notNull()
+      .default("pending"),
+    hyperparameters: jsonb("hyperparameters").$type<Record<string, unknown>>().notNull(),
+    trainVersionId: integer("train_version_id").references(() => datasetVersions.id),
+    evalVersionId: integer("eval_version_id").references(() => datasetVersions.id),
+    backend: text("backend"),
+    progress: jsonb("progress").$type<TrainingProgress>(),
+    holdoutAccuracy: doublePrecision("holdout_accuracy"),
+    trainSeconds: doublePrecision("train_seconds"),
+    modelVersionId: integer("model_version_id").references(() => modelVersions.id),
+    error: text("error"),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("training_runs_created").on(t.createdAt)],
+);
+
+export const logs = pgTable(
+  "logs",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    ts: timestamp("ts", { withTimezone: true }).notNull().default(sql`now()`),
+    level: text("level", { enum: ["debug", "info", "warn", "error"] }).notNull(),
+    component: text("component").notNull(),
+    message: text("message").notNull(),
+    context: jsonb("context").$type<Record<string, unknown>>(),
+  },
+  (t) => [index("logs_ts").on(t.ts), index("logs_level_ts").on(t.level, t.ts)],
+);

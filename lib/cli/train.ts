@@ -1,0 +1,87 @@
+import { parseArgs } from "node:util";
+import { config, ConfigError } from "@/lib/config";
+import { prepareData } from "@/lib/bootstrap";
+import { closeDatabase, getDb } from "@/lib/db";
+import { flushLogs } from "@/lib/log";
+import { ALGORITHMS, isAlgorithm } from "@/lib/ml/families";
+import { trainAndRegister, type TrainOutcome } from "@/lib/ml/training";
+import { objectStore } from "@/lib/storage";
+
+const USAGE = `Usage: npm run train -- --algorithm <${ALGORITHMS.join("|")}|all> [--set key=value ...]
+
+Trains on the latest kmnist-train version, evaluates on kmnist-holdout, registers the model.
+  --algorithm, -a   model family, or "all" (default: cnn)
+  --set key=value   hyperparameter override, repeatable (e.g. --set epochs=5)
+  --name            model name (default: kmnist-<algorithm>)`;
+
+function parseValue(raw: string): unknown {
+  if (raw === "true" || raw === "false") return raw === "true";
+  const n = Number(raw);
+  return raw.trim() !== "" && Number.isFinite(n) ? n : raw;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      algorithm: { type: "string", short: "a", default: "cnn" },
+      set: { type: "string", multiple: true, default: [] },
+      name: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return console.log(USAGE);
+  const algorithms = values.algorithm === "all" ? ALGORITHMS : [values.algorithm];
+  for (const a of algorithms) if (!isAlgorithm(a)) throw new UsageError(`unknown algorithm "${a}"`);
+  const hyperparameters: Record<string, unknown> = {};
+  for (const pair of values.set) {
+    const [key, ...rest] = pair.split("=");
+    if (!key || rest.length === 0) throw new UsageError(`--set expects key=value, got "${pair}"`);
+    hyperparameters[key] = parseValue(rest.join("="));
+  }
+
+  config();
+  const db = await getDb();
+  const store = objectStore();
+  await prepareData(db, store);
+  const results: Array<{ algorithm: string; outcome: TrainOutcome }> = [];
+  for (const algorithm of algorithms) {
+    const outcome = await trainAndRegister(db, store, {
+      algorithm,
+      hyperparameters,
+      modelName: values.name,
+      author: process.env.USER ? `${process.env.USER} (cli)` : "cli",
+      onProgress: (p) =>
+        process.stdout.write(
+          `  ${algorithm} epoch ${p.epoch}/${p.epochs}` +
+            (p.loss !== undefined ? ` loss ${p.loss.toFixed(4)} acc ${((p.accuracy ?? 0) * 100).toFixed(1)}%` : "") +
+            (p.etaSeconds !== undefined ? ` eta ${p.etaSeconds.toFixed(0)} s` : "") +
+            "\n",
+        ),
+    });
+    results.push({ algorithm, outcome });
+  }
+  console.log("\nalgorithm | model            | holdout accuracy | train time | backend");
+  console.log("----------|------------------|------------------|------------|--------");
+  for (const { algorithm, outcome } of results) {
+    const model = `${outcome.modelVersion.artifactKey.split("/")[1]}@${outcome.modelVersion.version}`;
+    console.log(
+      `${algorithm.padEnd(9)} | ${model.padEnd(16)} | ${`${(outcome.holdoutAccuracy * 100).toFixed(2)}%`.padStart(16)} | ${`${outcome.trainSeconds.toFixed(1)} s`.padStart(10)} | ${outcome.backend}`,
+    );
+  }
+}
+
+class UsageError extends Error {}
+
+main()
+  .then(async () => {
+    await flushLogs();
+    await closeDatabase();
+  })
+  .catch(async (error: unknown) => {
+    if (error instanceof UsageError) console.error(`error: ${error.message}\n\n${USAGE}`);
+    else if (error instanceof ConfigError) console.error(error.message);
+    else console.error(error);
+    await flushLogs();
+    await closeDatabase().catch(() => undefined);
+    process.exit(error instanceof UsageError ? 2 : 1);
+  });

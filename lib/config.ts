@@ -1,0 +1,115 @@
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * One typed view of the environment. Every variable has an embedded default, so the
+ * app runs with nothing configured (PGlite, local object store, bundled/downloaded data).
+ * A bad value fails at start with a message that names the variable.
+ */
+
+const booleanString = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgres:// or postgresql:// URL");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  DATA_DIR: z.string().min(1).default(".data"),
+  DATABASE_URL: postgresUrl.optional(),
+  PGLITE_DIR: z.string().min(1).optional(),
+  STORAGE_DRIVER: z.enum(["local"]).default("local"),
+  STORAGE_DIR: z.string().min(1).optional(),
+  KMNIST_DIR: z.string().min(1).optional(),
+  KMNIST_DOWNLOAD: z.enum(["auto", "never"]).default("auto"),
+  KMNIST_BASE_URL: z.url().default("http://codh.rois.ac.jp/kmnist/dataset/kmnist/"),
+  KMNIST_DOWNLOAD_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  ML_BACKEND: z.enum(["auto", "node", "wasm"]).default("auto"),
+  TRAIN_ON_START: booleanString.default(true),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type RawEnv = z.infer<typeof envSchema>;
+
+export interface AppConfig {
+  env: RawEnv["NODE_ENV"];
+  port: number;
+  dataDir: string;
+  database: { kind: "postgres"; url: string } | { kind: "pglite"; dir: string };
+  storage: { driver: "local"; dir: string };
+  kmnist: {
+    dir: string;
+    /** Where downloads go when `dir` is read-only or absent. */
+    downloadDir: string;
+    download: boolean;
+    baseUrl: string;
+    downloadTimeoutMs: number;
+  };
+  ml: { backend: RawEnv["ML_BACKEND"] };
+  trainOnStart: boolean;
+  logLevel: RawEnv["LOG_LEVEL"];
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** The folder the shared KMNIST files sit in when this checkout lives beside `shared/`. */
+const BUNDLED_KMNIST_DIR = path.join("..", "shared", "datasets", "kmnist");
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  // Empty strings mean "unset": `FOO= npm start` should not trip validation.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? "environment");
+        const value = cleaned[name];
+        return `${name}=${JSON.stringify(value)}: ${issue.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const downloadDir = path.join(dataDir, "kmnist");
+  const kmnistDir = e.KMNIST_DIR
+    ? path.resolve(e.KMNIST_DIR)
+    : fs.existsSync(BUNDLED_KMNIST_DIR)
+      ? path.resolve(BUNDLED_KMNIST_DIR)
+      : downloadDir;
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    dataDir,
+    database: e.DATABASE_URL
+      ? { kind: "postgres", url: e.DATABASE_URL }
+      : { kind: "pglite", dir: path.resolve(e.PGLITE_DIR ?? path.join(dataDir, "pglite")) },
+    storage: { driver: e.STORAGE_DRIVER, dir: path.resolve(e.STORAGE_DIR ?? path.join(dataDir, "objects")) },
+    kmnist: {
+      dir: kmnistDir,
+      downloadDir,
+      download: e.KMNIST_DOWNLOAD === "auto",
+      baseUrl: e.KMNIST_BASE_URL.endsWith("/") ? e.KMNIST_BASE_URL : `${e.KMNIST_BASE_URL}/`,
+      downloadTimeoutMs: e.KMNIST_DOWNLOAD_TIMEOUT_MS,
+    },
+    ml: { backend: e.ML_BACKEND },
+    trainOnStart: e.TRAIN_ON_START,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+let cached: AppConfig | undefined;
+
+/** The process-wide configuration, validated once on first use. */
+export function config(): AppConfig {
+  cached ??= loadConfig();
+  return cached;
+}

@@ -1,0 +1,29 @@
+export { KMNIST_CLASSES, NUM_CLASSES, IMAGE_SIDE, IMAGE_PIXELS, charForLabel } from "./classes";
+export { parseIdx, encodeIdx, IdxFormatError, type IdxArray } from "./idx";
+export {
+  KMNIST_FILES,
+  KmnistChecksumError,
+  KmnistUnavailableError,
+  locateKmnistFiles,
+  downloadKmnistFile,
+  OFFICIAL_CHECKSUMS,
+  md5Hex,
+  type Checksums,
+  type KmnistFilePaths,
+} from "./kmnist-files";
+export { importKmnist, ensureSource, KMNIST_SOURCE, type ImportResult } from "./importer";
+export { offlineSplitOf, HOLDOUT_EVERY } from "./protocol";
+export { decodeSnapshot, encodeSnapshot, type Snapshot } from "./snapshot";
+export {
+  DEFAULT_TAGS,
+  seedDefaultTags,
+  resolveTag,
+  latestVersion,
+  loadSnapshot,
+  listTags,
+  contentHashOf,
+  UnknownTagError,
+  EmptyTagError,
+  type DatasetVersion,
+  type TagSummary,
+} from "./tags";

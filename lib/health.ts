@@ -1,0 +1,42 @@
+import { config } from "@/lib/config";
+import { database, pingDatabase } from "@/lib/db";
+import { objectStore } from "@/lib/storage";
+
+export interface ComponentHealth {
+  ok: boolean;
+  detail: string;
+  latencyMs: number;
+}
+
+export interface HealthReport {
+  ok: boolean;
+  components: Record<"database" | "objectStore", ComponentHealth>;
+}
+
+async function probe(check: () => Promise<string>, timeoutMs = 3000): Promise<ComponentHealth> {
+  const started = performance.now();
+  try {
+    const detail = await Promise.race([
+      check(),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref()),
+    ]);
+    return { ok: true, detail, latencyMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    return { ok: false, detail: (error as Error).message, latencyMs: Math.round(performance.now() - started) };
+  }
+}
+
+export async function checkHealth(): Promise<HealthReport> {
+  const [db, store] = await Promise.all([
+    probe(async () => {
+      const { db, kind } = await database();
+      await pingDatabase(db);
+      return kind;
+    }),
+    probe(async () => {
+      await objectStore().ping();
+      return `${config().storage.driver} (${config().storage.dir})`;
+    }),
+  ]);
+  return { ok: db.ok && store.ok, components: { database: db, objectStore: store } };
+}

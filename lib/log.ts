@@ -1,0 +1,70 @@
+import { logs } from "@/db/schema";
+import { config } from "@/lib/config";
+import { openedDatabase } from "@/lib/db";
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+export type LogContext = Record<string, unknown>;
+
+const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export interface Logger {
+  debug(message: string, context?: LogContext): void;
+  info(message: string, context?: LogContext): void;
+  warn(message: string, context?: LogContext): void;
+  error(message: string, context?: LogContext): void;
+}
+
+function minimumLevel(): LogLevel {
+  try {
+    return config().logLevel;
+  } catch {
+    return "info";
+  }
+}
+
+/** Error objects do not survive JSON.stringify; keep their message and stack. */
+function serialisable(context: LogContext | undefined): LogContext | undefined {
+  if (!context) return undefined;
+  return Object.fromEntries(
+    Object.entries(context).map(([k, v]) => [k, v instanceof Error ? { name: v.name, message: v.message } : v]),
+  );
+}
+
+const pendingWrites = new Set<Promise<unknown>>();
+
+/**
+ * Warnings and errors are also stored in the `logs` table for the admin log page, but only
+ * when this process already has a database open: logging must never open connections or
+ * fail the caller.
+ */
+function persist(level: LogLevel, component: string, message: string, context: LogContext | undefined) {
+  const opened = openedDatabase();
+  if (!opened) return;
+  const write = opened
+    .then(({ db }) => db.insert(logs).values({ level, component, message, context }))
+    .catch(() => undefined)
+    .finally(() => pendingWrites.delete(write));
+  pendingWrites.add(write);
+}
+
+/** Resolves when every log row queued so far is written (tests, graceful shutdown). */
+export async function flushLogs(): Promise<void> {
+  await Promise.all([...pendingWrites]);
+}
+
+export function createLogger(component: string): Logger {
+  const emit = (level: LogLevel, message: string, context?: LogContext) => {
+    const ctx = serialisable(context);
+    if (LEVELS[level] >= LEVELS[minimumLevel()]) {
+      const line = JSON.stringify({ ts: new Date().toISOString(), level, component, message, ...(ctx ? { context: ctx } : {}) });
+      (level === "error" || level === "warn" ? process.stderr : process.stdout).write(`${line}\n`);
+    }
+    if (level === "warn" || level === "error") persist(level, component, message, ctx);
+  };
+  return {
+    debug: (m, c) => emit("debug", m, c),
+    info: (m, c) => emit("info", m, c),
+    warn: (m, c) => emit("warn", m, c),
+    error: (m, c) => emit("error", m, c),
+  };
+}

@@ -1,0 +1,86 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { KMNIST_CLASSES } from "@/lib/data/classes";
+import { createTempStore } from "@/lib/testing/database";
+import { ArtifactError, buildArtifact, getArtifact, MANIFEST_FILE, putArtifact, readArtifactDir, verifyArtifact, writeArtifactDir, type ManifestInput } from "./artifact";
+
+const manifestInput: ManifestInput = {
+  name: "kmnist-test",
+  algorithm: "tree",
+  author: "tests",
+  datasetTag: "kmnist-train",
+  runtime: "decision-tree-json",
+  hyperparameters: { maxDepth: 3 },
+  preprocessing: { input: "28x28x1", scale: "0-1", polarity: "white-ink-on-black" },
+  labels: KMNIST_CLASSES.map(({ label, char }) => ({ label, char })),
+  metrics: ["accuracy"],
+  created: new Date("2026-01-01T00:00:00Z").toISOString(),
+  frameworkVersions: { node: "20" },
+  trainingData: null,
+};
+
+const files = () => ({ "tree.json": Buffer.from('{"kind":"cart"}'), "extra.bin": Uint8Array.from([1, 2, 3]) });
+
+let dir: string;
+let store: Awaited<ReturnType<typeof createTempStore>>;
+beforeEach(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), "kana-artifact-"));
+  store = await createTempStore();
+});
+afterEach(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+  await store.cleanup();
+});
+
+describe("model artifacts", () => {
+  it("round-trips through a directory and the object store", async () => {
+    const artifact = buildArtifact(manifestInput, files());
+    expect(artifact.manifest.weights.map((w) => w.path).sort()).toEqual(["extra.bin", "tree.json"]);
+    await writeArtifactDir(artifact, dir);
+    const fromDir = await readArtifactDir(dir);
+    expect(fromDir.manifest).toEqual(artifact.manifest);
+    expect(Buffer.from(fromDir.files["extra.bin"])).toEqual(Buffer.from([1, 2, 3]));
+
+    await putArtifact(store, "models/kmnist-test/1", fromDir);
+    const fromStore = await getArtifact(store, "models/kmnist-test/1");
+    expect(fromStore.manifest).toEqual(artifact.manifest);
+  });
+
+  it("refuses changed weights", async () => {
+    await writeArtifactDir(buildArtifact(manifestInput, files()), dir);
+    await fs.writeFile(path.join(dir, "extra.bin"), Uint8Array.from([1, 2, 4]));
+    await expect(readArtifactDir(dir)).rejects.toThrow(/extra\.bin does not match its sha256/);
+  });
+
+  it("refuses a manifest whose weight list was edited", async () => {
+    const artifact = buildArtifact(manifestInput, files());
+    artifact.manifest.weights[0] = { ...artifact.manifest.weights[0], bytes: 999 };
+    expect(() => verifyArtifact(artifact)).toThrow(/weightsSha256 does not match/);
+  });
+
+  it("refuses missing and unlisted files", async () => {
+    const artifact = buildArtifact(manifestInput, files());
+    expect(() => verifyArtifact({ ...artifact, files: { "tree.json": artifact.files["tree.json"] } })).toThrow(/extra\.bin is missing/);
+    expect(() => verifyArtifact({ ...artifact, files: { ...artifact.files, "evil.js": Buffer.from("x") } })).toThrow(/evil\.js is not listed/);
+  });
+
+  it.each([
+    ["a weight path with ..", { weights: [{ path: "../x", sha256: "a".repeat(64), bytes: 1 }] }, /weights\.0\.path/],
+    ["an uppercase name", { name: "Bad Name" }, /name:/],
+    ["nine labels", { labels: manifestInput.labels.slice(1) }, /labels:/],
+    ["an unknown runtime", { runtime: "pickle" }, /runtime:/],
+  ])("rejects a manifest with %s", async (_what, patch, message) => {
+    const artifact = buildArtifact(manifestInput, files());
+    await writeArtifactDir(artifact, dir);
+    await fs.writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...artifact.manifest, ...patch }));
+    await expect(readArtifactDir(dir)).rejects.toBeInstanceOf(ArtifactError);
+    await expect(readArtifactDir(dir)).rejects.toThrow(message);
+  });
+
+  it("rejects a manifest that is not JSON", async () => {
+    await fs.writeFile(path.join(dir, MANIFEST_FILE), "{nope");
+    await expect(readArtifactDir(dir)).rejects.toThrow(/manifest\.json is missing or not JSON/);
+  });
+});

@@ -1,0 +1,52 @@
+import { mlRuntime } from "./backend";
+import { buildArtifact, type ManifestInput, type ModelArtifact } from "./artifact";
+import { accuracyOf, loadClassifier, predictAll } from "./classifier";
+import { modelFamily } from "./families";
+import type { LabelledImages, TrainProgress } from "./families/types";
+
+/** Everything a training job needs; plain data so it can cross into a worker thread. */
+export interface TrainJob {
+  algorithm: string;
+  hyperparameters: Record<string, unknown>;
+  train: LabelledImages;
+  holdout: LabelledImages;
+  /** Manifest fields decided by the caller (name, author, dataset tag, training data, ...). */
+  manifest: Omit<ManifestInput, "algorithm" | "runtime" | "hyperparameters" | "frameworkVersions" | "evaluation" | "created">;
+}
+
+export interface TrainJobResult {
+  artifact: ModelArtifact;
+  holdoutAccuracy: number;
+  trainSeconds: number;
+  backend: string;
+  backendDetail: string;
+}
+
+/** Trains one model, evaluates it on the holdout set and packages it as an artifact. */
+export async function runTrainJob(job: TrainJob, onProgress: (p: TrainProgress) => void): Promise<TrainJobResult> {
+  const rt = await mlRuntime();
+  const family = modelFamily(job.algorithm);
+  const hyperparameters = family.hyperparameters.parse(job.hyperparameters) as Record<string, unknown>;
+  const started = performance.now();
+  const weights = await family.train(rt, job.train, hyperparameters, onProgress);
+  const trainSeconds = (performance.now() - started) / 1000;
+
+  const manifest: ManifestInput = {
+    ...job.manifest,
+    algorithm: family.algorithm,
+    runtime: family.runtime,
+    hyperparameters,
+    created: new Date().toISOString(),
+    frameworkVersions: { "@tensorflow/tfjs": rt.tf.version.tfjs, backend: rt.backend, node: process.versions.node },
+  };
+  // Evaluate through the same loader that serving uses, so the artifact is known to load.
+  const classifier = await loadClassifier(rt, buildArtifact(manifest, weights.files));
+  let holdoutAccuracy: number;
+  try {
+    holdoutAccuracy = accuracyOf(predictAll(classifier, job.holdout), job.holdout.labels);
+  } finally {
+    classifier.dispose();
+  }
+  const artifact = buildArtifact({ ...manifest, evaluation: { holdoutAccuracy } }, weights.files);
+  return { artifact, holdoutAccuracy, trainSeconds, backend: rt.backend, backendDetail: rt.detail };
+}

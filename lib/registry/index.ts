@@ -1,0 +1,106 @@
+import { desc, eq, sql } from "drizzle-orm";
+import { models, modelVersions } from "@/db/schema";
+import type { Db } from "@/lib/db";
+import { createLogger } from "@/lib/log";
+import { putArtifact, type ModelArtifact } from "@/lib/ml/artifact";
+import type { ObjectStore } from "@/lib/storage";
+
+const log = createLogger("registry");
+
+export type ModelVersion = typeof modelVersions.$inferSelect;
+
+export interface RegisterOptions {
+  artifact: ModelArtifact;
+  trainingDataVersionId?: number | null;
+  backend?: string | null;
+  codeVersion?: string | null;
+}
+
+export function artifactPrefix(name: string, version: number): string {
+  return `models/${name}/${version}`;
+}
+
+/**
+ * Registers an artifact as the next version of its model (created on first use). The
+ * artifact is written to the object store before its row exists, so a row never points
+ * at a missing artifact; the unique (model, version) index settles concurrent registrations.
+ */
+export async function registerModelVersion(db: Db, store: ObjectStore, options: RegisterOptions): Promise<ModelVersion> {
+  const { manifest } = options.artifact;
+  await db.insert(models).values({ name: manifest.name }).onConflictDoNothing();
+  const [model] = await db.select().from(models).where(eq(models.name, manifest.name));
+
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const [{ next }] = await db
+      .select({ next: sql<number>`coalesce(max(${modelVersions.version}), 0) + 1` })
+      .from(modelVersions)
+      .where(eq(modelVersions.modelId, model.id));
+    const version = Number(next);
+    const artifact: ModelArtifact = { ...options.artifact, manifest: { ...manifest, version } };
+    const prefix = artifactPrefix(manifest.name, version);
+    await putArtifact(store, prefix, artifact);
+    const inserted = await db
+      .insert(modelVersions)
+      .values({
+        modelId: model.id,
+        version,
+        algorithm: manifest.algorithm,
+        author: manifest.author,
+        datasetTag: manifest.datasetTag,
+        trainingDataVersionId: options.trainingDataVersionId ?? null,
+        hyperparameters: manifest.hyperparameters,
+        manifest: artifact.manifest as unknown as Record<string, unknown>,
+        artifactKey: prefix,
+        weightsSha256: manifest.weightsSha256,
+        backend: options.backend ?? null,
+        codeVersion: options.codeVersion ?? null,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (inserted.length > 0) {
+      log.info(`registered ${manifest.name}@${version}`, { algorithm: manifest.algorithm, artifactKey: prefix });
+      return inserted[0];
+    }
+  }
+  throw new Error(`could not allocate a version number for ${manifest.name}`);
+}
+
+export interface ModelVersionSummary {
+  id: number;
+  name: string;
+  version: number;
+  algorithm: string;
+  author: string;
+  datasetTag: string;
+  holdoutAccuracy: number | null;
+  backend: string | null;
+  createdAt: Date;
+}
+
+export async function listModelVersions(db: Db, limit = 50): Promise<ModelVersionSummary[]> {
+  const rows = await db
+    .select({ v: modelVersions, name: models.name })
+    .from(modelVersions)
+    .innerJoin(models, eq(models.id, modelVersions.modelId))
+    .orderBy(desc(modelVersions.createdAt), desc(modelVersions.id))
+    .limit(limit);
+  return rows.map(({ v, name }) => {
+    const evaluation = (v.manifest as { evaluation?: { holdoutAccuracy?: number } }).evaluation;
+    return {
+      id: v.id,
+      name,
+      version: v.version,
+      algorithm: v.algorithm,
+      author: v.author,
+      datasetTag: v.datasetTag,
+      holdoutAccuracy: evaluation?.holdoutAccuracy ?? null,
+      backend: v.backend,
+      createdAt: v.createdAt,
+    };
+  });
+}
+
+export async function countModelVersions(db: Db): Promise<number> {
+  const [{ n }] = await db.select({ n: sql<number>`count(*)` }).from(modelVersions);
+  return Number(n);
+}
