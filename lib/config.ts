@@ -2,6 +2,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
+// `turbopackIgnore` comments: these paths are runtime data folders, not source files
+// for Next's output tracing to follow.
+
 /**
  * One typed view of the environment. Every variable has an embedded default, so the
  * app runs with nothing configured (PGlite, local object store, bundled/downloaded data).
@@ -91,8 +94,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     database: e.DATABASE_URL
       ? { kind: "postgres", url: e.DATABASE_URL }
-      : { kind: "pglite", dir: path.resolve(e.PGLITE_DIR ?? path.join(dataDir, "pglite")) },
-    storage: { driver: e.STORAGE_DRIVER, dir: path.resolve(e.STORAGE_DIR ?? path.join(dataDir, "objects")) },
+      : { kind: "pglite", dir: path.resolve(/* turbopackIgnore: true */ e.PGLITE_DIR ?? path.join(dataDir, "pglite")) },
+    storage: { driver: e.STORAGE_DRIVER, dir: path.resolve(/* turbopackIgnore: true */ e.STORAGE_DIR ?? path.join(dataDir, "objects")) },
     kmnist: {
       dir: kmnistDir,
       downloadDir,

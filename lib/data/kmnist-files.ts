@@ -84,7 +84,7 @@ export async function downloadKmnistFile(
   const data = Buffer.concat(chunks);
   verifyMd5(id, data);
   await fsp.mkdir(dir, { recursive: true });
-  const target = path.join(dir, name);
+  const target = path.join(/* turbopackIgnore: true */ dir, name);
   const tmp = `${target}.${process.pid}.part`;
   await fsp.writeFile(tmp, data);
   await fsp.rename(tmp, target);
@@ -112,7 +112,7 @@ export async function locateKmnistFiles(kmnist: AppConfig["kmnist"], fetchImpl?:
   const failures: string[] = [];
   for (const id of Object.keys(KMNIST_FILES) as KmnistFileId[]) {
     const { name } = KMNIST_FILES[id];
-    const candidate = [kmnist.dir, kmnist.downloadDir].map((d) => path.join(d, name)).find((p) => fs.existsSync(p));
+    const candidate = [kmnist.dir, kmnist.downloadDir].map((d) => path.join(/* turbopackIgnore: true */ d, name)).find((p) => fs.existsSync(p));
     if (candidate) {
       found[id] = candidate;
       continue;

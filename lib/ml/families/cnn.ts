@@ -10,7 +10,8 @@ const hyperparameters = z.object({
   epochs: z.number().int().min(1).max(500).default(12),
   batchSize: z.number().int().min(1).max(1024).default(64),
   learningRate: z.number().positive().max(1).default(0.002),
-  filters: z.number().int().min(4).max(128).default(32),
+  // 16 reaches ~97% holdout in ~4.5 min on wasm; 32 adds ~0.4 points for 3x the time.
+  filters: z.number().int().min(4).max(128).default(16),
   denseUnits: z.number().int().min(8).max(1024).default(128),
   dropout: z.number().min(0).max(0.9).default(0.3),
   // Off by default: on the wasm backend its gradient (Tile/Sum/Mean kernels) costs ~40% of a step.
