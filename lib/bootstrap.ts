@@ -29,7 +29,12 @@ export async function trainInitialModels(db: Db, store: ObjectStore): Promise<Tr
     log.info(`training initial ${algorithm} model`);
     const outcome = await trainAndRegister(db, store, {
       algorithm,
-      onProgress: (p) => log.info(`${algorithm}: epoch ${p.epoch}/${p.epochs}${p.loss !== undefined ? ` loss ${p.loss.toFixed(4)}` : ""}`),
+      onProgress: (p) =>
+        log.info(
+          `${algorithm}: epoch ${p.epoch}/${p.epochs}` +
+            (p.loss !== undefined ? ` loss ${p.loss.toFixed(4)}` : "") +
+            (p.etaSeconds !== undefined ? `, about ${Math.ceil(p.etaSeconds)} s left` : ""),
+        ),
     });
     log.info(`${algorithm}: holdout accuracy ${(outcome.holdoutAccuracy * 100).toFixed(2)}% in ${outcome.trainSeconds.toFixed(1)} s`);
     outcomes.push(outcome);

@@ -2,10 +2,11 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { prepareData, trainInitialModels } from "@/lib/bootstrap";
-import { config, ConfigError } from "@/lib/config";
+import { config } from "@/lib/config";
 import { closeDatabase, getDb } from "@/lib/db";
 import { createLogger, flushLogs } from "@/lib/log";
 import { objectStore } from "@/lib/storage";
+import { runCli } from "./run";
 
 /**
  * `npm start`: everything a fresh checkout needs, then the server. Migrates the database,
@@ -36,9 +37,4 @@ async function main() {
   server.on("exit", (code) => process.exit(code ?? 0));
 }
 
-main().catch(async (error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
-  await flushLogs();
-  await closeDatabase().catch(() => undefined);
-  process.exit(1);
-});
+runCli(main);

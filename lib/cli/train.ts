@@ -1,11 +1,11 @@
 import { parseArgs } from "node:util";
-import { config, ConfigError } from "@/lib/config";
+import { config } from "@/lib/config";
 import { prepareData } from "@/lib/bootstrap";
-import { closeDatabase, getDb } from "@/lib/db";
-import { flushLogs } from "@/lib/log";
+import { getDb } from "@/lib/db";
 import { ALGORITHMS, isAlgorithm } from "@/lib/ml/families";
 import { trainAndRegister, type TrainOutcome } from "@/lib/ml/training";
 import { objectStore } from "@/lib/storage";
+import { runCli, UsageError } from "./run";
 
 const USAGE = `Usage: npm run train -- --algorithm <${ALGORITHMS.join("|")}|all> [--set key=value ...]
 
@@ -70,18 +70,4 @@ async function main() {
   }
 }
 
-class UsageError extends Error {}
-
-main()
-  .then(async () => {
-    await flushLogs();
-    await closeDatabase();
-  })
-  .catch(async (error: unknown) => {
-    if (error instanceof UsageError) console.error(`error: ${error.message}\n\n${USAGE}`);
-    else if (error instanceof ConfigError) console.error(error.message);
-    else console.error(error);
-    await flushLogs();
-    await closeDatabase().catch(() => undefined);
-    process.exit(error instanceof UsageError ? 2 : 1);
-  });
+runCli(main, USAGE);

@@ -22,32 +22,34 @@ const hyperparameters = z.object({
 
 type Hp = z.infer<typeof hyperparameters>;
 
-function convBlock(tf: Tf, filters: number, batchNorm: boolean, first: boolean): tfjs.layers.Layer[] {
-  const conv = (input: boolean) => [
+function convBlock(tf: Tf, filters: number, batchNorm: boolean, first: boolean, seed: number): tfjs.layers.Layer[] {
+  const conv = (input: boolean, layerSeed: number) => [
     tf.layers.conv2d({
       filters,
       kernelSize: 3,
       padding: "same",
       useBias: !batchNorm,
       activation: batchNorm ? "linear" : "relu",
-      kernelInitializer: "heNormal",
+      kernelInitializer: tf.initializers.heNormal({ seed: layerSeed }),
       ...(input ? { inputShape: [IMAGE_SIDE, IMAGE_SIDE, 1] } : {}),
     }),
     ...(batchNorm ? [tf.layers.batchNormalization(), tf.layers.reLU()] : []),
   ];
-  return [...conv(first), ...conv(false), tf.layers.maxPooling2d({ poolSize: 2 })];
+  return [...conv(first, seed), ...conv(false, seed + 1), tf.layers.maxPooling2d({ poolSize: 2 })];
 }
 
 export function buildCnn(tf: Tf, hp: Pick<Hp, "filters" | "denseUnits" | "dropout" | "batchNorm" | "seed">): tfjs.Sequential {
   return tf.sequential({
     layers: [
-      ...convBlock(tf, hp.filters, hp.batchNorm, true),
-      ...convBlock(tf, hp.filters * 2, hp.batchNorm, false),
+      // Seeded initialisers: the same hyperparameters train the same model.
+      ...convBlock(tf, hp.filters, hp.batchNorm, true, hp.seed),
+      ...convBlock(tf, hp.filters * 2, hp.batchNorm, false, hp.seed + 10),
       tf.layers.flatten(),
-      tf.layers.dropout({ rate: hp.dropout, seed: hp.seed }),
-      tf.layers.dense({ units: hp.denseUnits, activation: "relu", kernelInitializer: "heNormal" }),
-      tf.layers.dropout({ rate: hp.dropout, seed: hp.seed + 1 }),
-      tf.layers.dense({ units: NUM_CLASSES, activation: "softmax" }),
+      // No seed here: tfjs would then draw the same dropout mask on every step.
+      tf.layers.dropout({ rate: hp.dropout }),
+      tf.layers.dense({ units: hp.denseUnits, activation: "relu", kernelInitializer: tf.initializers.heNormal({ seed: hp.seed + 20 }) }),
+      tf.layers.dropout({ rate: hp.dropout }),
+      tf.layers.dense({ units: NUM_CLASSES, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: hp.seed + 30 }) }),
     ],
   });
 }

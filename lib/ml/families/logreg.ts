@@ -22,7 +22,9 @@ export const logisticRegression: ModelFamily<typeof hyperparameters> = {
     const model = tf.sequential({
       layers: [
         tf.layers.flatten({ inputShape: [IMAGE_SIDE, IMAGE_SIDE, 1] }),
-        tf.layers.dense({ units: NUM_CLASSES, activation: "softmax", kernelRegularizer: tf.regularizers.l2({ l2: hp.l2 }) }),
+        tf.layers.dense({ units: NUM_CLASSES, activation: "softmax",
+          kernelInitializer: tf.initializers.glorotUniform({ seed: hp.seed }),
+          kernelRegularizer: tf.regularizers.l2({ l2: hp.l2 }) }),
       ],
     });
     try {
