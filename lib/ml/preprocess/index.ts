@@ -1,0 +1,157 @@
+import sharp, { type OutputInfo } from "sharp";
+import { IMAGE_PIXELS, IMAGE_SIDE } from "@/lib/data/classes";
+
+/**
+ * Turns any drawing or photo into KMNIST-like input: grayscale, white ink on black, cropped
+ * to the ink, scaled (aspect kept) so its longer side spans all 28 pixels as KMNIST's
+ * characters do, and placed by its centre of mass along the shorter side.
+ */
+
+export type PreprocessErrorCode = "unsupported_image" | "too_many_pixels" | "no_ink";
+
+export class PreprocessError extends Error {
+  constructor(public readonly code: PreprocessErrorCode, message: string) {
+    super(message);
+    this.name = "PreprocessError";
+  }
+}
+
+export interface GrayImage {
+  width: number;
+  height: number;
+  /** One byte per pixel, 0 = black. */
+  data: Uint8Array;
+}
+
+export interface DecodeLimits {
+  maxPixels: number;
+}
+
+/**
+ * Decodes PNG/JPEG/WebP/GIF (first frame)/AVIF/TIFF/... with sharp. Transparency is
+ * flattened onto white, except when opaque pixels are light on a transparent background
+ * (light ink on a clear canvas), which is flattened onto black so the ink stays visible.
+ */
+export async function decodeImage(input: Uint8Array, limits: DecodeLimits): Promise<GrayImage> {
+  let raw: { data: Buffer; info: OutputInfo };
+  try {
+    const image = sharp(input, { limitInputPixels: limits.maxPixels, pages: 1, failOn: "error" });
+    const meta = await image.metadata();
+    if (meta.width && meta.height && meta.width * meta.height > limits.maxPixels) {
+      throw new PreprocessError("too_many_pixels", `image is ${meta.width}x${meta.height} pixels; the limit is ${limits.maxPixels} pixels`);
+    }
+    raw = await image.rotate().ensureAlpha().toColourspace("srgb").raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    if (error instanceof PreprocessError) throw error;
+    const message = (error as Error).message;
+    if (/pixel limit/i.test(message)) throw new PreprocessError("too_many_pixels", `image exceeds the limit of ${limits.maxPixels} pixels`);
+    throw new PreprocessError("unsupported_image", `not a readable image (${message.split("\n")[0]})`);
+  }
+  const { width, height, channels } = raw.info;
+  const rgba = raw.data;
+  let transparent = 0;
+  let opaqueLuma = 0;
+  let opaque = 0;
+  const luma = new Float32Array(width * height);
+  const alpha = new Float32Array(width * height);
+  for (let i = 0; i < width * height; i++) {
+    const o = i * channels;
+    luma[i] = 0.299 * rgba[o] + 0.587 * rgba[o + 1] + 0.114 * rgba[o + 2];
+    alpha[i] = rgba[o + 3] / 255;
+    if (alpha[i] < 0.5) transparent++;
+    else {
+      opaque++;
+      opaqueLuma += luma[i];
+    }
+  }
+  const lightInkOnClear = transparent > 0 && opaque > 0 && opaqueLuma / opaque > 127;
+  const background = lightInkOnClear ? 0 : 255;
+  const data = new Uint8Array(width * height);
+  for (let i = 0; i < data.length; i++) data[i] = Math.round(luma[i] * alpha[i] + background * (1 - alpha[i]));
+  return { width, height, data };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Ink as 0-255 intensity on black: background detected from the border and removed. */
+export function inkOf(image: GrayImage): Uint8Array {
+  const { width, height, data } = image;
+  const border: number[] = [];
+  for (let x = 0; x < width; x++) border.push(data[x], data[(height - 1) * width + x]);
+  for (let y = 0; y < height; y++) border.push(data[y * width], data[y * width + width - 1]);
+  const background = median(border);
+  const lightBackground = background > 127;
+  const ink = new Float32Array(data.length);
+  let peak = 0;
+  for (let i = 0; i < data.length; i++) {
+    ink[i] = Math.max(0, lightBackground ? background - data[i] : data[i] - background);
+    peak = Math.max(peak, ink[i]);
+  }
+  const out = new Uint8Array(data.length);
+  // Too faint to be ink (compression noise, paper texture): treated as empty.
+  if (peak < 32) return out;
+  for (let i = 0; i < data.length; i++) out[i] = Math.round((ink[i] / peak) * 255);
+  return out;
+}
+
+/** Bounding box of pixels brighter than a quarter of full ink. */
+function inkBox(ink: Uint8Array, width: number, height: number) {
+  let x0 = width;
+  let y0 = height;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (ink[y * width + x] >= 64) {
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        if (y > y1) y1 = y;
+      }
+    }
+  }
+  return x1 < 0 ? null : { left: x0, top: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+}
+
+/** 784 bytes (row-major 28x28, white ink on black) the way KMNIST stores characters. */
+export async function toKmnistPixels(image: GrayImage): Promise<Uint8Array> {
+  const ink = inkOf(image);
+  const box = inkBox(ink, image.width, image.height);
+  if (!box) throw new PreprocessError("no_ink", "the image contains no visible strokes");
+  const scale = IMAGE_SIDE / Math.max(box.width, box.height);
+  const targetW = Math.max(1, Math.min(IMAGE_SIDE, Math.round(box.width * scale)));
+  const targetH = Math.max(1, Math.min(IMAGE_SIDE, Math.round(box.height * scale)));
+  const resized = await sharp(Buffer.from(ink.buffer, ink.byteOffset, ink.byteLength), { raw: { width: image.width, height: image.height, channels: 1 } })
+    .extract(box)
+    .resize(targetW, targetH, { fit: "fill", kernel: targetW < box.width ? "lanczos3" : "cubic" })
+    .raw()
+    .toBuffer();
+
+  // Place along the shorter side by centre of mass, kept inside the frame.
+  let mass = 0;
+  let mx = 0;
+  let my = 0;
+  for (let y = 0; y < targetH; y++) {
+    for (let x = 0; x < targetW; x++) {
+      const v = resized[y * targetW + x];
+      mass += v;
+      mx += v * x;
+      my += v * y;
+    }
+  }
+  const centre = (IMAGE_SIDE - 1) / 2;
+  const place = (size: number, centroid: number) => Math.min(IMAGE_SIDE - size, Math.max(0, Math.round(centre - centroid)));
+  const offsetX = place(targetW, mass > 0 ? mx / mass : (targetW - 1) / 2);
+  const offsetY = place(targetH, mass > 0 ? my / mass : (targetH - 1) / 2);
+
+  const out = new Uint8Array(IMAGE_PIXELS);
+  for (let y = 0; y < targetH; y++) out.set(resized.subarray(y * targetW, (y + 1) * targetW), (y + offsetY) * IMAGE_SIDE + offsetX);
+  return out;
+}
+
+export async function preprocessImage(input: Uint8Array, limits: DecodeLimits): Promise<Uint8Array> {
+  return toKmnistPixels(await decodeImage(input, limits));
+}
