@@ -1,6 +1,7 @@
 /**
  * Runs once when the Next server starts: validates the configuration (a bad variable stops
- * the server with its name) and opens and migrates the database before the first request.
+ * the server with its name), opens and migrates the database, and loads the champion into
+ * the inference worker so the first prediction does not pay for it.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
@@ -8,4 +9,7 @@ export async function register() {
   config();
   const { database } = await import("@/lib/db");
   await database();
+  const { predictService } = await import("@/lib/serving");
+  const { createLogger } = await import("@/lib/log");
+  (await predictService()).warmUp().catch((error: unknown) => createLogger("serving").warn("champion not preloaded", { error }));
 }

@@ -33,6 +33,10 @@ const envSchema = z.object({
   KMNIST_DOWNLOAD_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   ML_BACKEND: z.enum(["auto", "node", "wasm"]).default("auto"),
   TRAIN_ON_START: booleanString.default(true),
+  PREDICT_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  PREDICT_MAX_PIXELS: z.coerce.number().int().min(784).default(40_000_000),
+  PREDICT_MAX_BATCH: z.coerce.number().int().min(1).max(4096).default(64),
+  PREDICT_BATCH_WAIT_MS: z.coerce.number().min(0).max(1000).default(2),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
@@ -53,6 +57,7 @@ export interface AppConfig {
     downloadTimeoutMs: number;
   };
   ml: { backend: RawEnv["ML_BACKEND"] };
+  predict: { maxBytes: number; maxPixels: number; maxBatch: number; batchWaitMs: number };
   trainOnStart: boolean;
   logLevel: RawEnv["LOG_LEVEL"];
 }
@@ -104,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       downloadTimeoutMs: e.KMNIST_DOWNLOAD_TIMEOUT_MS,
     },
     ml: { backend: e.ML_BACKEND },
+    predict: { maxBytes: e.PREDICT_MAX_BYTES, maxPixels: e.PREDICT_MAX_PIXELS, maxBatch: e.PREDICT_MAX_BATCH, batchWaitMs: e.PREDICT_BATCH_WAIT_MS },
     trainOnStart: e.TRAIN_ON_START,
     logLevel: e.LOG_LEVEL,
   };

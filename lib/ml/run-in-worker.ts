@@ -1,17 +1,12 @@
-import path from "node:path";
-import { Worker } from "node:worker_threads";
+import { startTsWorker } from "@/lib/workers";
 import type { TrainProgress } from "./families/types";
 import type { TrainJob, TrainJobResult } from "./train-job";
 import type { WorkerMessage } from "./train-worker";
 
-// Resolved from the project root rather than import.meta.url so the same path works from
-// the CLI (tsx) and from the Next server, whose bundles live elsewhere.
-const WORKER_ENTRY = path.join(process.cwd(), "lib", "ml", "train-worker-entry.mjs");
-
-/** Runs a training job in a worker thread (TypeScript loaded by tsx, see train-worker-entry.mjs) and resolves with its result. */
+/** Runs a training job in a worker thread and resolves with its result. */
 export function runTrainJobInWorker(job: TrainJob, onProgress: (p: TrainProgress) => void): Promise<TrainJobResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_ENTRY, { workerData: job });
+    const worker = startTsWorker("lib/ml/train-worker.ts", job);
     let settled = false;
     const settle = (fn: () => void) => {
       if (settled) return;

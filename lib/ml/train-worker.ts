@@ -10,6 +10,6 @@ export type WorkerMessage =
 const port = parentPort;
 if (!port) throw new Error("train-worker must run in a worker thread");
 
-runTrainJob(workerData as TrainJob, (progress) => port.postMessage({ type: "progress", progress } satisfies WorkerMessage))
+runTrainJob((workerData as { data: TrainJob }).data, (progress) => port.postMessage({ type: "progress", progress } satisfies WorkerMessage))
   .then((result) => port.postMessage({ type: "done", result } satisfies WorkerMessage))
   .catch((error: Error) => port.postMessage({ type: "error", message: error.message, stack: error.stack } satisfies WorkerMessage));

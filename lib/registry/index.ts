@@ -104,3 +104,5 @@ export async function countModelVersions(db: Db): Promise<number> {
   const [{ n }] = await db.select({ n: sql<number>`count(*)` }).from(modelVersions);
   return Number(n);
 }
+
+export { resolveModelRef, ModelRefError, DEFAULT_MODEL_REF, type ResolvedModel } from "./resolve";

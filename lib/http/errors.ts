@@ -1,0 +1,74 @@
+import { NextResponse } from "next/server";
+import { createLogger } from "@/lib/log";
+
+const log = createLogger("api");
+
+/** A client error with a stable machine-readable code; becomes `{ error: { code, message } }`. */
+export class ApiError extends Error {
+  constructor(
+    public readonly status: number,
+    public readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/**
+ * Recognises ApiErrors by shape, not class (not even `instanceof Error`): Next bundles the
+ * instrumentation hook and each route separately, and a service created in one throws that
+ * bundle's ApiError into the other.
+ */
+export function isApiError(error: unknown): error is ApiError {
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    (error as Error).name === "ApiError" &&
+    typeof (error as ApiError).status === "number" &&
+    typeof (error as ApiError).code === "string"
+  );
+}
+
+export function errorBody(code: string, message: string) {
+  return { error: { code, message } };
+}
+
+/**
+ * Turns any thrown value into a JSON response. ApiErrors are the client's fault: 4xx, logged
+ * as a rejection. Anything else is ours: 500 with a generic message, logged with details.
+ */
+export function errorResponse(error: unknown, route: string): NextResponse {
+  if (isApiError(error)) {
+    log.warn(`${route}: rejected (${error.code})`, { status: error.status, message: error.message });
+    return NextResponse.json(errorBody(error.code, error.message), { status: error.status });
+  }
+  log.error(`${route}: internal error`, { error });
+  return NextResponse.json(errorBody("internal_error", "The server failed to handle this request; it has been logged."), { status: 500 });
+}
+
+/**
+ * Reads a request body, refusing (413) as soon as it exceeds `maxBytes`, whatever the
+ * Content-Length header claims.
+ */
+export async function readBodyLimited(request: Request, maxBytes: number): Promise<Buffer> {
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    throw new ApiError(413, "payload_too_large", `Request body is ${declared} bytes; the limit is ${maxBytes} bytes`);
+  }
+  if (!request.body) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw new ApiError(413, "payload_too_large", `Request body exceeds the limit of ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,68 @@
+import { and, desc, eq, sql } from "drizzle-orm";
+import { models, modelVersions } from "@/db/schema";
+import type { Db } from "@/lib/db";
+
+export interface ResolvedModel {
+  id: number;
+  name: string;
+  version: number;
+  algorithm: string;
+  artifactKey: string;
+}
+
+export class ModelRefError extends Error {
+  constructor(
+    public readonly kind: "invalid" | "not_found",
+    message: string,
+  ) {
+    super(message);
+    this.name = "ModelRefError";
+  }
+}
+
+export const DEFAULT_MODEL_REF = "champion";
+const REF_PATTERN = /^(?<name>[a-z0-9][a-z0-9._-]{0,62})(?:@(?<version>[1-9][0-9]{0,8}|latest))?$/;
+
+const columns = {
+  id: modelVersions.id,
+  name: models.name,
+  version: modelVersions.version,
+  algorithm: modelVersions.algorithm,
+  artifactKey: modelVersions.artifactKey,
+};
+
+/**
+ * Resolves `champion`, `name`, `name@latest` or `name@3` to one model version.
+ *
+ * `champion` is, until aliases exist, the non-archived version with the best holdout
+ * accuracy recorded at training (newest wins ties).
+ */
+export async function resolveModelRef(db: Db, ref: string = DEFAULT_MODEL_REF): Promise<ResolvedModel> {
+  if (ref === DEFAULT_MODEL_REF) {
+    const holdoutAccuracy = sql`(${modelVersions.manifest} -> 'evaluation' ->> 'holdoutAccuracy')::float8`;
+    const [best] = await db
+      .select(columns)
+      .from(modelVersions)
+      .innerJoin(models, eq(models.id, modelVersions.modelId))
+      .where(eq(modelVersions.archived, false))
+      .orderBy(sql`${holdoutAccuracy} desc nulls last`, desc(modelVersions.createdAt), desc(modelVersions.id))
+      .limit(1);
+    if (!best) throw new ModelRefError("not_found", "No model is registered yet, so there is no champion to answer");
+    return best;
+  }
+  const match = REF_PATTERN.exec(ref);
+  if (!match?.groups) {
+    throw new ModelRefError("invalid", `"${ref.slice(0, 80)}" is not a model reference; use champion, <name>, <name>@latest or <name>@<version>`);
+  }
+  const { name, version } = match.groups;
+  const byVersion = version && version !== "latest" ? eq(modelVersions.version, Number(version)) : undefined;
+  const [row] = await db
+    .select(columns)
+    .from(modelVersions)
+    .innerJoin(models, eq(models.id, modelVersions.modelId))
+    .where(and(eq(models.name, name), byVersion))
+    .orderBy(desc(modelVersions.version))
+    .limit(1);
+  if (!row) throw new ModelRefError("not_found", `No model version ${ref}`);
+  return row;
+}

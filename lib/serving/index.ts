@@ -1,0 +1,19 @@
+import { config } from "@/lib/config";
+import { getDb } from "@/lib/db";
+import { InferencePool } from "./inference-pool";
+import { PredictService } from "./predict";
+
+export { InferencePool, type BatchingOptions } from "./inference-pool";
+export { PredictService, type Prediction } from "./predict";
+export { parsePredictRequest, type PredictRequest, type PredictInput } from "./request";
+
+const globalForServing = globalThis as unknown as { kanaPredictService?: Promise<PredictService> };
+
+/** The process-wide predict service: one inference worker, shared by every request. */
+export function predictService(): Promise<PredictService> {
+  globalForServing.kanaPredictService ??= (async () => {
+    const { maxBatch, batchWaitMs } = config().predict;
+    return new PredictService(await getDb(), new InferencePool({ maxBatch, maxWaitMs: batchWaitMs }));
+  })();
+  return globalForServing.kanaPredictService;
+}

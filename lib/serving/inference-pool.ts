@@ -1,0 +1,112 @@
+import type { Worker } from "node:worker_threads";
+import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/data/classes";
+import { createLogger } from "@/lib/log";
+import { startTsWorker } from "@/lib/workers";
+import type { InferenceReply, InferenceRequest } from "./inference-protocol";
+
+const log = createLogger("serving");
+
+interface Waiting {
+  pixels: Uint8Array;
+  resolve(probabilities: Float32Array): void;
+  reject(error: Error): void;
+}
+
+export interface BatchingOptions {
+  /** Largest batch sent to the worker. */
+  maxBatch: number;
+  /** How long the first request of a batch waits for company. */
+  maxWaitMs: number;
+}
+
+/**
+ * Micro-batching in front of one inference worker thread. Requests for the same model that
+ * arrive within `maxWaitMs` (or until `maxBatch` are waiting) go to the worker as one batch;
+ * while the worker computes, the next batch collects. The HTTP thread only copies bytes.
+ */
+export class InferencePool {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private readonly inFlight = new Map<number, { resolve(p: Float32Array): void; reject(e: Error): void }>();
+  private readonly queues = new Map<string, { items: Waiting[]; timer: NodeJS.Timeout | null }>();
+
+  constructor(private readonly options: BatchingOptions) {}
+
+  /** Class probabilities (10) for one 28x28 image of 0-255 bytes. */
+  predict(artifactKey: string, pixels: Uint8Array): Promise<Float32Array> {
+    if (pixels.length !== IMAGE_PIXELS) throw new Error(`expected ${IMAGE_PIXELS} pixels, got ${pixels.length}`);
+    return new Promise((resolve, reject) => {
+      let queue = this.queues.get(artifactKey);
+      if (!queue) {
+        queue = { items: [], timer: null };
+        this.queues.set(artifactKey, queue);
+      }
+      queue.items.push({ pixels, resolve, reject });
+      if (queue.items.length >= this.options.maxBatch) this.flush(artifactKey);
+      else queue.timer ??= setTimeout(() => this.flush(artifactKey), this.options.maxWaitMs);
+    });
+  }
+
+  /** Loads a model in the worker ahead of traffic (champion warm-up). */
+  async preload(artifactKey: string): Promise<void> {
+    await this.send({ type: "load", id: this.nextId++, artifactKey });
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) await worker.terminate();
+  }
+
+  private flush(artifactKey: string) {
+    const queue = this.queues.get(artifactKey);
+    if (!queue) return;
+    if (queue.timer) clearTimeout(queue.timer);
+    queue.timer = null;
+    const batch = queue.items.splice(0, this.options.maxBatch);
+    if (queue.items.length > 0) queue.timer = setTimeout(() => this.flush(artifactKey), 0);
+    if (batch.length === 0) return;
+
+    const pixels = new Float32Array(batch.length * IMAGE_PIXELS);
+    batch.forEach((item, k) => {
+      for (let p = 0; p < IMAGE_PIXELS; p++) pixels[k * IMAGE_PIXELS + p] = item.pixels[p] / 255;
+    });
+    this.send({ type: "predict", id: this.nextId++, artifactKey, count: batch.length, pixels }, [pixels.buffer]).then(
+      (probabilities) => batch.forEach((item, k) => item.resolve(probabilities.slice(k * NUM_CLASSES, (k + 1) * NUM_CLASSES))),
+      (error: Error) => batch.forEach((item) => item.reject(error)),
+    );
+  }
+
+  private send(request: InferenceRequest, transfer: ArrayBuffer[] = []): Promise<Float32Array> {
+    return new Promise((resolve, reject) => {
+      this.inFlight.set(request.id, { resolve, reject });
+      this.ensureWorker().postMessage(request, transfer);
+    });
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = startTsWorker("lib/serving/inference-worker.ts", null);
+    worker.unref();
+    worker.on("message", (reply: InferenceReply) => {
+      const waiting = this.inFlight.get(reply.id);
+      if (!waiting) return;
+      this.inFlight.delete(reply.id);
+      if (reply.type === "result") waiting.resolve(reply.probabilities);
+      else waiting.reject(new Error(reply.message));
+    });
+    const fail = (error: Error) => {
+      if (this.worker !== worker) return;
+      this.worker = null;
+      log.error("inference worker stopped; it restarts on the next request", { error });
+      for (const [id, waiting] of this.inFlight) {
+        this.inFlight.delete(id);
+        waiting.reject(error);
+      }
+    };
+    worker.on("error", fail);
+    worker.on("exit", (code) => fail(new Error(`inference worker exited with code ${code}`)));
+    this.worker = worker;
+    return worker;
+  }
+}

@@ -1,0 +1,48 @@
+import { parentPort } from "node:worker_threads";
+import { getArtifact } from "@/lib/ml/artifact";
+import { mlRuntime } from "@/lib/ml/backend";
+import { loadClassifier } from "@/lib/ml/classifier";
+import type { Classifier } from "@/lib/ml/families/types";
+import { objectStore } from "@/lib/storage";
+import type { InferenceReply, InferenceRequest } from "./inference-protocol";
+
+/**
+ * Inference worker: keeps recently used models loaded (verified from the object store) and
+ * answers one batch per message, so model work never blocks the HTTP thread.
+ */
+const port = parentPort;
+if (!port) throw new Error("inference-worker must run in a worker thread");
+
+const MAX_LOADED = 4;
+const loaded = new Map<string, Promise<Classifier>>();
+
+function classifierFor(artifactKey: string): Promise<Classifier> {
+  let entry = loaded.get(artifactKey);
+  if (entry) {
+    // Map order doubles as recency: move to the end.
+    loaded.delete(artifactKey);
+    loaded.set(artifactKey, entry);
+    return entry;
+  }
+  entry = (async () => loadClassifier(await mlRuntime(), await getArtifact(objectStore(), artifactKey)))();
+  entry.catch(() => loaded.delete(artifactKey));
+  loaded.set(artifactKey, entry);
+  while (loaded.size > MAX_LOADED) {
+    const [oldestKey, oldest] = loaded.entries().next().value as [string, Promise<Classifier>];
+    loaded.delete(oldestKey);
+    void oldest.then((c) => c.dispose()).catch(() => undefined);
+  }
+  return entry;
+}
+
+port.on("message", async (request: InferenceRequest) => {
+  try {
+    const classifier = await classifierFor(request.artifactKey);
+    if (request.type === "load") return port.postMessage({ type: "result", id: request.id, probabilities: new Float32Array(0) } satisfies InferenceReply);
+    // A fresh copy: the backend's array may be a view it still owns; ours can be transferred.
+    const probabilities = new Float32Array(classifier.predictProba(request.pixels, request.count));
+    port.postMessage({ type: "result", id: request.id, probabilities } satisfies InferenceReply, [probabilities.buffer]);
+  } catch (error) {
+    port.postMessage({ type: "error", id: request.id, message: (error as Error).message } satisfies InferenceReply);
+  }
+});

@@ -1,0 +1,95 @@
+import { config } from "@/lib/config";
+import { KMNIST_CLASSES } from "@/lib/data/classes";
+import type { Db } from "@/lib/db";
+import { ApiError } from "@/lib/http/errors";
+import { preprocessImage, PreprocessError } from "@/lib/ml/preprocess";
+import { DEFAULT_MODEL_REF, ModelRefError, resolveModelRef, type ResolvedModel } from "@/lib/registry";
+import type { InferencePool } from "./inference-pool";
+import type { PredictRequest } from "./request";
+
+export interface Prediction {
+  label: number;
+  char: string;
+  probabilities: Array<{ label: number; char: string; p: number }>;
+  model: { name: string; version: number; algorithm: string };
+  preprocessed?: number[];
+  timingMs: { preprocess: number; inference: number; total: number };
+}
+
+const PREPROCESS_STATUS = { unsupported_image: 422, too_many_pixels: 413, no_ink: 422 } as const;
+
+/** How long a model reference (e.g. "champion") keeps resolving to the same version. */
+const RESOLUTION_TTL_MS = 1000;
+
+export class PredictService {
+  private readonly resolved = new Map<string, { model: Promise<ResolvedModel>; at: number }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly pool: InferencePool,
+  ) {}
+
+  /**
+   * Requests resolve their model once and are answered entirely by that version; a champion
+   * change takes effect for requests arriving after the short resolution cache expires.
+   */
+  resolve(ref: string): Promise<ResolvedModel> {
+    const cached = this.resolved.get(ref);
+    if (cached && Date.now() - cached.at < RESOLUTION_TTL_MS) return cached.model;
+    const model = resolveModelRef(this.db, ref);
+    this.resolved.set(ref, { model, at: Date.now() });
+    model.catch(() => this.resolved.delete(ref));
+    if (this.resolved.size > 1000) this.resolved.clear();
+    return model;
+  }
+
+  /** Loads the current champion in the worker ahead of the first request. */
+  async warmUp(): Promise<void> {
+    const champion = await this.resolve(DEFAULT_MODEL_REF);
+    await this.pool.preload(champion.artifactKey);
+  }
+
+  async predict(request: PredictRequest): Promise<Prediction> {
+    const started = performance.now();
+    const modelPromise = this.resolve(request.model ?? DEFAULT_MODEL_REF).catch((error: unknown) => {
+      if (error instanceof ModelRefError) {
+        if (error.kind === "invalid") throw new ApiError(400, "invalid_model_ref", error.message);
+        if ((request.model ?? DEFAULT_MODEL_REF) === DEFAULT_MODEL_REF) throw new ApiError(503, "no_model_available", error.message);
+        throw new ApiError(404, "unknown_model", error.message);
+      }
+      throw error;
+    });
+    modelPromise.catch(() => undefined);
+
+    let pixels: Uint8Array;
+    if (request.input.kind === "pixels") pixels = request.input.pixels;
+    else {
+      try {
+        pixels = await preprocessImage(request.input.bytes, { maxPixels: config().predict.maxPixels });
+      } catch (error) {
+        if (error instanceof PreprocessError) throw new ApiError(PREPROCESS_STATUS[error.code], error.code, error.message);
+        throw error;
+      }
+    }
+    const preprocessed = performance.now();
+    const model = await modelPromise;
+    const probabilities = await this.pool.predict(model.artifactKey, pixels);
+    const inferred = performance.now();
+
+    const ranked = KMNIST_CLASSES.map(({ label, char }) => ({ label, char, p: probabilities[label] })).sort((a, b) => b.p - a.p);
+    return {
+      label: ranked[0].label,
+      char: ranked[0].char,
+      probabilities: ranked,
+      model: { name: model.name, version: model.version, algorithm: model.algorithm },
+      ...(request.includePreprocessed ? { preprocessed: Array.from(pixels) } : {}),
+      timingMs: {
+        preprocess: round(preprocessed - started),
+        inference: round(inferred - preprocessed),
+        total: round(inferred - started),
+      },
+    };
+  }
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;

@@ -1,0 +1,126 @@
+import { z } from "zod";
+import { IMAGE_PIXELS } from "@/lib/data/classes";
+import { ApiError, readBodyLimited } from "@/lib/http/errors";
+
+/** What a predict request carries once its transport (JSON, multipart, raw image) is gone. */
+export type PredictInput =
+  | { kind: "image"; bytes: Buffer }
+  | { kind: "pixels"; pixels: Uint8Array };
+
+export interface PredictRequest {
+  input: PredictInput;
+  model?: string;
+  includePreprocessed: boolean;
+}
+
+const flag = z.union([z.boolean(), z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1")]);
+const modelRef = z.string().min(1).max(200);
+
+const jsonBody = z
+  .object({
+    pixels: z.array(z.number().finite("must be a finite number")).length(IMAGE_PIXELS, `must hold exactly ${IMAGE_PIXELS} values (28x28, row-major)`).optional(),
+    scale: z.enum(["0-255", "0-1"]).default("0-255"),
+    image: z.string().max(50_000_000).optional(),
+    model: modelRef.optional(),
+    preprocessed: flag.optional(),
+  })
+  .strict()
+  .refine((b) => (b.pixels === undefined) !== (b.image === undefined), { message: 'give exactly one of "pixels" or "image"' });
+
+const DATA_URL = /^data:(image\/[a-z0-9.+-]+);base64,([A-Za-z0-9+/]*={0,2})$/;
+
+function validationError(error: z.ZodError): ApiError {
+  const detail = error.issues
+    .slice(0, 5)
+    .map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message))
+    .join("; ");
+  return new ApiError(422, "validation_failed", detail);
+}
+
+function pixelsFrom(values: number[], scale: "0-255" | "0-1"): Uint8Array {
+  const max = scale === "0-255" ? 255 : 1;
+  const out = new Uint8Array(IMAGE_PIXELS);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < 0 || v > max) throw new ApiError(422, "validation_failed", `pixels.${i}: ${v} is outside ${scale} (set "scale" to "0-1" for unit values)`);
+    out[i] = Math.round(scale === "0-255" ? v : v * 255);
+  }
+  return out;
+}
+
+function decodeDataUrl(value: string, maxBytes: number): Buffer {
+  const match = DATA_URL.exec(value);
+  if (!match) throw new ApiError(422, "validation_failed", 'image: must be a data URL like "data:image/png;base64,..."');
+  const bytes = Buffer.from(match[2], "base64");
+  if (bytes.length > maxBytes) throw new ApiError(413, "payload_too_large", `Decoded image is ${bytes.length} bytes; the limit is ${maxBytes} bytes`);
+  if (bytes.length === 0) throw new ApiError(400, "empty_image", "image: the data URL holds no data");
+  return bytes;
+}
+
+/** Parses any supported predict request, or throws an ApiError that names the problem. */
+export async function parsePredictRequest(request: Request, maxBytes: number): Promise<PredictRequest> {
+  const url = new URL(request.url);
+  const query = z.object({ model: modelRef.optional(), preprocessed: flag.optional() }).safeParse({
+    model: url.searchParams.get("model") ?? undefined,
+    preprocessed: url.searchParams.get("preprocessed") ?? undefined,
+  });
+  if (!query.success) throw validationError(query.error);
+
+  const contentType = (request.headers.get("content-type") ?? "").toLowerCase();
+  const mediaType = contentType.split(";")[0].trim();
+  const supported = mediaType === "application/json" || mediaType === "multipart/form-data" || mediaType.startsWith("image/");
+  if (!supported) {
+    throw new ApiError(
+      415,
+      "unsupported_media_type",
+      `Content-Type "${mediaType || "(none)"}" is not accepted; send application/json, multipart/form-data or an image/* body`,
+    );
+  }
+  const body = await readBodyLimited(request, maxBytes);
+  if (body.length === 0) throw new ApiError(400, "empty_body", "The request body is empty");
+
+  const base = { model: query.data.model, includePreprocessed: query.data.preprocessed ?? false };
+
+  if (mediaType.startsWith("image/")) return { ...base, input: { kind: "image", bytes: body } };
+
+  if (mediaType === "multipart/form-data") {
+    let form: FormData;
+    try {
+      form = await new Response(new Uint8Array(body), { headers: { "content-type": contentType } }).formData();
+    } catch {
+      throw new ApiError(400, "invalid_multipart", "The multipart body could not be parsed (check the boundary and parts)");
+    }
+    const file = form.get("image") ?? form.get("file");
+    if (!(file instanceof Blob)) throw new ApiError(422, "validation_failed", 'multipart: send the image in a file field named "image"');
+    const bytes = Buffer.from(await file.arrayBuffer());
+    if (bytes.length === 0) throw new ApiError(400, "empty_image", "The uploaded file is empty");
+    const fields = z.object({ model: modelRef.optional(), preprocessed: flag.optional() }).safeParse({
+      model: form.get("model") ?? undefined,
+      preprocessed: form.get("preprocessed") ?? undefined,
+    });
+    if (!fields.success) throw validationError(fields.error);
+    return {
+      model: base.model ?? fields.data.model,
+      includePreprocessed: base.includePreprocessed || (fields.data.preprocessed ?? false),
+      input: { kind: "image", bytes },
+    };
+  }
+
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString("utf8"));
+  } catch (error) {
+    throw new ApiError(400, "invalid_json", `The body is not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    throw new ApiError(422, "validation_failed", 'The JSON body must be an object with "pixels" or "image"');
+  }
+  const parsed = jsonBody.safeParse(json);
+  if (!parsed.success) throw validationError(parsed.error);
+  const b = parsed.data;
+  return {
+    model: base.model ?? b.model,
+    includePreprocessed: base.includePreprocessed || (b.preprocessed ?? false),
+    input: b.pixels ? { kind: "pixels", pixels: pixelsFrom(b.pixels, b.scale) } : { kind: "image", bytes: decodeDataUrl(b.image!, maxBytes) },
+  };
+}
