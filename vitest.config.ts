@@ -7,7 +7,7 @@ export default defineConfig({
     include: ["**/*.test.ts"],
     exclude: ["node_modules/**", "e2e/**", ".next/**", ".data/**"],
     environment: "node",
-    env: { LOG_LEVEL: "warn" },
+    env: { LOG_LEVEL: "error" },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Suites share one PostgreSQL server and wasm ML state; files run in separate forks.

@@ -1,4 +1,4 @@
-import { desc } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { logs } from "@/db/schema";
 import { closeDatabase, database } from "@/lib/db";
@@ -31,12 +31,22 @@ describe("logger", () => {
     log.warn("disk almost full", { freeBytes: 1024 });
     log.error("import failed", { error: new Error("boom") });
     await flushLogs();
-    const rows = await testDb.db.select().from(logs).orderBy(desc(logs.id));
-    expect(rows.map((r) => [r.level, r.component, r.message])).toEqual([
-      ["error", "test.component", "import failed"],
-      ["warn", "test.component", "disk almost full"],
+    // Both are usually stamped in the same millisecond: compare by level, not by order.
+    const rows = await testDb.db.select().from(logs).orderBy(logs.level);
+    expect(rows.map((r) => [r.level, r.component, r.message, r.context])).toEqual([
+      ["error", "test.component", "import failed", { error: { name: "Error", message: "boom" } }],
+      ["warn", "test.component", "disk almost full", { freeBytes: 1024 }],
     ]);
-    expect(rows[0].context).toEqual({ error: { name: "Error", message: "boom" } });
-    expect(rows[1].context).toEqual({ freeBytes: 1024 });
+  });
+});
+
+describe("logger with hostile text", () => {
+  it("stores messages and context containing NUL characters", async () => {
+    await database();
+    createLogger("test.nul").warn("bad \u0000 input", { body: "\u0000\u0001", nested: { list: ["a\u0000b"] } });
+    await flushLogs();
+    const [row] = await testDb.db.select().from(logs).where(eq(logs.component, "test.nul"));
+    expect(row.message).toBe("bad \\u0000 input");
+    expect(row.context).toEqual({ body: "\\u0000\u0001", nested: { list: ["a\\u0000b"] } });
   });
 });

@@ -22,12 +22,20 @@ function minimumLevel(): LogLevel {
   }
 }
 
-/** Error objects do not survive JSON.stringify; keep their message and stack. */
+/** PostgreSQL text and jsonb cannot hold NUL, and hostile input likes to contain it. */
+const withoutNul = (text: string) => text.replaceAll("\u0000", "\\u0000");
+
+function clean(value: unknown): unknown {
+  if (typeof value === "string") return withoutNul(value);
+  // Error objects do not survive JSON.stringify; keep their name and message.
+  if (value instanceof Error) return { name: value.name, message: withoutNul(value.message) };
+  if (Array.isArray(value)) return value.map(clean);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k), clean(v)]));
+  return value;
+}
+
 function serialisable(context: LogContext | undefined): LogContext | undefined {
-  if (!context) return undefined;
-  return Object.fromEntries(
-    Object.entries(context).map(([k, v]) => [k, v instanceof Error ? { name: v.name, message: v.message } : v]),
-  );
+  return context ? (clean(context) as LogContext) : undefined;
 }
 
 const pendingWrites = new Set<Promise<unknown>>();
@@ -37,11 +45,11 @@ const pendingWrites = new Set<Promise<unknown>>();
  * when this process already has a database open: logging must never open connections or
  * fail the caller.
  */
-function persist(level: LogLevel, component: string, message: string, context: LogContext | undefined) {
+function persist(ts: Date, level: LogLevel, component: string, message: string, context: LogContext | undefined) {
   const opened = openedDatabase();
   if (!opened) return;
   const write = opened
-    .then(({ db }) => db.insert(logs).values({ level, component, message, context }))
+    .then(({ db }) => db.insert(logs).values({ ts, level, component, message, context }))
     .catch(() => undefined)
     .finally(() => pendingWrites.delete(write));
   pendingWrites.add(write);
@@ -53,13 +61,16 @@ export async function flushLogs(): Promise<void> {
 }
 
 export function createLogger(component: string): Logger {
-  const emit = (level: LogLevel, message: string, context?: LogContext) => {
+  const emit = (level: LogLevel, rawMessage: string, context?: LogContext) => {
+    const message = withoutNul(rawMessage);
     const ctx = serialisable(context);
+    // Stamped here, not by the database: concurrent inserts land in any order.
+    const ts = new Date();
     if (LEVELS[level] >= LEVELS[minimumLevel()]) {
-      const line = JSON.stringify({ ts: new Date().toISOString(), level, component, message, ...(ctx ? { context: ctx } : {}) });
+      const line = JSON.stringify({ ts: ts.toISOString(), level, component, message, ...(ctx ? { context: ctx } : {}) });
       (level === "error" || level === "warn" ? process.stderr : process.stdout).write(`${line}\n`);
     }
-    if (level === "warn" || level === "error") persist(level, component, message, ctx);
+    if (level === "warn" || level === "error") persist(ts, level, component, message, ctx);
   };
   return {
     debug: (m, c) => emit("debug", m, c),
