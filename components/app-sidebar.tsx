@@ -1,6 +1,6 @@
 "use client";
 
-import { BarChart3, Database, GitCompare, Layers, LineChart, PenLine, ShieldCheck } from "lucide-react";
+import { BarChart3, BookOpen, Database, GitCompare, Layers, LineChart, PenLine, ShieldCheck } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils";
@@ -45,6 +45,17 @@ export function AppSidebar() {
             {label}
           </Link>
         ))}
+        <Link
+          href="/docs"
+          aria-current={isActive(pathname, "/docs") ? "page" : undefined}
+          className={cn(
+            "flex shrink-0 items-center gap-2 rounded-md px-3 py-2 text-sm text-muted-foreground transition-colors hover:bg-accent md:mt-4 md:border-t md:pt-4",
+            isActive(pathname, "/docs") && "font-medium text-accent-foreground",
+          )}
+        >
+          <BookOpen className="size-4" aria-hidden />
+          API
+        </Link>
       </nav>
     </aside>
   );
