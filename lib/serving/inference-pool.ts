@@ -12,6 +12,12 @@ interface Waiting {
   reject(error: Error): void;
 }
 
+interface Queue {
+  items: Waiting[];
+  /** Cancels the scheduled flush, if one is scheduled. */
+  cancel: (() => void) | null;
+}
+
 export interface BatchingOptions {
   /** Largest batch sent to the worker. */
   maxBatch: number;
@@ -20,15 +26,20 @@ export interface BatchingOptions {
 }
 
 /**
- * Micro-batching in front of one inference worker thread. Requests for the same model that
- * arrive within `maxWaitMs` (or until `maxBatch` are waiting) go to the worker as one batch;
- * while the worker computes, the next batch collects. The HTTP thread only copies bytes.
+ * Dynamic micro-batching in front of one inference worker thread. When the worker is idle a
+ * request goes at once (joined by whatever arrived in the same event-loop turn); while it is
+ * busy, requests collect until the batch in flight returns, `maxBatch` are waiting, or
+ * `maxWaitMs` passes. Low load pays no batching delay; high load gets large batches. The
+ * HTTP thread only copies bytes.
  */
 export class InferencePool {
   private worker: Worker | null = null;
   private nextId = 1;
   private readonly inFlight = new Map<number, { resolve(p: Float32Array): void; reject(e: Error): void }>();
-  private readonly queues = new Map<string, { items: Waiting[]; timer: NodeJS.Timeout | null }>();
+  private readonly queues = new Map<string, Queue>();
+
+  /** Totals since start: images predicted and the batches they went in. */
+  readonly stats = { images: 0, batches: 0 };
 
   constructor(private readonly options: BatchingOptions) {}
 
@@ -38,12 +49,12 @@ export class InferencePool {
     return new Promise((resolve, reject) => {
       let queue = this.queues.get(artifactKey);
       if (!queue) {
-        queue = { items: [], timer: null };
+        queue = { items: [], cancel: null };
         this.queues.set(artifactKey, queue);
       }
       queue.items.push({ pixels, resolve, reject });
       if (queue.items.length >= this.options.maxBatch) this.flush(artifactKey);
-      else queue.timer ??= setTimeout(() => this.flush(artifactKey), this.options.maxWaitMs);
+      else if (!queue.cancel) this.schedule(artifactKey, queue, this.inFlight.size === 0 ? 0 : this.options.maxWaitMs);
     });
   }
 
@@ -61,11 +72,13 @@ export class InferencePool {
   private flush(artifactKey: string) {
     const queue = this.queues.get(artifactKey);
     if (!queue) return;
-    if (queue.timer) clearTimeout(queue.timer);
-    queue.timer = null;
+    queue.cancel?.();
+    queue.cancel = null;
     const batch = queue.items.splice(0, this.options.maxBatch);
-    if (queue.items.length > 0) queue.timer = setTimeout(() => this.flush(artifactKey), 0);
+    if (queue.items.length > 0) this.schedule(artifactKey, queue, 0);
     if (batch.length === 0) return;
+    this.stats.images += batch.length;
+    this.stats.batches += 1;
 
     const pixels = new Float32Array(batch.length * IMAGE_PIXELS);
     batch.forEach((item, k) => {
@@ -75,6 +88,22 @@ export class InferencePool {
       (probabilities) => batch.forEach((item, k) => item.resolve(probabilities.slice(k * NUM_CLASSES, (k + 1) * NUM_CLASSES))),
       (error: Error) => batch.forEach((item) => item.reject(error)),
     );
+  }
+
+  /** 0 ms means "after this event-loop turn", so requests arriving together share a batch. */
+  private schedule(artifactKey: string, queue: Queue, delayMs: number) {
+    if (delayMs === 0) {
+      const handle = setImmediate(() => this.flush(artifactKey));
+      queue.cancel = () => clearImmediate(handle);
+    } else {
+      const handle = setTimeout(() => this.flush(artifactKey), delayMs);
+      queue.cancel = () => clearTimeout(handle);
+    }
+  }
+
+  /** A batch came back: what collected meanwhile goes now rather than after its timer. */
+  private flushWaiting() {
+    for (const [key, queue] of this.queues) if (queue.items.length > 0) this.flush(key);
   }
 
   private send(request: InferenceRequest, transfer: ArrayBuffer[] = []): Promise<Float32Array> {
@@ -94,6 +123,7 @@ export class InferencePool {
       this.inFlight.delete(reply.id);
       if (reply.type === "result") waiting.resolve(reply.probabilities);
       else waiting.reject(new Error(reply.message));
+      this.flushWaiting();
     });
     const fail = (error: Error) => {
       if (this.worker !== worker) return;

@@ -136,6 +136,22 @@ describe("POST /api/predict: input forms", () => {
     expect(viaBody.model.name).toBe("kmnist-tree");
   });
 
+  it("follows a champion change within a second, each request answered by one version", async () => {
+    const { modelVersions } = await import("@/db/schema");
+    const before = await expectPrediction(await json({ pixels: Array.from(image(4)) }));
+    expect(before.model.name).toBe("kmnist-logreg");
+    // Archiving the champion hands the title to the next best model.
+    await database.db.update(modelVersions).set({ archived: true }).where(eq(modelVersions.algorithm, "logreg"));
+    try {
+      await new Promise((r) => setTimeout(r, 1100));
+      const after = await expectPrediction(await json({ pixels: Array.from(image(4)) }));
+      expect(after.model).toEqual({ name: "kmnist-tree", version: 1, algorithm: "tree" });
+    } finally {
+      await database.db.update(modelVersions).set({ archived: false }).where(eq(modelVersions.algorithm, "logreg"));
+      await new Promise((r) => setTimeout(r, 1100));
+    }
+  });
+
   it("classifies real KMNIST characters as well as the model does offline", async () => {
     const holdout = Array.from({ length: 40 }, (_, i) => i * 5 + 4);
     const results = await Promise.all(holdout.map((k) => json({ pixels: Array.from(image(k)) }).then(expectPrediction)));

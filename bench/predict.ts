@@ -1,0 +1,102 @@
+/**
+ * Predict API throughput and latency against `next start` at 1, 16 and 64 concurrent
+ * clients, next to the same model's in-process inference (batched and single image).
+ * Uses the configured database's champion (train one first: `npm run train`) and needs a
+ * build (`npm run build`). `npm run bench -- predict`
+ */
+import { spawn } from "node:child_process";
+import path from "node:path";
+import autocannon from "autocannon";
+import { config } from "@/lib/config";
+import { latestVersion, loadSnapshot } from "@/lib/data";
+import { closeDatabase, getDb } from "@/lib/db";
+import { getArtifact } from "@/lib/ml/artifact";
+import { mlRuntime } from "@/lib/ml/backend";
+import { loadClassifier } from "@/lib/ml/classifier";
+import { resolveModelRef } from "@/lib/registry";
+import { objectStore } from "@/lib/storage";
+import { median, medianMs, printTable, writeResults } from "./lib";
+
+const PORT = Number(process.env.BENCH_PORT ?? 3300);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONCURRENCY = [1, 16, 64];
+
+// 1. In-process figures for the champion, then release the database (PGlite is single-process).
+const db = await getDb();
+const champion = await resolveModelRef(db);
+const holdoutVersion = await latestVersion(db, "kmnist-holdout");
+if (!holdoutVersion) throw new Error("kmnist-holdout has no version; run `npm run setup` first");
+const holdout = await loadSnapshot(objectStore(), holdoutVersion);
+await closeDatabase();
+
+const rt = await mlRuntime();
+const classifier = await loadClassifier(rt, await getArtifact(objectStore(), champion.artifactKey));
+const unit = Float32Array.from(holdout.images.subarray(0, 64 * 784), (v) => v / 255);
+const batchedMs = await medianMs(() => classifier.predictProba(unit, 64), 15);
+const singleMs = await medianMs(() => classifier.predictProba(unit.subarray(0, 784), 1), 51);
+const batchedPerSecond = (64 / batchedMs) * 1000;
+console.log(`model: ${champion.name}@${champion.version} (${champion.algorithm}), backend ${rt.detail}`);
+console.log(`in-process: batched (64) ${batchedPerSecond.toFixed(0)} img/s, single image ${singleMs.toFixed(3)} ms\n`);
+
+// 2. The real server.
+const server = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(PORT)], {
+  env: { ...process.env, LOG_LEVEL: "warn" },
+  stdio: ["ignore", "ignore", "inherit"],
+});
+const stop = () => server.kill("SIGTERM");
+process.on("exit", stop);
+const base = `http://127.0.0.1:${PORT}`;
+for (let i = 0; ; i++) {
+  const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
+  if (ok) break;
+  if (i > 120) throw new Error("server did not become healthy within 60 s");
+  await new Promise((r) => setTimeout(r, 500));
+}
+const body = JSON.stringify({ pixels: Array.from(holdout.images.subarray(0, 784)) });
+const warm = await fetch(`${base}/api/predict`, { method: "POST", headers: { "content-type": "application/json" }, body });
+const answeredBy = (await warm.json()) as { model?: { name: string; version: number } };
+if (answeredBy.model?.name !== champion.name || answeredBy.model.version !== champion.version) {
+  throw new Error(`server answered with ${JSON.stringify(answeredBy.model)}, expected ${champion.name}@${champion.version}`);
+}
+
+const rows = [];
+for (const connections of CONCURRENCY) {
+  const runs = [];
+  for (let r = 0; r < RUNS; r++) {
+    const result = await autocannon({
+      url: `${base}/api/predict`,
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+      connections,
+      duration: SECONDS,
+    });
+    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx responses and ${result.errors} errors at ${connections} clients`);
+    runs.push({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 });
+  }
+  const rps = median(runs.map((x) => x.rps));
+  const p50 = median(runs.map((x) => x.p50));
+  rows.push({
+    clients: connections,
+    "req/s": rps,
+    "p50 ms": p50,
+    "p99 ms": median(runs.map((x) => x.p99)),
+    "req/s ÷ batched img/s": rps / batchedPerSecond,
+    "p50 ÷ single-image ms": p50 / singleMs,
+  });
+}
+stop();
+printTable(rows);
+console.log(`\n(median of ${RUNS} runs of ${SECONDS} s each; in-process batched ${batchedPerSecond.toFixed(0)} img/s, single ${singleMs.toFixed(3)} ms)`);
+console.log(
+  `wrote ${writeResults("predict", {
+    model: `${champion.name}@${champion.version}`,
+    algorithm: champion.algorithm,
+    backend: rt.detail,
+    database: config().database.kind,
+    inProcess: { batchedImagesPerSecond: batchedPerSecond, batchedMs, singleImageMs: singleMs },
+    api: rows,
+  })}`,
+);
+process.exit(0);
