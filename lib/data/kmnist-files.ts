@@ -4,6 +4,7 @@ import fsp from "node:fs/promises";
 import path from "node:path";
 import type { AppConfig } from "@/lib/config";
 import { createLogger } from "@/lib/log";
+import { readAll } from "@/lib/streams";
 
 const log = createLogger("data.kmnist");
 
@@ -71,17 +72,7 @@ export async function downloadKmnistFile(
     throw new KmnistUnavailableError(`Could not download ${url}: HTTP ${response.status} ${response.statusText}`);
   }
   const total = Number(response.headers.get("content-length")) || null;
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    received += value.byteLength;
-    options.onProgress?.(name, received, total);
-  }
-  const data = Buffer.concat(chunks);
+  const data = await readAll(response.body, (received) => options.onProgress?.(name, received, total));
   verifyMd5(id, data);
   await fsp.mkdir(dir, { recursive: true });
   const target = path.join(/* turbopackIgnore: true */ dir, name);

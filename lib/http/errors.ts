@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { createLogger } from "@/lib/log";
+import { readAll } from "@/lib/streams";
 
 const log = createLogger("api");
 
@@ -57,18 +58,7 @@ export async function readBodyLimited(request: Request, maxBytes: number): Promi
     throw new ApiError(413, "payload_too_large", `Request body is ${declared} bytes; the limit is ${maxBytes} bytes`);
   }
   if (!request.body) return Buffer.alloc(0);
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    received += value.byteLength;
-    if (received > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new ApiError(413, "payload_too_large", `Request body exceeds the limit of ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
+  return readAll(request.body, (received) => {
+    if (received > maxBytes) throw new ApiError(413, "payload_too_large", `Request body exceeds the limit of ${maxBytes} bytes`);
+  });
 }
