@@ -7,14 +7,18 @@ import { openDatabase, type Database } from "@/lib/db";
 import { createPostgresTestDatabase } from "@/lib/testing/database";
 
 const EXPECTED_TABLES = [
+  "alias_history",
+  "audit_log",
   "dataset_records",
   "dataset_sources",
   "dataset_tags",
   "dataset_versions",
   "import_batches",
   "logs",
+  "model_aliases",
   "model_versions",
   "models",
+  "pipeline_runs",
   "training_runs",
 ];
 

@@ -178,3 +178,76 @@ export const logs = pgTable(
   },
   (t) => [index("logs_ts").on(t.ts), index("logs_level_ts").on(t.level, t.ts)],
 );
+
+/** A named pointer to one model version ("champion", or any free-form name). */
+export const modelAliases = pgTable("model_aliases", {
+  alias: text("alias").primaryKey(),
+  modelVersionId: integer("model_version_id")
+    .notNull()
+    .references(() => modelVersions.id),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Every move of an alias: who or what moved it, from which version to which, and why. */
+export const aliasHistory = pgTable(
+  "alias_history",
+  {
+    id: serial("id").primaryKey(),
+    alias: text("alias").notNull(),
+    fromVersionId: integer("from_version_id").references(() => modelVersions.id),
+    toVersionId: integer("to_version_id").references(() => modelVersions.id),
+    action: text("action", { enum: ["promote", "rollback", "remove"] }).notNull(),
+    actor: text("actor").notNull(),
+    reason: text("reason").notNull(),
+    metrics: jsonb("metrics").$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("alias_history_alias_created").on(t.alias, t.createdAt)],
+);
+
+/** Changes made to the registry and (later) through the admin area, with before/after values. */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    ts: timestamp("ts", { withTimezone: true }).notNull().defaultNow(),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    entity: text("entity").notNull(),
+    entityId: text("entity_id").notNull(),
+    before: jsonb("before").$type<Record<string, unknown> | null>(),
+    after: jsonb("after").$type<Record<string, unknown> | null>(),
+  },
+  (t) => [index("audit_log_ts").on(t.ts)],
+);
+
+export interface PipelineCandidate {
+  algorithm: string;
+  modelVersionId: number;
+  model: string;
+  holdoutAccuracy: number;
+  trainSeconds: number;
+}
+
+/** One run of the training pipeline and the promotion decision it made, either way. */
+export const pipelineRuns = pgTable(
+  "pipeline_runs",
+  {
+    id: serial("id").primaryKey(),
+    trigger: text("trigger").notNull(),
+    actor: text("actor").notNull(),
+    status: text("status", { enum: ["running", "succeeded", "failed"] }).notNull().default("running"),
+    trainVersionId: integer("train_version_id").references(() => datasetVersions.id),
+    holdoutVersionId: integer("holdout_version_id").references(() => datasetVersions.id),
+    candidates: jsonb("candidates").$type<PipelineCandidate[]>(),
+    championBeforeId: integer("champion_before_id").references(() => modelVersions.id),
+    championBeforeAccuracy: doublePrecision("champion_before_accuracy"),
+    championAfterId: integer("champion_after_id").references(() => modelVersions.id),
+    decision: text("decision", { enum: ["promoted", "kept"] }),
+    reason: text("reason"),
+    error: text("error"),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [index("pipeline_runs_started").on(t.startedAt)],
+);

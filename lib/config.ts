@@ -33,6 +33,8 @@ const envSchema = z.object({
   KMNIST_DOWNLOAD_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   ML_BACKEND: z.enum(["auto", "node", "wasm"]).default("auto"),
   TRAIN_ON_START: booleanString.default(true),
+  PROMOTION_MIN_ABSOLUTE: z.coerce.number().min(0).max(1).default(0.002),
+  PROMOTION_MIN_RELATIVE: z.coerce.number().min(0).max(10).default(0),
   PREDICT_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   PREDICT_MAX_PIXELS: z.coerce.number().int().min(784).default(40_000_000),
   PREDICT_MAX_BATCH: z.coerce.number().int().min(1).max(4096).default(64),
@@ -57,6 +59,8 @@ export interface AppConfig {
     downloadTimeoutMs: number;
   };
   ml: { backend: RawEnv["ML_BACKEND"] };
+  /** A challenger replaces the champion only when it beats it by both margins (holdout accuracy). */
+  promotion: { minAbsolute: number; minRelative: number };
   predict: { maxBytes: number; maxPixels: number; maxBatch: number; batchWaitMs: number };
   trainOnStart: boolean;
   logLevel: RawEnv["LOG_LEVEL"];
@@ -109,6 +113,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       downloadTimeoutMs: e.KMNIST_DOWNLOAD_TIMEOUT_MS,
     },
     ml: { backend: e.ML_BACKEND },
+    promotion: { minAbsolute: e.PROMOTION_MIN_ABSOLUTE, minRelative: e.PROMOTION_MIN_RELATIVE },
     predict: { maxBytes: e.PREDICT_MAX_BYTES, maxPixels: e.PREDICT_MAX_PIXELS, maxBatch: e.PREDICT_MAX_BATCH, batchWaitMs: e.PREDICT_BATCH_WAIT_MS },
     trainOnStart: e.TRAIN_ON_START,
     logLevel: e.LOG_LEVEL,

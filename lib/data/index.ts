@@ -27,3 +27,4 @@ export {
   type DatasetVersion,
   type TagSummary,
 } from "./tags";
+export { prepareKmnist } from "./prepare";

@@ -1,12 +1,13 @@
 import { startTsWorker } from "@/lib/workers";
-import type { TrainProgress } from "./families/types";
+import type { ModelArtifact } from "./artifact";
+import type { LabelledImages, TrainProgress } from "./families/types";
+import type { MlWorkerJob, MlWorkerResult, WorkerMessage } from "./ml-worker";
 import type { TrainJob, TrainJobResult } from "./train-job";
-import type { WorkerMessage } from "./train-worker";
 
-/** Runs a training job in a worker thread and resolves with its result. */
-export function runTrainJobInWorker(job: TrainJob, onProgress: (p: TrainProgress) => void): Promise<TrainJobResult> {
+/** Runs one job in a fresh worker thread; the worker ends with the job. */
+function runInWorker(job: MlWorkerJob, onProgress: (p: TrainProgress) => void = () => {}): Promise<MlWorkerResult> {
   return new Promise((resolve, reject) => {
-    const worker = startTsWorker("lib/ml/train-worker.ts", job);
+    const worker = startTsWorker("lib/ml/ml-worker.ts", job);
     let settled = false;
     const settle = (fn: () => void) => {
       if (settled) return;
@@ -20,6 +21,19 @@ export function runTrainJobInWorker(job: TrainJob, onProgress: (p: TrainProgress
       else settle(() => reject(Object.assign(new Error(message.message), { stack: message.stack })));
     });
     worker.on("error", (error) => settle(() => reject(error)));
-    worker.on("exit", (code) => settle(() => reject(new Error(`training worker exited with code ${code} before finishing`))));
+    worker.on("exit", (code) => settle(() => reject(new Error(`ML worker exited with code ${code} before finishing`))));
   });
+}
+
+export async function runTrainJobInWorker(job: TrainJob, onProgress: (p: TrainProgress) => void): Promise<TrainJobResult> {
+  const result = await runInWorker({ kind: "train", job }, onProgress);
+  if (result.kind !== "train") throw new Error("ML worker answered a training job with another result");
+  return result.result;
+}
+
+/** Accuracy of a model artifact on a labelled dataset, computed in a worker thread. */
+export async function evaluateInWorker(artifact: ModelArtifact, data: LabelledImages): Promise<number> {
+  const result = await runInWorker({ kind: "evaluate", artifact, data });
+  if (result.kind !== "evaluate") throw new Error("ML worker answered an evaluation with another result");
+  return result.accuracy;
 }

@@ -106,3 +106,4 @@ export async function countModelVersions(db: Db): Promise<number> {
 }
 
 export { resolveModelRef, ModelRefError, DEFAULT_MODEL_REF, type ResolvedModel } from "./resolve";
+export { promote, rollback, archiveVersion, aliasTarget, aliasHistoryOf, RegistryError, CHAMPION, type AliasChange } from "./aliases";

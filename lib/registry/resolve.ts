@@ -1,5 +1,5 @@
 import { and, desc, eq, sql } from "drizzle-orm";
-import { models, modelVersions } from "@/db/schema";
+import { modelAliases, models, modelVersions } from "@/db/schema";
 import type { Db } from "@/lib/db";
 
 export interface ResolvedModel {
@@ -32,12 +32,21 @@ const columns = {
 };
 
 /**
- * Resolves `champion`, `name`, `name@latest` or `name@3` to one model version.
+ * Resolves an alias (`champion`, ...), `name`, `name@latest` or `name@3` to one version.
  *
- * `champion` is, until aliases exist, the non-archived version with the best holdout
- * accuracy recorded at training (newest wins ties).
+ * Before anything has been promoted, `champion` falls back to the non-archived version
+ * with the best holdout accuracy recorded at training (newest wins ties).
  */
 export async function resolveModelRef(db: Db, ref: string = DEFAULT_MODEL_REF): Promise<ResolvedModel> {
+  if (!ref.includes("@")) {
+    const [aliased] = await db
+      .select(columns)
+      .from(modelAliases)
+      .innerJoin(modelVersions, eq(modelVersions.id, modelAliases.modelVersionId))
+      .innerJoin(models, eq(models.id, modelVersions.modelId))
+      .where(eq(modelAliases.alias, ref));
+    if (aliased) return aliased;
+  }
   if (ref === DEFAULT_MODEL_REF) {
     const holdoutAccuracy = sql`(${modelVersions.manifest} -> 'evaluation' ->> 'holdoutAccuracy')::float8`;
     const [best] = await db
