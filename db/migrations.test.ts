@@ -14,6 +14,8 @@ const EXPECTED_TABLES = [
   "dataset_tags",
   "dataset_versions",
   "import_batches",
+  "job_steps",
+  "jobs",
   "logs",
   "model_aliases",
   "model_versions",

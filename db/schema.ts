@@ -158,12 +158,14 @@ export const trainingRuns = pgTable(
     holdoutAccuracy: doublePrecision("holdout_accuracy"),
     trainSeconds: doublePrecision("train_seconds"),
     modelVersionId: integer("model_version_id").references(() => modelVersions.id),
+    /** Set when the run is one step of a pipeline run (pipeline_runs.id). */
+    pipelineRunId: integer("pipeline_run_id"),
     error: text("error"),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (t) => [index("training_runs_created").on(t.createdAt)],
+  (t) => [index("training_runs_created").on(t.createdAt), index("training_runs_pipeline").on(t.pipelineRunId, t.algorithm)],
 );
 
 export const logs = pgTable(
@@ -250,4 +252,41 @@ export const pipelineRuns = pgTable(
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
   (t) => [index("pipeline_runs_started").on(t.startedAt)],
+);
+
+/** Durable jobs of the embedded runner (used when Inngest is not configured). */
+export const jobs = pgTable(
+  "jobs",
+  {
+    id: serial("id").primaryKey(),
+    name: text("name").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    status: text("status", { enum: ["pending", "running", "succeeded", "failed"] }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    maxAttempts: integer("max_attempts").notNull(),
+    runAt: timestamp("run_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Deduplicates enqueues (e.g. one job per cron slot). */
+    dedupeKey: text("dedupe_key").unique(),
+    lockedBy: text("locked_by"),
+    lockedAt: timestamp("locked_at", { withTimezone: true }),
+    lastError: text("last_error"),
+    result: jsonb("result"),
+    createdAt: createdAt(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [index("jobs_pending").on(t.status, t.runAt)],
+);
+
+/** Memoised step results, so a retried or resumed job skips the steps it already finished. */
+export const jobSteps = pgTable(
+  "job_steps",
+  {
+    jobId: integer("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
+    step: text("step").notNull(),
+    output: jsonb("output"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("job_steps_job_step").on(t.jobId, t.step)],
 );

@@ -1,5 +1,5 @@
-import { eq } from "drizzle-orm";
-import { trainingRuns } from "@/db/schema";
+import { and, eq } from "drizzle-orm";
+import { modelVersions, trainingRuns } from "@/db/schema";
 import { KMNIST_CLASSES } from "@/lib/data/classes";
 import { loadSnapshot, resolveTag } from "@/lib/data/tags";
 import type { Db } from "@/lib/db";
@@ -21,6 +21,12 @@ export interface TrainRequest {
   hyperparameters?: Record<string, unknown>;
   author?: string;
   modelName?: string;
+  /**
+   * Makes the request idempotent within a pipeline run: a model already trained for this
+   * (run, algorithm) is returned instead of trained again, so a retried or resumed job
+   * registers each model once.
+   */
+  pipelineRunId?: number;
   onProgress?: (p: TrainProgress) => void;
 }
 
@@ -39,6 +45,10 @@ export interface TrainOutcome {
 export async function trainAndRegister(db: Db, store: ObjectStore, request: TrainRequest): Promise<TrainOutcome> {
   const family = modelFamily(request.algorithm);
   const hyperparameters = family.hyperparameters.parse(request.hyperparameters ?? {}) as Record<string, unknown>;
+  if (request.pipelineRunId !== undefined) {
+    const earlier = await previousAttempt(db, request.pipelineRunId, family.algorithm);
+    if (earlier) return earlier;
+  }
   const { version: trainVersion } = await resolveTag(db, store, TRAIN_TAG);
   const { version: holdoutVersion } = await resolveTag(db, store, HOLDOUT_TAG);
   const [run] = await db
@@ -50,6 +60,7 @@ export async function trainAndRegister(db: Db, store: ObjectStore, request: Trai
       trainVersionId: trainVersion.id,
       evalVersionId: holdoutVersion.id,
       startedAt: new Date(),
+      pipelineRunId: request.pipelineRunId ?? null,
     })
     .returning();
 
@@ -81,23 +92,27 @@ export async function trainAndRegister(db: Db, store: ObjectStore, request: Trai
         void db.update(trainingRuns).set({ progress }).where(eq(trainingRuns.id, run.id)).catch(() => undefined);
       },
     );
+    // The version and the run's success are committed together: after a crash either both
+    // exist (and a retry reuses them) or neither does.
     const modelVersion = await registerModelVersion(db, store, {
       artifact: result.artifact,
       trainingDataVersionId: trainVersion.id,
       backend: result.backend,
       codeVersion: codeVersion(),
+      onRegistered: async (tx, version) => {
+        await tx
+          .update(trainingRuns)
+          .set({
+            status: "succeeded",
+            backend: result.backend,
+            holdoutAccuracy: result.holdoutAccuracy,
+            trainSeconds: result.trainSeconds,
+            modelVersionId: version.id,
+            finishedAt: new Date(),
+          })
+          .where(eq(trainingRuns.id, run.id));
+      },
     });
-    await db
-      .update(trainingRuns)
-      .set({
-        status: "succeeded",
-        backend: result.backend,
-        holdoutAccuracy: result.holdoutAccuracy,
-        trainSeconds: result.trainSeconds,
-        modelVersionId: modelVersion.id,
-        finishedAt: new Date(),
-      })
-      .where(eq(trainingRuns.id, run.id));
     return { runId: run.id, modelVersion, holdoutAccuracy: result.holdoutAccuracy, trainSeconds: result.trainSeconds, backend: result.backend };
   } catch (error) {
     log.error(`training ${family.algorithm} failed`, { runId: run.id, error });
@@ -107,4 +122,30 @@ export async function trainAndRegister(db: Db, store: ObjectStore, request: Trai
       .where(eq(trainingRuns.id, run.id));
     throw error;
   }
+}
+
+async function previousAttempt(db: Db, pipelineRunId: number, algorithm: string): Promise<TrainOutcome | null> {
+  const attempts = await db
+    .select({ run: trainingRuns, version: modelVersions })
+    .from(trainingRuns)
+    .leftJoin(modelVersions, eq(modelVersions.id, trainingRuns.modelVersionId))
+    .where(and(eq(trainingRuns.pipelineRunId, pipelineRunId), eq(trainingRuns.algorithm, algorithm)));
+  const done = attempts.find((a) => a.run.status === "succeeded" && a.version);
+  if (done?.version) {
+    return {
+      runId: done.run.id,
+      modelVersion: done.version,
+      holdoutAccuracy: done.run.holdoutAccuracy ?? 0,
+      trainSeconds: done.run.trainSeconds ?? 0,
+      backend: done.run.backend ?? "unknown",
+    };
+  }
+  for (const { run } of attempts.filter((a) => a.run.status === "running")) {
+    log.warn(`training run ${run.id} (${algorithm}) was interrupted; training again`, { pipelineRunId });
+    await db
+      .update(trainingRuns)
+      .set({ status: "failed", error: "interrupted: the process stopped before the run finished", finishedAt: new Date() })
+      .where(eq(trainingRuns.id, run.id));
+  }
+  return null;
 }

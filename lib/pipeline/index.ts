@@ -1,5 +1,5 @@
-import { and, desc, eq } from "drizzle-orm";
-import { pipelineRuns, trainingRuns, type PipelineCandidate } from "@/db/schema";
+import { and, desc, eq, sql } from "drizzle-orm";
+import { aliasHistory, datasetVersions, pipelineRuns, trainingRuns, type PipelineCandidate } from "@/db/schema";
 import { config } from "@/lib/config";
 import { loadSnapshot, prepareKmnist, resolveTag } from "@/lib/data";
 import type { Db } from "@/lib/db";
@@ -19,12 +19,27 @@ const log = createLogger("pipeline");
 
 export type PipelineRun = typeof pipelineRuns.$inferSelect;
 
-export interface PipelineOptions {
+/**
+ * Durable steps: Inngest's `step.run` in production, the embedded runner's memoised steps
+ * otherwise, or plain calls. A finished step is not run again when its job is retried.
+ */
+export interface StepRunner {
+  run<T>(name: string, fn: () => Promise<T>): Promise<T>;
+}
+
+export const directSteps: StepRunner = { run: (_name, fn) => fn() };
+
+export interface PipelineInput {
   trigger: "schedule" | "event" | "ui" | "cli" | "bootstrap";
   actor: string;
   algorithms?: readonly Algorithm[];
   hyperparameters?: Partial<Record<Algorithm, Record<string, unknown>>>;
   thresholds?: PromotionThresholds;
+}
+
+export interface PipelineDeps {
+  db: Db;
+  store: ObjectStore;
   onProgress?: (algorithm: string, progress: TrainProgress) => void;
 }
 
@@ -32,89 +47,129 @@ export interface PipelineOptions {
  * The training pipeline: refresh data → resolve tags → train each family (worker threads)
  * → evaluate on holdout → compare the best with the champion on the same holdout version →
  * promote only past the thresholds → record the decision and its numbers either way.
+ * Every step is idempotent, so a retried job finishes the same run exactly once.
  */
-export async function runTrainingPipeline(db: Db, store: ObjectStore, options: PipelineOptions): Promise<PipelineRun> {
-  const [run] = await db.insert(pipelineRuns).values({ trigger: options.trigger, actor: options.actor }).returning();
+export async function trainingPipeline(deps: PipelineDeps, input: PipelineInput, step: StepRunner = directSteps): Promise<PipelineRun> {
+  const { db, store } = deps;
+  const runId = await step.run("start", async () => {
+    const [run] = await db.insert(pipelineRuns).values({ trigger: input.trigger, actor: input.actor }).returning({ id: pipelineRuns.id });
+    return run.id;
+  });
   try {
-    await prepareKmnist(db, store);
-    const { version: trainVersion } = await resolveTag(db, store, TRAIN_TAG);
-    const { version: holdoutVersion } = await resolveTag(db, store, HOLDOUT_TAG);
-    await db.update(pipelineRuns).set({ trainVersionId: trainVersion.id, holdoutVersionId: holdoutVersion.id }).where(eq(pipelineRuns.id, run.id));
-
+    await step.run("prepare-data", async () => {
+      await prepareKmnist(db, store);
+      const { version: train } = await resolveTag(db, store, TRAIN_TAG);
+      const { version: holdout } = await resolveTag(db, store, HOLDOUT_TAG);
+      await db.update(pipelineRuns).set({ trainVersionId: train.id, holdoutVersionId: holdout.id }).where(eq(pipelineRuns.id, runId));
+      return { trainVersionId: train.id, holdoutVersionId: holdout.id };
+    });
     const candidates: PipelineCandidate[] = [];
-    for (const algorithm of options.algorithms ?? ALGORITHMS) {
-      const outcome = await trainAndRegister(db, store, {
-        algorithm,
-        hyperparameters: options.hyperparameters?.[algorithm],
-        author: `pipeline (${options.trigger})`,
-        onProgress: (p) => options.onProgress?.(algorithm, p),
-      });
-      candidates.push({
-        algorithm,
-        modelVersionId: outcome.modelVersion.id,
-        model: `${outcome.modelVersion.artifactKey.split("/")[1]}@${outcome.modelVersion.version}`,
-        holdoutAccuracy: outcome.holdoutAccuracy,
-        trainSeconds: outcome.trainSeconds,
-      });
-      await db.update(pipelineRuns).set({ candidates }).where(eq(pipelineRuns.id, run.id));
+    for (const algorithm of input.algorithms ?? ALGORITHMS) {
+      candidates.push(
+        await step.run(`train-${algorithm}`, async () => {
+          const outcome = await trainAndRegister(db, store, {
+            algorithm,
+            hyperparameters: input.hyperparameters?.[algorithm],
+            author: `pipeline (${input.trigger})`,
+            pipelineRunId: runId,
+            onProgress: (p) => deps.onProgress?.(algorithm, p),
+          });
+          return {
+            algorithm,
+            modelVersionId: outcome.modelVersion.id,
+            model: `${outcome.modelVersion.artifactKey.split("/")[1]}@${outcome.modelVersion.version}`,
+            holdoutAccuracy: outcome.holdoutAccuracy,
+            trainSeconds: outcome.trainSeconds,
+          };
+        }),
+      );
+      await db.update(pipelineRuns).set({ candidates }).where(eq(pipelineRuns.id, runId));
     }
-    const best = candidates.reduce((a, b) => (b.holdoutAccuracy > a.holdoutAccuracy ? b : a));
+    return await step.run("decide", () => decide(deps, runId, candidates, input.thresholds ?? config().promotion, input.actor));
+  } catch (error) {
+    log.error("training pipeline failed", { runId, error });
+    await db.update(pipelineRuns).set({ status: "failed", error: (error as Error).message, finishedAt: new Date() }).where(eq(pipelineRuns.id, runId));
+    throw error;
+  }
+}
 
+/** Convenience for callers without a job engine (CLI, tests, first start). */
+export function runTrainingPipeline(db: Db, store: ObjectStore, options: PipelineInput & { onProgress?: PipelineDeps["onProgress"] }) {
+  const { onProgress, ...input } = options;
+  return trainingPipeline({ db, store, onProgress }, input);
+}
+
+async function decide(deps: PipelineDeps, runId: number, candidates: PipelineCandidate[], thresholds: PromotionThresholds, actor: string): Promise<PipelineRun> {
+  const { db, store } = deps;
+  const [run] = await db.select().from(pipelineRuns).where(eq(pipelineRuns.id, runId));
+  if (run.status === "succeeded") return run;
+  const best = candidates.reduce((a, b) => (b.holdoutAccuracy > a.holdoutAccuracy ? b : a));
+
+  // A promotion made by an earlier attempt of this step (crash before the run was updated).
+  const [earlierPromotion] = await db
+    .select()
+    .from(aliasHistory)
+    .where(and(eq(aliasHistory.alias, CHAMPION), sql`${aliasHistory.metrics} ->> 'pipelineRunId' = ${String(runId)}`))
+    .orderBy(desc(aliasHistory.id))
+    .limit(1);
+
+  let promoted: boolean;
+  let reason: string;
+  let championBefore: { id: number; accuracy: number } | null;
+  if (earlierPromotion) {
+    promoted = true;
+    reason = earlierPromotion.reason;
+    const metrics = earlierPromotion.metrics as { championAccuracy?: number | null };
+    championBefore = earlierPromotion.fromVersionId === null ? null : { id: earlierPromotion.fromVersionId, accuracy: metrics.championAccuracy ?? NaN };
+  } else {
     const championId = await aliasTarget(db, CHAMPION);
     let champion: { id: number; label: string; accuracy: number } | null = null;
     if (championId !== null) {
       const resolved = await resolveModelRef(db, CHAMPION);
-      champion = { id: championId, label: `${resolved.name}@${resolved.version}`, accuracy: await accuracyOnHoldout(db, store, resolved.artifactKey, championId, holdoutVersion) };
+      champion = { id: championId, label: `${resolved.name}@${resolved.version}`, accuracy: await accuracyOnHoldout(db, store, resolved.artifactKey, championId, run.holdoutVersionId!) };
     }
-    const thresholds = options.thresholds ?? config().promotion;
     const decision = decidePromotion({ label: best.model, accuracy: best.holdoutAccuracy }, champion, thresholds);
     if (decision.promote) {
       await promote(db, best.modelVersionId, {
-        actor: options.actor,
+        actor,
         reason: decision.reason,
-        metrics: { holdoutAccuracy: best.holdoutAccuracy, championAccuracy: champion?.accuracy ?? null, holdoutVersion: holdoutVersion.contentHash, thresholds },
+        metrics: { pipelineRunId: String(runId), holdoutAccuracy: best.holdoutAccuracy, championAccuracy: champion?.accuracy ?? null, thresholds },
       });
     }
-    log.info(decision.reason, { runId: run.id });
-    const [finished] = await db
-      .update(pipelineRuns)
-      .set({
-        status: "succeeded",
-        championBeforeId: champion?.id ?? null,
-        championBeforeAccuracy: champion?.accuracy ?? null,
-        championAfterId: decision.promote ? best.modelVersionId : (champion?.id ?? null),
-        decision: decision.promote ? "promoted" : "kept",
-        reason: decision.reason,
-        finishedAt: new Date(),
-      })
-      .where(eq(pipelineRuns.id, run.id))
-      .returning();
-    return finished;
-  } catch (error) {
-    log.error("training pipeline failed", { runId: run.id, error });
-    await db.update(pipelineRuns).set({ status: "failed", error: (error as Error).message, finishedAt: new Date() }).where(eq(pipelineRuns.id, run.id));
-    throw error;
+    promoted = decision.promote;
+    reason = decision.reason;
+    championBefore = champion;
   }
+  log.info(reason, { runId });
+  const [finished] = await db
+    .update(pipelineRuns)
+    .set({
+      status: "succeeded",
+      championBeforeId: championBefore?.id ?? null,
+      championBeforeAccuracy: championBefore && Number.isFinite(championBefore.accuracy) ? championBefore.accuracy : null,
+      championAfterId: promoted ? best.modelVersionId : (championBefore?.id ?? null),
+      decision: promoted ? "promoted" : "kept",
+      reason,
+      finishedAt: new Date(),
+    })
+    .where(eq(pipelineRuns.id, runId))
+    .returning();
+  return finished;
 }
 
 /**
  * The champion's accuracy on this holdout version: recorded by its training run when that
  * run evaluated on the same version, otherwise measured now (in a worker thread).
  */
-async function accuracyOnHoldout(
-  db: Db,
-  store: ObjectStore,
-  artifactKey: string,
-  versionId: number,
-  holdoutVersion: { id: number; snapshotKey: string },
-): Promise<number> {
+async function accuracyOnHoldout(db: Db, store: ObjectStore, artifactKey: string, versionId: number, holdoutVersionId: number): Promise<number> {
   const [recorded] = await db
     .select({ accuracy: trainingRuns.holdoutAccuracy })
     .from(trainingRuns)
-    .where(and(eq(trainingRuns.modelVersionId, versionId), eq(trainingRuns.evalVersionId, holdoutVersion.id), eq(trainingRuns.status, "succeeded")))
+    .where(and(eq(trainingRuns.modelVersionId, versionId), eq(trainingRuns.evalVersionId, holdoutVersionId), eq(trainingRuns.status, "succeeded")))
     .limit(1);
   if (recorded?.accuracy != null) return recorded.accuracy;
-  return evaluateInWorker(await getArtifact(store, artifactKey), await loadSnapshot(store, holdoutVersion));
+  const [holdout] = await db.select().from(datasetVersions).where(eq(datasetVersions.id, holdoutVersionId));
+  return evaluateInWorker(await getArtifact(store, artifactKey), await loadSnapshot(store, holdout));
 }
 
 export async function listPipelineRuns(db: Db, limit = 20): Promise<PipelineRun[]> {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { modelVersions, trainingRuns } from "@/db/schema";
 import { aliasHistoryOf, aliasTarget, promote, rollback } from "@/lib/registry";
 import { createPostgresTestDatabase, createTempStore, KMNIST_TEST_DIR, type TestDatabase } from "@/lib/testing/database";
-import { decidePromotion, runTrainingPipeline, type PipelineOptions } from ".";
+import { decidePromotion, runTrainingPipeline, type PipelineInput } from ".";
 
 describe("decidePromotion", () => {
   const t = { minAbsolute: 0.01, minRelative: 0 };
@@ -31,7 +31,7 @@ describe("runTrainingPipeline (real KMNIST, PostgreSQL, worker threads)", () => 
   let database: TestDatabase;
   let store: Awaited<ReturnType<typeof createTempStore>>;
   // Deterministic, fast settings: the same data gives the same models.
-  const options: PipelineOptions = {
+  const options: PipelineInput = {
     trigger: "event",
     actor: "tests",
     hyperparameters: { logreg: { epochs: 3 }, tree: { maxDepth: 6 }, cnn: { epochs: 1, filters: 4, denseUnits: 32, dropout: 0, augment: false } },

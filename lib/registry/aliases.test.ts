@@ -109,3 +109,15 @@ describe("aliases", () => {
     expect(history[2].fromVersionId).toBeNull();
   });
 });
+
+describe("registration", () => {
+  it("gives concurrent registrations of one model distinct versions, each with its own artifact", async () => {
+    const { getArtifact } = await import("@/lib/ml/artifact");
+    const registered = await Promise.all([0.1, 0.2, 0.3, 0.4].map((a) => registerModelVersion(database.db, store, { artifact: artifact("model-c", a) })));
+    expect(registered.map((r) => r.version).sort()).toEqual([1, 2, 3, 4]);
+    for (const r of registered) {
+      const loaded = await getArtifact(store, r.artifactKey);
+      expect(loaded.manifest.weightsSha256).toBe(r.weightsSha256);
+    }
+  });
+});

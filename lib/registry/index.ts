@@ -9,8 +9,12 @@ const log = createLogger("registry");
 
 export type ModelVersion = typeof modelVersions.$inferSelect;
 
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
 export interface RegisterOptions {
   artifact: ModelArtifact;
+  /** Runs in the transaction that inserts the version: both happen, or neither. */
+  onRegistered?: (tx: Tx, version: ModelVersion) => Promise<void>;
   trainingDataVersionId?: number | null;
   backend?: string | null;
   codeVersion?: string | null;
@@ -22,16 +26,19 @@ export function artifactPrefix(name: string, version: number): string {
 
 /**
  * Registers an artifact as the next version of its model (created on first use). The
- * artifact is written to the object store before its row exists, so a row never points
- * at a missing artifact; the unique (model, version) index settles concurrent registrations.
+ * artifact is written to the object store before its row is committed, so a row never
+ * points at a missing artifact; a crash in between leaves only unreferenced objects.
  */
 export async function registerModelVersion(db: Db, store: ObjectStore, options: RegisterOptions): Promise<ModelVersion> {
   const { manifest } = options.artifact;
   await db.insert(models).values({ name: manifest.name }).onConflictDoNothing();
   const [model] = await db.select().from(models).where(eq(models.name, manifest.name));
 
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const [{ next }] = await db
+  const registered = await db.transaction(async (tx) => {
+    // One registration per model at a time: the version number and its artifact prefix are
+    // decided and written under this lock, so concurrent uploads never share a prefix.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`model:${manifest.name}`}))`);
+    const [{ next }] = await tx
       .select({ next: sql<number>`coalesce(max(${modelVersions.version}), 0) + 1` })
       .from(modelVersions)
       .where(eq(modelVersions.modelId, model.id));
@@ -39,7 +46,7 @@ export async function registerModelVersion(db: Db, store: ObjectStore, options: 
     const artifact: ModelArtifact = { ...options.artifact, manifest: { ...manifest, version } };
     const prefix = artifactPrefix(manifest.name, version);
     await putArtifact(store, prefix, artifact);
-    const inserted = await db
+    const [row] = await tx
       .insert(modelVersions)
       .values({
         modelId: model.id,
@@ -55,14 +62,12 @@ export async function registerModelVersion(db: Db, store: ObjectStore, options: 
         backend: options.backend ?? null,
         codeVersion: options.codeVersion ?? null,
       })
-      .onConflictDoNothing()
       .returning();
-    if (inserted.length > 0) {
-      log.info(`registered ${manifest.name}@${version}`, { algorithm: manifest.algorithm, artifactKey: prefix });
-      return inserted[0];
-    }
-  }
-  throw new Error(`could not allocate a version number for ${manifest.name}`);
+    await options.onRegistered?.(tx, row);
+    return row;
+  });
+  log.info(`registered ${manifest.name}@${registered.version}`, { algorithm: manifest.algorithm, artifactKey: registered.artifactKey });
+  return registered;
 }
 
 export interface ModelVersionSummary {
