@@ -28,6 +28,8 @@ describe("loadConfig", () => {
     ["KMNIST_DOWNLOAD", "sometimes"],
     ["TRAIN_ON_START", "maybe"],
     ["KMNIST_BASE_URL", "not a url"],
+    ["TRAIN_SCHEDULE", "every day"],
+    ["JOB_ENGINE", "bullmq"],
   ])("rejects %s=%s with a message naming the variable", (name, value) => {
     let error: unknown;
     try {

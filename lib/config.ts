@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { Cron } from "croner";
 import { z } from "zod";
 
 // `turbopackIgnore` comments: these paths are runtime data folders, not source files
@@ -33,6 +34,13 @@ const envSchema = z.object({
   KMNIST_DOWNLOAD_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   ML_BACKEND: z.enum(["auto", "node", "wasm"]).default("auto"),
   TRAIN_ON_START: booleanString.default(true),
+  JOB_ENGINE: z.enum(["embedded", "inngest"]).default("embedded"),
+  JOB_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  JOB_RETRY_BASE_MS: z.coerce.number().int().min(0).default(5_000),
+  TRAIN_SCHEDULE: z
+    .string()
+    .default("0 3 * * *")
+    .refine((v) => v === "off" || isCron(v), "must be a cron expression (e.g. \"0 3 * * *\") or \"off\""),
   PROMOTION_MIN_ABSOLUTE: z.coerce.number().min(0).max(1).default(0.002),
   PROMOTION_MIN_RELATIVE: z.coerce.number().min(0).max(10).default(0),
   PREDICT_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
@@ -41,6 +49,15 @@ const envSchema = z.object({
   PREDICT_BATCH_WAIT_MS: z.coerce.number().min(0).max(1000).default(2),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
+
+function isCron(expression: string): boolean {
+  try {
+    new Cron(expression, { paused: true }).stop();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type RawEnv = z.infer<typeof envSchema>;
 
@@ -59,6 +76,7 @@ export interface AppConfig {
     downloadTimeoutMs: number;
   };
   ml: { backend: RawEnv["ML_BACKEND"] };
+  jobs: { engine: RawEnv["JOB_ENGINE"]; concurrency: number; retryBaseMs: number; trainSchedule: string | null };
   /** A challenger replaces the champion only when it beats it by both margins (holdout accuracy). */
   promotion: { minAbsolute: number; minRelative: number };
   predict: { maxBytes: number; maxPixels: number; maxBatch: number; batchWaitMs: number };
@@ -113,6 +131,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       downloadTimeoutMs: e.KMNIST_DOWNLOAD_TIMEOUT_MS,
     },
     ml: { backend: e.ML_BACKEND },
+    jobs: {
+      engine: e.JOB_ENGINE,
+      concurrency: e.JOB_CONCURRENCY,
+      retryBaseMs: e.JOB_RETRY_BASE_MS,
+      trainSchedule: e.TRAIN_SCHEDULE === "off" ? null : e.TRAIN_SCHEDULE,
+    },
     promotion: { minAbsolute: e.PROMOTION_MIN_ABSOLUTE, minRelative: e.PROMOTION_MIN_RELATIVE },
     predict: { maxBytes: e.PREDICT_MAX_BYTES, maxPixels: e.PREDICT_MAX_PIXELS, maxBatch: e.PREDICT_MAX_BATCH, batchWaitMs: e.PREDICT_BATCH_WAIT_MS },
     trainOnStart: e.TRAIN_ON_START,

@@ -1,0 +1,29 @@
+import { JOB_DEFINITIONS, type JobDefinition } from "@/lib/jobs";
+import type { StepRunner } from "@/lib/pipeline";
+import { inngest } from "./client";
+
+/**
+ * One Inngest function per job definition: same triggers, retries and concurrency as the
+ * embedded runner, and the same lib/ code, with Inngest's durable `step.run` as the steps.
+ */
+function toInngestFunction(definition: JobDefinition) {
+  const schedule = definition.cron();
+  const triggers = [...(definition.event ? [{ event: definition.event }] : []), ...(schedule ? [{ cron: schedule }] : [])];
+  return inngest.createFunction(
+    {
+      id: definition.name,
+      triggers,
+      // Inngest types retries as a literal 0-20.
+      retries: Math.min(20, definition.maxAttempts - 1) as 0 | 1 | 2,
+      concurrency: { limit: definition.concurrency },
+    },
+    async ({ event, step }) => {
+      const steps: StepRunner = { run: <T>(name: string, fn: () => Promise<T>) => step.run(name, fn) as Promise<T> };
+      const payload = event.name.startsWith("inngest/scheduled") ? { trigger: "schedule", actor: "schedule" } : (event.data ?? {});
+      return definition.run(definition.payload.parse(payload), steps);
+    },
+  );
+}
+
+export const functions = JOB_DEFINITIONS.map(toInngestFunction);
+export const [trainPipelineFunction] = functions;

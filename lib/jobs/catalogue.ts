@@ -1,0 +1,54 @@
+import { z } from "zod";
+import { config } from "@/lib/config";
+import { getDb } from "@/lib/db";
+import { trainingPipeline, type StepRunner } from "@/lib/pipeline";
+import { objectStore } from "@/lib/storage";
+
+/**
+ * Every background job, described once. The embedded runner (lib/jobs/runner.ts) and the
+ * Inngest functions (jobs/functions.ts) both run these definitions, so both engines call
+ * identical lib/ services.
+ */
+export interface JobDefinition<P = unknown> {
+  name: string;
+  /** Event that triggers the job. */
+  event?: string;
+  /** Cron schedule, or null for none. */
+  cron(): string | null;
+  /** Attempts in all (first try included). */
+  maxAttempts: number;
+  /** Jobs of this name that may run at once. */
+  concurrency: number;
+  payload: z.ZodType<P>;
+  run(payload: P, step: StepRunner): Promise<unknown>;
+}
+
+export const TRAIN_REQUESTED = "kana/train.requested";
+
+const trainPayload = z.object({
+  trigger: z.enum(["schedule", "event", "ui", "cli", "bootstrap"]).default("event"),
+  actor: z.string().min(1).max(200).default("system"),
+  algorithms: z.array(z.enum(["logreg", "tree", "cnn"])).min(1).optional(),
+  hyperparameters: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+});
+
+export const trainPipelineJob: JobDefinition<z.infer<typeof trainPayload>> = {
+  name: "train-pipeline",
+  event: TRAIN_REQUESTED,
+  cron: () => config().jobs.trainSchedule,
+  maxAttempts: 3,
+  // Training uses the whole machine: one pipeline at a time.
+  concurrency: 1,
+  payload: trainPayload,
+  async run(payload, step) {
+    return trainingPipeline({ db: await getDb(), store: objectStore() }, payload, step);
+  },
+};
+
+export const JOB_DEFINITIONS: JobDefinition[] = [trainPipelineJob as JobDefinition];
+
+export function jobDefinition(name: string): JobDefinition {
+  const found = JOB_DEFINITIONS.find((j) => j.name === name);
+  if (!found) throw new Error(`Unknown job "${name}"`);
+  return found;
+}

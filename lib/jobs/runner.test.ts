@@ -1,0 +1,123 @@
+import { eq } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { jobs } from "@/db/schema";
+import { createPostgresTestDatabase, type TestDatabase } from "@/lib/testing/database";
+import type { JobDefinition } from "./catalogue";
+import { EmbeddedRunner } from "./runner";
+
+let database: TestDatabase;
+let runner: EmbeddedRunner | undefined;
+const calls: string[] = [];
+let overlapping = 0;
+let maxOverlap = 0;
+
+const anyPayload = z.record(z.string(), z.unknown());
+const definition = (name: string, run: JobDefinition["run"], extra: Partial<JobDefinition> = {}): JobDefinition => ({
+  name,
+  event: `test/${name}`,
+  cron: () => null,
+  maxAttempts: 3,
+  concurrency: 1,
+  payload: anyPayload,
+  run,
+  ...extra,
+});
+
+const definitions: JobDefinition[] = [
+  definition("always-fails", async () => {
+    calls.push("always-fails");
+    throw new Error("the disk is on fire");
+  }),
+  definition("fails-once-after-a-step", async (_payload, step) => {
+    await step.run("expensive", async () => {
+      calls.push("expensive");
+      return 42;
+    });
+    calls.push("second");
+    if (calls.filter((c) => c === "second").length === 1) throw new Error("transient");
+    return "done";
+  }),
+  definition("slow", async () => {
+    overlapping++;
+    maxOverlap = Math.max(maxOverlap, overlapping);
+    await new Promise((r) => setTimeout(r, 100));
+    overlapping--;
+  }),
+  definition("every-second", async () => void calls.push("tick"), { event: undefined, cron: () => "* * * * * *" }),
+];
+
+beforeAll(async () => {
+  database = await createPostgresTestDatabase();
+});
+afterEach(async () => {
+  await runner?.stop();
+  runner = undefined;
+  calls.length = 0;
+  await database.db.delete(jobs);
+});
+afterAll(async () => {
+  await database?.cleanup();
+});
+
+async function started(defs = definitions.filter((d) => d.name !== "every-second")) {
+  runner = new EmbeddedRunner(database.db, { definitions: defs, concurrency: 2, retryBaseMs: 10, pollMs: 50 });
+  await runner.start();
+  return runner;
+}
+
+describe("EmbeddedRunner", () => {
+  it("retries a failing job with backoff, then marks it failed with its error", async () => {
+    const r = await started();
+    const [job] = await r.send("test/always-fails", {});
+    await r.drain(10_000);
+    const [row] = await database.db.select().from(jobs).where(eq(jobs.id, job.id));
+    expect(row).toMatchObject({ status: "failed", attempts: 3, lastError: "the disk is on fire" });
+    expect(calls).toEqual(["always-fails", "always-fails", "always-fails"]);
+  });
+
+  it("does not repeat finished steps when it retries", async () => {
+    const r = await started();
+    const [job] = await r.send("test/fails-once-after-a-step", {});
+    await r.drain(10_000);
+    const [row] = await database.db.select().from(jobs).where(eq(jobs.id, job.id));
+    expect(row).toMatchObject({ status: "succeeded", attempts: 2, result: "done" });
+    expect(calls).toEqual(["expensive", "second", "second"]);
+  });
+
+  it("keeps to each job's concurrency limit", async () => {
+    const r = await started();
+    maxOverlap = 0;
+    await Promise.all(Array.from({ length: 4 }, () => r.send("test/slow", {})));
+    await r.drain(10_000);
+    expect(maxOverlap).toBe(1);
+    const rows = await database.db.select().from(jobs);
+    expect(rows.every((j) => j.status === "succeeded")).toBe(true);
+  });
+
+  it("resumes jobs that were running when the process stopped", async () => {
+    const [orphan] = await database.db
+      .insert(jobs)
+      .values({ name: "fails-once-after-a-step", payload: {}, maxAttempts: 3, status: "running", attempts: 1, lockedBy: "a-dead-process" })
+      .returning();
+    const r = await started();
+    await r.drain(10_000);
+    const [row] = await database.db.select().from(jobs).where(eq(jobs.id, orphan.id));
+    expect(row.status).toBe("succeeded");
+  });
+
+  it("runs cron schedules, once per slot", async () => {
+    const r = await started(definitions);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await r.stop();
+    const rows = await database.db.select().from(jobs).where(eq(jobs.name, "every-second"));
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(rows.map((j) => j.dedupeKey)).size).toBe(rows.length);
+  });
+
+  it("refuses unknown events and invalid payloads", async () => {
+    const r = await started();
+    await expect(r.send("test/nobody-listens", {})).rejects.toThrow(/No job listens/);
+    await expect(r.enqueue("no-such-job", {})).rejects.toThrow(/Unknown job/);
+  });
+});
