@@ -44,6 +44,9 @@ export class EmbeddedRunner {
   private timer: NodeJS.Timeout | null = null;
   private readonly active = new Map<number, Promise<void>>();
   private stopped = true;
+  /** One poll at a time: two concurrent claims could both pass a concurrency check. */
+  private polling = false;
+  private pollAgain = false;
 
   constructor(
     private readonly db: Db,
@@ -131,6 +134,11 @@ export class EmbeddedRunner {
   }
 
   private async poll() {
+    if (this.polling) {
+      this.pollAgain = true;
+      return;
+    }
+    this.polling = true;
     try {
       while (!this.stopped && this.active.size < this.options.concurrency) {
         const job = await this.claim();
@@ -143,8 +151,12 @@ export class EmbeddedRunner {
       }
     } catch (error) {
       log.error("job polling failed; retrying", { error });
+    } finally {
+      this.polling = false;
     }
-    this.schedulePoll(this.options.pollMs ?? 1000);
+    const again = this.pollAgain;
+    this.pollAgain = false;
+    this.schedulePoll(again ? 0 : (this.options.pollMs ?? 1000));
   }
 
   /** Takes the next due job whose name is under its own concurrency limit. */
