@@ -1,6 +1,6 @@
 "use client";
 
-import { BarChart3, BookOpen, Database, GitCompare, Layers, LineChart, PenLine, ShieldCheck } from "lucide-react";
+import { BarChart3, BookOpen, Database, Dumbbell, GitCompare, Layers, LineChart, PenLine, ShieldCheck } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils";
@@ -8,6 +8,7 @@ import { cn } from "@/lib/utils";
 export const NAV_ITEMS = [
   { href: "/", label: "Predict", icon: PenLine },
   { href: "/models", label: "Models", icon: Layers },
+  { href: "/training", label: "Training", icon: Dumbbell },
   { href: "/benchmarks", label: "Benchmarks", icon: BarChart3 },
   { href: "/datasets", label: "Datasets", icon: Database },
   { href: "/compare", label: "Compare", icon: GitCompare },

@@ -175,3 +175,4 @@ async function accuracyOnHoldout(db: Db, store: ObjectStore, artifactKey: string
 export async function listPipelineRuns(db: Db, limit = 20): Promise<PipelineRun[]> {
   return db.select().from(pipelineRuns).orderBy(desc(pipelineRuns.id)).limit(limit);
 }
+export { trainingStatus, pipelineBusy, type TrainingStatus } from "./status";

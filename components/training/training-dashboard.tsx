@@ -1,0 +1,171 @@
+"use client";
+
+import { Loader2, Play } from "lucide-react";
+import { useCallback, useEffect, useState } from "react";
+import { EmptyState } from "@/components/page-header";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+
+interface TrainingRun {
+  id: number;
+  algorithm: string;
+  progress: { epoch: number; epochs: number; loss?: number; accuracy?: number; etaSeconds?: number } | null;
+  startedAt: string | null;
+}
+
+interface PipelineRun {
+  id: number;
+  trigger: string;
+  actor: string;
+  status: "running" | "succeeded" | "failed";
+  candidates: Array<{ model: string; holdoutAccuracy: number; trainSeconds: number }> | null;
+  decision: "promoted" | "kept" | null;
+  reason: string | null;
+  error: string | null;
+  startedAt: string;
+}
+
+interface Status {
+  queued: Array<{ id: number; status: string }>;
+  active: TrainingRun[];
+  pipelines: PipelineRun[];
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+
+/** Live view of training: progress of running models (polled), past pipeline runs and their decisions. */
+export function TrainingDashboard() {
+  const [status, setStatus] = useState<Status | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [starting, setStarting] = useState(false);
+
+  const refresh = useCallback(async () => {
+    try {
+      const response = await fetch("/api/training", { cache: "no-store" });
+      if (!response.ok) throw new Error(`the server answered ${response.status}`);
+      setStatus(await response.json());
+      setLoadError(null);
+    } catch (error) {
+      setLoadError(`Could not load training status (${(error as Error).message}).`);
+    }
+  }, []);
+
+  const busy = Boolean(status && (status.queued.length > 0 || status.active.length > 0 || status.pipelines.some((p) => p.status === "running")));
+
+  // Polls faster while something is training; the first load runs right away.
+  useEffect(() => {
+    const first = setTimeout(() => void refresh(), 0);
+    const timer = setInterval(() => void refresh(), busy ? 1500 : 10_000);
+    return () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    };
+  }, [refresh, busy]);
+
+  async function start() {
+    setStarting(true);
+    setMessage(null);
+    try {
+      const response = await fetch("/api/training", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+      const body = await response.json();
+      setMessage(response.ok ? `Training requested (${body.engine} job engine).` : (body?.error?.message ?? `The server answered ${response.status}`));
+      await refresh();
+    } finally {
+      setStarting(false);
+    }
+  }
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center gap-3">
+        <Button onClick={start} disabled={starting || busy} data-testid="start-training">
+          {starting ? <Loader2 className="animate-spin" aria-hidden /> : <Play aria-hidden />} Train all models now
+        </Button>
+        {busy && <Badge variant="warning">training in progress</Badge>}
+        {message && (
+          <p role="status" className="text-sm text-muted-foreground">
+            {message}
+          </p>
+        )}
+      </div>
+      {loadError && (
+        <p role="alert" className="rounded-md bg-red-50 p-3 text-sm text-red-800">
+          {loadError}
+        </p>
+      )}
+      {!status && !loadError && <div className="h-32 animate-pulse rounded-xl bg-muted" aria-label="Loading" />}
+
+      {status && status.active.length > 0 && (
+        <div className="grid gap-4 md:grid-cols-2">
+          {status.active.map((run) => {
+            const p = run.progress;
+            const fraction = p ? p.epoch / Math.max(1, p.epochs) : 0;
+            return (
+              <Card key={run.id} data-testid="active-training">
+                <CardHeader>
+                  <CardTitle>{run.algorithm}</CardTitle>
+                  <CardDescription>
+                    {p ? `epoch ${p.epoch} of ${p.epochs}` : "starting"}
+                    {p?.etaSeconds !== undefined && ` · about ${Math.ceil(p.etaSeconds)} s left`}
+                  </CardDescription>
+                </CardHeader>
+                <CardContent className="space-y-2">
+                  <div className="h-2 overflow-hidden rounded-full bg-muted" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(fraction * 100)}>
+                    <div className="h-full bg-primary transition-all" style={{ width: `${fraction * 100}%` }} />
+                  </div>
+                  {p?.loss !== undefined && (
+                    <p className="text-sm text-muted-foreground">
+                      loss {p.loss.toFixed(4)}
+                      {p.accuracy !== undefined && ` · training accuracy ${pct(p.accuracy)}`}
+                    </p>
+                  )}
+                </CardContent>
+              </Card>
+            );
+          })}
+        </div>
+      )}
+
+      {status && status.pipelines.length === 0 ? (
+        <EmptyState title="No pipeline runs yet">Runs appear here when the schedule fires, an event arrives or you start one.</EmptyState>
+      ) : (
+        status && (
+          <Table data-testid="pipeline-runs">
+            <TableHeader>
+              <TableRow>
+                <TableHead>Run</TableHead>
+                <TableHead>Started</TableHead>
+                <TableHead>Trigger</TableHead>
+                <TableHead>Candidates (holdout accuracy)</TableHead>
+                <TableHead>Decision</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {status.pipelines.map((run) => (
+                <TableRow key={run.id}>
+                  <TableCell>#{run.id}</TableCell>
+                  <TableCell>{new Date(run.startedAt).toISOString().slice(0, 16).replace("T", " ")}</TableCell>
+                  <TableCell>
+                    {run.trigger} · {run.actor}
+                  </TableCell>
+                  <TableCell className="whitespace-normal">
+                    {(run.candidates ?? []).map((c) => `${c.model} ${pct(c.holdoutAccuracy)}`).join(", ") || "—"}
+                  </TableCell>
+                  <TableCell className="max-w-md whitespace-normal">
+                    {run.status === "running" && <Badge variant="warning">running</Badge>}
+                    {run.status === "failed" && <Badge variant="destructive">failed</Badge>}
+                    {run.decision && <Badge variant={run.decision === "promoted" ? "success" : "secondary"}>{run.decision}</Badge>}
+                    <p className="mt-1 text-xs text-muted-foreground">{run.reason ?? run.error}</p>
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        )
+      )}
+    </div>
+  );
+}
