@@ -46,3 +46,10 @@ test("an unknown page shows a not-found message", async ({ page }) => {
   expect(response?.status()).toBe(404);
   await expect(page.getByText("Page not found")).toBeVisible();
 });
+
+test("the training page offers a run and explains the empty history", async ({ page }, testInfo) => {
+  await page.goto("/training");
+  await expect(page.getByTestId("start-training")).toBeEnabled();
+  await expect(page.getByText("No pipeline runs yet")).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath("training.png"), fullPage: true });
+});

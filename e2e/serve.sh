@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DATA_DIR="${E2E_DATA_DIR:-.data/e2e}"
 export TRAIN_ON_START=false
+export TRAIN_SCHEDULE=off
 export LOG_LEVEL=warn
 rm -rf "$DATA_DIR"
 node node_modules/tsx/dist/cli.mjs lib/cli/train.ts --algorithm logreg --set epochs=3

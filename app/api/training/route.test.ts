@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jobs } from "@/db/schema";
+import { createPostgresTestDatabase, type TestDatabase } from "@/lib/testing/database";
+
+let database: TestDatabase;
+let route: typeof import("./route");
+
+beforeAll(async () => {
+  database = await createPostgresTestDatabase();
+  process.env.DATABASE_URL = database.url;
+  process.env.TRAIN_SCHEDULE = "off";
+  // A stopped runner still accepts jobs but does not run them: the test checks the request side.
+  const { embeddedRunner } = await import("@/lib/jobs");
+  await (await embeddedRunner()).stop();
+  route = await import("./route");
+});
+afterAll(async () => {
+  const { closeDatabase } = await import("@/lib/db");
+  await closeDatabase();
+  await database?.cleanup();
+});
+
+const post = (body: string, contentType = "application/json") =>
+  route.POST(new Request("http://localhost/api/training", { method: "POST", body, headers: { "content-type": contentType } }));
+
+describe("/api/training", () => {
+  it("rejects bad requests with 4xx", async () => {
+    expect((await post("{nope")).status).toBe(400);
+    expect((await post(JSON.stringify({ algorithms: ["svm"] }))).status).toBe(422);
+    expect((await post(JSON.stringify({ algorithms: [] }))).status).toBe(422);
+    expect((await post(JSON.stringify({ epochs: 1000 }))).status).toBe(422);
+    expect(await database.db.select().from(jobs)).toEqual([]);
+  });
+
+  it("queues one pipeline and refuses a second while it is queued", async () => {
+    const first = await post(JSON.stringify({ algorithms: ["tree"] }));
+    expect(first.status).toBe(202);
+    expect(await first.json()).toMatchObject({ accepted: true, engine: "embedded" });
+    const queued = await database.db.select().from(jobs);
+    expect(queued).toHaveLength(1);
+    expect(queued[0]).toMatchObject({ name: "train-pipeline", status: "pending", payload: { trigger: "ui", actor: "web", algorithms: ["tree"] } });
+
+    const second = await post("");
+    expect(second.status).toBe(409);
+    expect((await second.json()).error.code).toBe("training_in_progress");
+  });
+
+  it("reports queued work and recent runs", async () => {
+    const response = await route.GET();
+    const body = await response.json();
+    expect(body.queued).toHaveLength(1);
+    expect(body.active).toEqual([]);
+    expect(body.pipelines).toEqual([]);
+  });
+});
