@@ -69,3 +69,34 @@ describe("train-pipeline (Inngest)", () => {
     expect(await database.db.select().from(pipelineRuns)).toHaveLength(before);
   });
 });
+
+describe("poll-models (Inngest)", () => {
+  it("registers what is in the drop prefix", async () => {
+    const { pollModelsFunction } = await import("./functions");
+    const { buildArtifact, MANIFEST_FILE } = await import("@/lib/ml/artifact");
+    const { KMNIST_CLASSES } = await import("@/lib/data/classes");
+    const a = buildArtifact(
+      {
+        name: "inngest-dropped",
+        algorithm: "tree",
+        author: "tests",
+        datasetTag: "kmnist-holdout",
+        runtime: "decision-tree-json",
+        hyperparameters: {},
+        preprocessing: { input: "28x28x1", scale: "0-1", polarity: "white-ink-on-black" },
+        labels: KMNIST_CLASSES.map(({ label, char }) => ({ label, char })),
+        metrics: [],
+        created: new Date().toISOString(),
+        frameworkVersions: {},
+        trainingData: null,
+      },
+      { "tree.json": Buffer.from('{"kind":"cart"}') },
+    );
+    await store.put("drop/inngest/tree.json", a.files["tree.json"]);
+    await store.put(`drop/inngest/${MANIFEST_FILE}`, Buffer.from(JSON.stringify(a.manifest)));
+    const engine = new InngestTestEngine({ function: pollModelsFunction, events: [{ name: "kana/models.poll", data: {} }] });
+    const { result, error } = await engine.execute();
+    expect(error).toBeUndefined();
+    expect(result).toMatchObject({ registered: ["inngest"], rejected: [], waiting: [] });
+  });
+});

@@ -26,4 +26,4 @@ function toInngestFunction(definition: JobDefinition) {
 }
 
 export const functions = JOB_DEFINITIONS.map(toInngestFunction);
-export const [trainPipelineFunction] = functions;
+export const [trainPipelineFunction, pollModelsFunction] = functions;

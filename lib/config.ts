@@ -41,6 +41,10 @@ const envSchema = z.object({
     .string()
     .default("0 3 * * *")
     .refine((v) => v === "off" || isCron(v), "must be a cron expression (e.g. \"0 3 * * *\") or \"off\""),
+  MODEL_POLL_SCHEDULE: z
+    .string()
+    .default("* * * * *")
+    .refine((v) => v === "off" || isCron(v), "must be a cron expression or \"off\""),
   PROMOTION_MIN_ABSOLUTE: z.coerce.number().min(0).max(1).default(0.002),
   PROMOTION_MIN_RELATIVE: z.coerce.number().min(0).max(10).default(0),
   PREDICT_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
@@ -76,7 +80,7 @@ export interface AppConfig {
     downloadTimeoutMs: number;
   };
   ml: { backend: RawEnv["ML_BACKEND"] };
-  jobs: { engine: RawEnv["JOB_ENGINE"]; concurrency: number; retryBaseMs: number; trainSchedule: string | null };
+  jobs: { engine: RawEnv["JOB_ENGINE"]; concurrency: number; retryBaseMs: number; trainSchedule: string | null; modelPollSchedule: string | null };
   /** A challenger replaces the champion only when it beats it by both margins (holdout accuracy). */
   promotion: { minAbsolute: number; minRelative: number };
   predict: { maxBytes: number; maxPixels: number; maxBatch: number; batchWaitMs: number };
@@ -136,6 +140,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       concurrency: e.JOB_CONCURRENCY,
       retryBaseMs: e.JOB_RETRY_BASE_MS,
       trainSchedule: e.TRAIN_SCHEDULE === "off" ? null : e.TRAIN_SCHEDULE,
+      modelPollSchedule: e.MODEL_POLL_SCHEDULE === "off" ? null : e.MODEL_POLL_SCHEDULE,
     },
     promotion: { minAbsolute: e.PROMOTION_MIN_ABSOLUTE, minRelative: e.PROMOTION_MIN_RELATIVE },
     predict: { maxBytes: e.PREDICT_MAX_BYTES, maxPixels: e.PREDICT_MAX_PIXELS, maxBatch: e.PREDICT_MAX_BATCH, batchWaitMs: e.PREDICT_BATCH_WAIT_MS },

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { config } from "@/lib/config";
 import { getDb } from "@/lib/db";
 import { trainingPipeline, type StepRunner } from "@/lib/pipeline";
+import { pollModelDrops } from "@/lib/registry/drop";
 import { objectStore } from "@/lib/storage";
 
 /**
@@ -45,7 +46,20 @@ export const trainPipelineJob: JobDefinition<z.infer<typeof trainPayload>> = {
   },
 };
 
-export const JOB_DEFINITIONS: JobDefinition[] = [trainPipelineJob as JobDefinition];
+export const pollModelsJob: JobDefinition<Record<string, unknown>> = {
+  name: "poll-models",
+  event: "kana/models.poll",
+  cron: () => config().jobs.modelPollSchedule,
+  maxAttempts: 2,
+  concurrency: 1,
+  payload: z.record(z.string(), z.unknown()),
+  async run(_payload, step) {
+    const result = await step.run("scan-drop-prefix", async () => pollModelDrops(await getDb(), objectStore()));
+    return { registered: result.registered.map((r) => r.entry), rejected: result.rejected, waiting: result.waiting };
+  },
+};
+
+export const JOB_DEFINITIONS: JobDefinition[] = [trainPipelineJob as JobDefinition, pollModelsJob as JobDefinition];
 
 export function jobDefinition(name: string): JobDefinition {
   const found = JOB_DEFINITIONS.find((j) => j.name === name);

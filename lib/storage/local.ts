@@ -61,7 +61,7 @@ export class LocalObjectStore implements ObjectStore {
     };
     await this.writeAtomically(target, data);
     await this.writeAtomically(this.metaPath(key), JSON.stringify(meta));
-    return { key, ...meta };
+    return { key, ...meta, modifiedAt: (await fs.stat(target)).mtime };
   }
 
   async get(key: string): Promise<Buffer> {
@@ -81,12 +81,12 @@ export class LocalObjectStore implements ObjectStore {
       .readFile(this.metaPath(key), "utf8")
       .then((text) => JSON.parse(text) as SidecarMeta)
       .catch(() => null);
-    if (meta && meta.bytes === stat.size) return { key, ...meta };
+    if (meta && meta.bytes === stat.size) return { key, ...meta, modifiedAt: stat.mtime };
     // A crash between the data and sidecar renames leaves no (or a stale) sidecar: rebuild it.
     const data = await fs.readFile(target);
     const rebuilt: SidecarMeta = { bytes: data.byteLength, sha256: sha256Hex(data), contentType: meta?.contentType ?? "application/octet-stream" };
     await this.writeAtomically(this.metaPath(key), JSON.stringify(rebuilt));
-    return { key, ...rebuilt };
+    return { key, ...rebuilt, modifiedAt: stat.mtime };
   }
 
   async delete(key: string): Promise<void> {

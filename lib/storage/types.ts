@@ -3,6 +3,8 @@ export interface ObjectInfo {
   bytes: number;
   sha256: string;
   contentType: string;
+  /** When the object was last written. */
+  modifiedAt: Date;
 }
 
 export interface PutOptions {

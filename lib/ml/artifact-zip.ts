@@ -1,0 +1,66 @@
+import { unzipSync, zipSync } from "fflate";
+import { ArtifactError, MANIFEST_FILE, parseManifest, verifyArtifact, type ModelArtifact } from "./artifact";
+
+export interface ZipLimits {
+  maxEntries: number;
+  maxUncompressedBytes: number;
+}
+
+export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxEntries: 64, maxUncompressedBytes: 200 * 1024 * 1024 };
+
+/** An artifact as a zip of its flat directory (manifest.json + weight files). */
+export function artifactToZip(artifact: ModelArtifact): Uint8Array {
+  return zipSync({ ...artifact.files, [MANIFEST_FILE]: Buffer.from(JSON.stringify(artifact.manifest, null, 2)) });
+}
+
+/**
+ * Reads an artifact zip, refusing anything that could escape a directory (zip-slip: `..`,
+ * absolute paths, backslashes), too many entries or too many bytes once inflated, and any
+ * file the manifest does not list. One top-level folder, as zip tools often add, is allowed.
+ */
+export function artifactFromZip(zip: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LIMITS): ModelArtifact {
+  let entries: Record<string, Uint8Array>;
+  let inflated = 0;
+  let count = 0;
+  try {
+    entries = unzipSync(zip, {
+      filter: (file) => {
+        count++;
+        inflated += file.originalSize;
+        if (count > limits.maxEntries) throw new ArtifactError(`zip has more than ${limits.maxEntries} entries`);
+        if (inflated > limits.maxUncompressedBytes) throw new ArtifactError(`zip inflates to more than ${limits.maxUncompressedBytes} bytes`);
+        return true;
+      },
+    });
+  } catch (error) {
+    if (error instanceof ArtifactError) throw error;
+    throw new ArtifactError(`not a readable zip file (${(error as Error).message})`);
+  }
+  const names = Object.keys(entries).filter((n) => !n.endsWith("/"));
+  for (const name of names) {
+    if (name.startsWith("/") || name.includes("\\") || name.split("/").some((part) => part === ".." || part === ".") || /^[A-Za-z]:/.test(name)) {
+      throw new ArtifactError(`zip entry "${name}" has an unsafe path`);
+    }
+  }
+  const prefixes = new Set(names.map((n) => (n.includes("/") ? n.slice(0, n.indexOf("/") + 1) : "")));
+  const prefix = prefixes.size === 1 ? [...prefixes][0] : "";
+  const files: Record<string, Uint8Array> = {};
+  for (const name of names) {
+    const local = name.slice(prefix.length);
+    if (local.includes("/")) throw new ArtifactError(`zip entry "${name}" is in a sub-folder; artifacts are flat`);
+    files[local] = entries[name];
+  }
+  const manifestBytes = files[MANIFEST_FILE];
+  if (!manifestBytes) throw new ArtifactError(`zip has no ${MANIFEST_FILE}`);
+  let manifestJson: unknown;
+  try {
+    manifestJson = JSON.parse(Buffer.from(manifestBytes).toString("utf8"));
+  } catch {
+    throw new ArtifactError(`${MANIFEST_FILE} is not JSON`);
+  }
+  const manifest = parseManifest(manifestJson);
+  delete files[MANIFEST_FILE];
+  const artifact = { manifest, files };
+  verifyArtifact(artifact);
+  return artifact;
+}

@@ -1,0 +1,81 @@
+import type { Db } from "@/lib/db";
+import { createLogger } from "@/lib/log";
+import { getArtifact, MANIFEST_FILE, type ModelArtifact } from "@/lib/ml/artifact";
+import { artifactFromZip } from "@/lib/ml/artifact-zip";
+import type { ObjectInfo, ObjectStore } from "@/lib/storage";
+import { registerModelVersion, type ModelVersion } from "./index";
+
+const log = createLogger("registry.drop");
+
+export const DROP_PREFIX = "drop";
+export const REJECTED_PREFIX = "rejected";
+/** An incomplete directory (weights still uploading) is given this long before rejection. */
+const INCOMPLETE_GRACE_MS = 10 * 60 * 1000;
+
+export interface DropResult {
+  registered: Array<{ entry: string; version: ModelVersion }>;
+  rejected: Array<{ entry: string; reason: string }>;
+  waiting: string[];
+}
+
+/** Drop entries: `drop/<name>.zip` files and `drop/<folder>/` artifact directories. */
+function groupEntries(objects: ObjectInfo[]): Map<string, ObjectInfo[]> {
+  const entries = new Map<string, ObjectInfo[]>();
+  for (const object of objects) {
+    const rest = object.key.slice(DROP_PREFIX.length + 1);
+    const entry = rest.includes("/") ? rest.slice(0, rest.indexOf("/")) : rest;
+    entries.set(entry, [...(entries.get(entry) ?? []), object]);
+  }
+  return entries;
+}
+
+async function moveToRejected(store: ObjectStore, entry: string, objects: ObjectInfo[], reason: string) {
+  const target = `${REJECTED_PREFIX}/${new Date().toISOString().replace(/[:.]/g, "-")}-${entry}`;
+  for (const object of objects) {
+    await store.put(`${target}/${object.key.slice(DROP_PREFIX.length + 1 + entry.length + 1) || entry}`, await store.get(object.key));
+  }
+  await store.put(`${target}/REJECTED.txt`, Buffer.from(`${reason}\n`), { contentType: "text/plain" });
+  for (const object of objects) await store.delete(object.key);
+}
+
+/**
+ * Scans the object store's drop prefix: valid model artifacts (zip or directory) are
+ * registered and removed from the drop; invalid ones move to the rejected prefix with a
+ * REJECTED.txt that says why (also logged). Directories still missing files wait a while.
+ */
+export async function pollModelDrops(db: Db, store: ObjectStore, now = Date.now()): Promise<DropResult> {
+  const result: DropResult = { registered: [], rejected: [], waiting: [] };
+  for (const [entry, objects] of groupEntries(await store.list(DROP_PREFIX))) {
+    let artifact: ModelArtifact;
+    try {
+      if (objects.length === 1 && objects[0].key === `${DROP_PREFIX}/${entry}`) {
+        if (!entry.endsWith(".zip")) throw new Error(`${entry} is neither a .zip nor a folder`);
+        artifact = artifactFromZip(await store.get(objects[0].key));
+      } else {
+        const hasManifest = objects.some((o) => o.key === `${DROP_PREFIX}/${entry}/${MANIFEST_FILE}`);
+        try {
+          artifact = await getArtifact(store, `${DROP_PREFIX}/${entry}`);
+        } catch (error) {
+          const missing = /missing/.test((error as Error).message);
+          const newest = Math.max(...objects.map((o) => o.modifiedAt.getTime()));
+          if ((missing || !hasManifest) && now - newest < INCOMPLETE_GRACE_MS) {
+            result.waiting.push(entry);
+            continue;
+          }
+          throw error;
+        }
+      }
+    } catch (error) {
+      const reason = (error as Error).message;
+      log.warn(`rejected dropped model ${entry}: ${reason}`, { entry });
+      await moveToRejected(store, entry, objects, reason);
+      result.rejected.push({ entry, reason });
+      continue;
+    }
+    const version = await registerModelVersion(db, store, { artifact: { ...artifact, manifest: { ...artifact.manifest, version: undefined } } });
+    for (const object of objects) await store.delete(object.key);
+    log.info(`registered dropped model ${entry} as ${artifact.manifest.name}@${version.version}`);
+    result.registered.push({ entry, version });
+  }
+  return result;
+}
