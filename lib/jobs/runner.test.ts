@@ -121,3 +121,31 @@ describe("EmbeddedRunner", () => {
     await expect(r.enqueue("no-such-job", {})).rejects.toThrow(/Unknown job/);
   });
 });
+
+describe("EmbeddedRunner on PGlite (the embedded default)", () => {
+  it("claims, runs and memoises jobs", async () => {
+    const { createPgliteTestDatabase } = await import("@/lib/testing/database");
+    const lite = await createPgliteTestDatabase();
+    let runs = 0;
+    const pglite = new EmbeddedRunner(lite.db, {
+      definitions: [definition("lite", async (_p, step) => {
+        await step.run("once", async () => 1);
+        runs++;
+      })],
+      concurrency: 1,
+      retryBaseMs: 10,
+      pollMs: 50,
+    });
+    try {
+      await pglite.start();
+      await pglite.send("test/lite", {});
+      await pglite.send("test/lite", {});
+      await pglite.drain(10_000);
+      expect(runs).toBe(2);
+      expect((await lite.db.select().from(jobs)).map((j) => j.status)).toEqual(["succeeded", "succeeded"]);
+    } finally {
+      await pglite.stop();
+      await lite.cleanup();
+    }
+  });
+});
