@@ -1,0 +1,94 @@
+import { checkScored, type Scored } from "./types";
+
+export interface CurvePoint {
+  x: number;
+  y: number;
+  threshold: number;
+}
+
+/**
+ * Points of a threshold sweep over (score, positive) pairs, highest score first. Tied
+ * scores move together (one point per distinct score), so ties give a diagonal segment.
+ */
+function sweep(scores: number[], positives: boolean[]) {
+  const order = scores.map((_, i) => i).sort((a, b) => scores[b] - scores[a]);
+  const steps: Array<{ tp: number; fp: number; threshold: number }> = [];
+  let tp = 0;
+  let fp = 0;
+  for (let k = 0; k < order.length; k++) {
+    if (positives[order[k]]) tp++;
+    else fp++;
+    if (k === order.length - 1 || scores[order[k + 1]] !== scores[order[k]]) steps.push({ tp, fp, threshold: scores[order[k]] });
+  }
+  return steps;
+}
+
+/** ROC curve (x = false-positive rate, y = true-positive rate), starting at (0, 0). */
+export function rocCurve(scores: number[], positives: boolean[]): CurvePoint[] {
+  const p = positives.filter(Boolean).length;
+  const n = positives.length - p;
+  if (p === 0 || n === 0) return [];
+  return [{ x: 0, y: 0, threshold: Infinity }, ...sweep(scores, positives).map((s) => ({ x: s.fp / n, y: s.tp / p, threshold: s.threshold }))];
+}
+
+/** Area under a curve by the trapezoidal rule (x must be non-decreasing). */
+export function trapezoid(points: CurvePoint[]): number {
+  let area = 0;
+  for (let i = 1; i < points.length; i++) area += ((points[i].x - points[i - 1].x) * (points[i].y + points[i - 1].y)) / 2;
+  return area;
+}
+
+/** Precision-recall curve (x = recall, y = precision), one point per distinct threshold. */
+export function precisionRecallCurve(scores: number[], positives: boolean[]): CurvePoint[] {
+  const p = positives.filter(Boolean).length;
+  if (p === 0) return [];
+  return sweep(scores, positives).map((s) => ({ x: s.tp / p, y: s.tp / (s.tp + s.fp), threshold: s.threshold }));
+}
+
+/** Average precision: Σ (R_k − R_{k−1}) · P_k, as scikit-learn computes it. */
+export function averagePrecision(curve: CurvePoint[]): number {
+  let previousRecall = 0;
+  let ap = 0;
+  for (const point of curve) {
+    ap += (point.x - previousRecall) * point.y;
+    previousRecall = point.x;
+  }
+  return ap;
+}
+
+export interface OneVsRest {
+  perClass: Array<{ curve: CurvePoint[]; auc: number | null }>;
+  /** Mean of the per-class AUCs that exist (classes with both positives and negatives). */
+  macroAuc: number | null;
+  /** AUC of all (sample, class) pairs pooled. */
+  microAuc: number | null;
+  micro: CurvePoint[];
+}
+
+const column = (s: Scored, c: number) => Array.from({ length: s.labels.length }, (_, i) => s.probabilities[i * s.classes + c]);
+
+/** One-vs-rest ROC curves and AUCs for every class, with macro and micro averages. */
+export function oneVsRestRoc(s: Scored): OneVsRest {
+  checkScored(s);
+  const perClass = Array.from({ length: s.classes }, (_, c) => {
+    const curve = rocCurve(column(s, c), Array.from(s.labels, (l) => l === c));
+    return { curve, auc: curve.length ? trapezoid(curve) : null };
+  });
+  const aucs = perClass.map((p) => p.auc).filter((a): a is number => a !== null);
+  const micro = rocCurve(Array.from(s.probabilities), Array.from({ length: s.probabilities.length }, (_, j) => s.labels[Math.floor(j / s.classes)] === j % s.classes));
+  return {
+    perClass,
+    macroAuc: aucs.length ? aucs.reduce((a, b) => a + b, 0) / aucs.length : null,
+    microAuc: micro.length ? trapezoid(micro) : null,
+    micro,
+  };
+}
+
+/** One-vs-rest precision-recall curves with their average precision. */
+export function oneVsRestPrecisionRecall(s: Scored) {
+  checkScored(s);
+  return Array.from({ length: s.classes }, (_, c) => {
+    const curve = precisionRecallCurve(column(s, c), Array.from(s.labels, (l) => l === c));
+    return { curve, averagePrecision: curve.length ? averagePrecision(curve) : null };
+  });
+}

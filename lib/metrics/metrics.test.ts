@@ -1,0 +1,148 @@
+import { describe, expect, it } from "vitest";
+import { seededRandom } from "@/lib/ml/families/tfjs-io";
+import {
+  accuracy,
+  averagePrecision,
+  averagedReport,
+  balancedAccuracy,
+  calibration,
+  computeMetrics,
+  confusionMatrix,
+  logLoss,
+  oneVsRestRoc,
+  perClassReport,
+  precisionRecallCurve,
+  rocCurve,
+  topKAccuracy,
+  trapezoid,
+  type Scored,
+} from ".";
+
+/** Three classes, six samples; predicted = argmax. */
+const toy: Scored = {
+  classes: 3,
+  labels: [0, 0, 1, 1, 2, 2],
+  probabilities: [
+    0.7, 0.2, 0.1, // → 0 ✓
+    0.3, 0.6, 0.1, // → 1 ✗ (true 0)
+    0.1, 0.8, 0.1, // → 1 ✓
+    0.2, 0.3, 0.5, // → 2 ✗ (true 1)
+    0.1, 0.1, 0.8, // → 2 ✓
+    0.2, 0.2, 0.6, // → 2 ✓
+  ],
+};
+
+describe("classification metrics (hand-computed)", () => {
+  it("confusion matrix and accuracy", () => {
+    expect(confusionMatrix(toy)).toEqual([
+      [1, 1, 0],
+      [0, 1, 1],
+      [0, 0, 2],
+    ]);
+    expect(accuracy(toy)).toBeCloseTo(4 / 6, 12);
+  });
+
+  it("precision, recall, F1 per class and averaged", () => {
+    const report = perClassReport(toy);
+    // class 0: P 1/1, R 1/2; class 1: P 1/2, R 1/2; class 2: P 2/3, R 2/2
+    expect(report.map((r) => [r.precision, r.recall, r.support])).toEqual([
+      [1, 0.5, 2],
+      [0.5, 0.5, 2],
+      [2 / 3, 1, 2],
+    ]);
+    expect(report[0].f1).toBeCloseTo(2 / 3, 12);
+    expect(report[1].f1).toBeCloseTo(0.5, 12);
+    expect(report[2].f1).toBeCloseTo(0.8, 12);
+    const avg = averagedReport(report);
+    expect(avg.macro.f1).toBeCloseTo((2 / 3 + 0.5 + 0.8) / 3, 12);
+    expect(avg.weighted.precision).toBeCloseTo((1 + 0.5 + 2 / 3) / 3, 12);
+    expect(balancedAccuracy(toy)).toBeCloseTo((0.5 + 0.5 + 1) / 3, 12);
+  });
+
+  it("top-k accuracy", () => {
+    expect(topKAccuracy(toy, 1)).toBeCloseTo(4 / 6, 12);
+    expect(topKAccuracy(toy, 2)).toBeCloseTo(1, 12);
+  });
+
+  it("log loss, clipped at zero probability", () => {
+    const s: Scored = { classes: 2, labels: [0, 1], probabilities: [0.5, 0.5, 0.75, 0.25] };
+    expect(logLoss(s)).toBeCloseTo((Math.log(2) + Math.log(4)) / 2, 12);
+    expect(logLoss({ classes: 2, labels: [0], probabilities: [0, 1] })).toBeCloseTo(-Math.log(1e-15), 6);
+  });
+
+  it("rejects malformed input", () => {
+    expect(() => accuracy({ classes: 3, labels: [0], probabilities: [1, 0] })).toThrow(/expected 1 x 3/);
+    expect(() => accuracy({ classes: 2, labels: [2], probabilities: [1, 0] })).toThrow(/not a class/);
+  });
+});
+
+describe("ROC and precision-recall", () => {
+  it("handles tied scores as one diagonal step (AUC by hand: 3.5 of 4 pairs)", () => {
+    const curve = rocCurve([0.9, 0.8, 0.8, 0.3], [true, false, true, false]);
+    expect(curve.map((p) => [p.x, p.y])).toEqual([
+      [0, 0],
+      [0, 0.5],
+      [0.5, 1],
+      [1, 1],
+    ]);
+    expect(trapezoid(curve)).toBeCloseTo(0.875, 12);
+  });
+
+  it("AUC of a perfect, an inverted and a random classifier", () => {
+    expect(trapezoid(rocCurve([0.9, 0.8, 0.2, 0.1], [true, true, false, false]))).toBe(1);
+    expect(trapezoid(rocCurve([0.1, 0.2, 0.8, 0.9], [true, true, false, false]))).toBe(0);
+    const random = seededRandom(7);
+    const scores = Array.from({ length: 20_000 }, () => random());
+    const positives = Array.from({ length: 20_000 }, () => random() < 0.5);
+    expect(trapezoid(rocCurve(scores, positives))).toBeCloseTo(0.5, 1);
+    expect(trapezoid(rocCurve([0.5, 0.5, 0.5, 0.5], [true, false, true, false]))).toBeCloseTo(0.5, 12);
+  });
+
+  it("is empty when a class has no positives or no negatives", () => {
+    expect(rocCurve([0.1, 0.2], [true, true])).toEqual([]);
+  });
+
+  it("one-vs-rest over the toy problem (class 0 by hand)", () => {
+    const roc = oneVsRestRoc(toy);
+    // class 0 scores: positives {0.7, 0.3}, negatives {0.1, 0.2, 0.1, 0.2}: all 8 pairs won → 1
+    expect(roc.perClass[0].auc).toBeCloseTo(1, 12);
+    expect(roc.macroAuc).toBeGreaterThan(0.5);
+    expect(roc.microAuc).toBeGreaterThan(0.5);
+    expect(roc.perClass).toHaveLength(3);
+  });
+
+  it("precision-recall curve and average precision (by hand)", () => {
+    const curve = precisionRecallCurve([0.9, 0.8, 0.7, 0.6], [true, false, true, false]);
+    expect(curve.map((p) => [p.x, p.y])).toEqual([
+      [0.5, 1],
+      [0.5, 0.5],
+      [1, 2 / 3],
+      [1, 0.5],
+    ]);
+    expect(averagePrecision(curve)).toBeCloseTo(0.5 * 1 + 0.5 * (2 / 3), 12);
+  });
+});
+
+describe("calibration", () => {
+  it("is zero for a calibrated toy model and measures the gap otherwise", () => {
+    // 10 predictions at confidence 0.8, 8 right: perfectly calibrated.
+    const labels = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1];
+    const probabilities = labels.flatMap(() => [0.8, 0.2]);
+    expect(calibration({ classes: 2, labels, probabilities }).ece).toBeCloseTo(0, 12);
+    // Confidence 0.9 but only 6 of 10 right: ECE = 0.3.
+    const over = [0, 0, 0, 0, 0, 0, 1, 1, 1, 1];
+    const result = calibration({ classes: 2, labels: over, probabilities: over.flatMap(() => [0.9, 0.1]) }, 10);
+    expect(result.ece).toBeCloseTo(0.3, 12);
+    const bin = result.bins.find((b) => b.count > 0)!;
+    expect([bin.lower, bin.upper, bin.count, bin.accuracy]).toEqual([0.8, 0.9, 10, 0.6]);
+    expect(bin.confidence).toBeCloseTo(0.9, 12);
+  });
+});
+
+describe("metric registry", () => {
+  it("computes what a manifest asks for and refuses unknown names", () => {
+    expect(Object.keys(computeMetrics(toy, ["accuracy", "log_loss"]))).toEqual(["accuracy", "log_loss"]);
+    expect(Object.keys(computeMetrics(toy))).toContain("roc_auc");
+    expect(() => computeMetrics(toy, ["accuracy", "vibes"])).toThrow(/Unknown metric\(s\): vibes/);
+  });
+});
