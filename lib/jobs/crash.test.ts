@@ -27,6 +27,7 @@ function child(...args: string[]): ChildProcess {
       KMNIST_DOWNLOAD: "never",
       JOB_RETRY_BASE_MS: "100",
       TRAIN_SCHEDULE: "off",
+      MODEL_POLL_SCHEDULE: "off",
       LOG_LEVEL: "error",
     },
     stdio: ["ignore", "inherit", "inherit"],
@@ -65,7 +66,7 @@ describe("a training job killed with SIGKILL", () => {
 
     const versions = await database.db.select().from(modelVersions);
     expect(versions.map((v) => v.algorithm).sort()).toEqual(["cnn", "logreg", "tree"]);
-    const [job] = await database.db.select().from(jobs);
+    const [job] = await database.db.select().from(jobs).where(eq(jobs.name, "train-pipeline"));
     expect(job).toMatchObject({ status: "succeeded", attempts: 2 });
     const runs = await database.db.select().from(pipelineRuns);
     expect(runs).toHaveLength(1);

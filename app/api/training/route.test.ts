@@ -9,6 +9,7 @@ beforeAll(async () => {
   database = await createPostgresTestDatabase();
   process.env.DATABASE_URL = database.url;
   process.env.TRAIN_SCHEDULE = "off";
+  process.env.MODEL_POLL_SCHEDULE = "off";
   // A stopped runner still accepts jobs but does not run them: the test checks the request side.
   const { embeddedRunner } = await import("@/lib/jobs");
   await (await embeddedRunner()).stop();
