@@ -54,3 +54,11 @@ describe("/api/training", () => {
     expect(body.pipelines).toEqual([]);
   });
 });
+
+describe("/api/training with other jobs queued", () => {
+  it("is not blocked by jobs other than the pipeline", async () => {
+    await database.db.delete(jobs);
+    await database.db.insert(jobs).values({ name: "poll-models", payload: {}, maxAttempts: 2 });
+    expect((await post("{}")).status).toBe(202);
+  });
+});
