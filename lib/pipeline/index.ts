@@ -9,7 +9,7 @@ import { ALGORITHMS, type Algorithm } from "@/lib/ml/families";
 import type { TrainProgress } from "@/lib/ml/families/types";
 import { evaluateInWorker } from "@/lib/ml/run-in-worker";
 import { HOLDOUT_TAG, trainAndRegister, TRAIN_TAG } from "@/lib/ml/training";
-import { aliasTarget, CHAMPION, promote, resolveModelRef } from "@/lib/registry";
+import { aliasTarget, bestUnaliasedChampion, CHAMPION, promote, resolveModelRef } from "@/lib/registry";
 import type { ObjectStore } from "@/lib/storage";
 import { decidePromotion, type PromotionThresholds } from "./decision";
 
@@ -122,12 +122,14 @@ async function decide(deps: PipelineDeps, runId: number, candidates: PipelineCan
     const metrics = earlierPromotion.metrics as { championAccuracy?: number | null };
     championBefore = earlierPromotion.fromVersionId === null ? null : { id: earlierPromotion.fromVersionId, accuracy: metrics.championAccuracy ?? NaN };
   } else {
+    // The champion is whoever serves now: the alias, or before any promotion the best earlier
+    // model (not one of this run's candidates, which would otherwise compete with themselves).
     const championId = await aliasTarget(db, CHAMPION);
-    let champion: { id: number; label: string; accuracy: number } | null = null;
-    if (championId !== null) {
-      const resolved = await resolveModelRef(db, CHAMPION);
-      champion = { id: championId, label: `${resolved.name}@${resolved.version}`, accuracy: await accuracyOnHoldout(db, store, resolved.artifactKey, championId, run.holdoutVersionId!) };
-    }
+    const serving =
+      championId !== null ? await resolveModelRef(db, CHAMPION) : await bestUnaliasedChampion(db, candidates.map((c) => c.modelVersionId));
+    const champion = serving
+      ? { id: serving.id, label: `${serving.name}@${serving.version}`, accuracy: await accuracyOnHoldout(db, store, serving.artifactKey, serving.id, run.holdoutVersionId!) }
+      : null;
     const decision = decidePromotion({ label: best.model, accuracy: best.holdoutAccuracy }, champion, thresholds);
     if (decision.promote) {
       await promote(db, best.modelVersionId, {

@@ -87,3 +87,28 @@ describe("runTrainingPipeline (real KMNIST, PostgreSQL, worker threads)", () => 
     expect(latest).toMatchObject({ action: "rollback", fromVersionId: other.id, toVersionId: original, reason: "the tree was worse" });
   });
 });
+
+describe("runTrainingPipeline before any promotion", () => {
+  it("compares with the best model already serving, not only with the alias", async () => {
+    const { trainAndRegister } = await import("@/lib/ml/training");
+    const { prepareKmnist } = await import("@/lib/data");
+    const database = await createPostgresTestDatabase();
+    const store = await createTempStore();
+    try {
+      await prepareKmnist(database.db, store);
+      const existing = await trainAndRegister(database.db, store, { algorithm: "logreg", hyperparameters: { epochs: 3 } });
+      const run = await runTrainingPipeline(database.db, store, {
+        trigger: "event",
+        actor: "tests",
+        algorithms: ["tree"],
+        hyperparameters: { tree: { maxDepth: 3 } },
+      });
+      expect(run).toMatchObject({ decision: "kept", championBeforeId: existing.modelVersion.id, championAfterId: existing.modelVersion.id });
+      expect(run.reason).toMatch(/^champion kept: kmnist-tree@1 .* vs champion kmnist-logreg@1/);
+      expect(await aliasTarget(database.db, "champion")).toBeNull();
+    } finally {
+      await database.cleanup();
+      await store.cleanup();
+    }
+  }, 120_000);
+});

@@ -110,5 +110,5 @@ export async function countModelVersions(db: Db): Promise<number> {
   return Number(n);
 }
 
-export { resolveModelRef, ModelRefError, DEFAULT_MODEL_REF, type ResolvedModel } from "./resolve";
+export { resolveModelRef, bestUnaliasedChampion, ModelRefError, DEFAULT_MODEL_REF, type ResolvedModel } from "./resolve";
 export { promote, rollback, archiveVersion, aliasTarget, aliasHistoryOf, RegistryError, CHAMPION, type AliasChange } from "./aliases";

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, notInArray, sql } from "drizzle-orm";
 import { modelAliases, models, modelVersions } from "@/db/schema";
 import type { Db } from "@/lib/db";
 
@@ -48,14 +48,7 @@ export async function resolveModelRef(db: Db, ref: string = DEFAULT_MODEL_REF): 
     if (aliased) return aliased;
   }
   if (ref === DEFAULT_MODEL_REF) {
-    const holdoutAccuracy = sql`(${modelVersions.manifest} -> 'evaluation' ->> 'holdoutAccuracy')::float8`;
-    const [best] = await db
-      .select(columns)
-      .from(modelVersions)
-      .innerJoin(models, eq(models.id, modelVersions.modelId))
-      .where(eq(modelVersions.archived, false))
-      .orderBy(sql`${holdoutAccuracy} desc nulls last`, desc(modelVersions.createdAt), desc(modelVersions.id))
-      .limit(1);
+    const best = await bestUnaliasedChampion(db);
     if (!best) throw new ModelRefError("not_found", "No model is registered yet, so there is no champion to answer");
     return best;
   }
@@ -74,4 +67,20 @@ export async function resolveModelRef(db: Db, ref: string = DEFAULT_MODEL_REF): 
     .limit(1);
   if (!row) throw new ModelRefError("not_found", `No model version ${ref}`);
   return row;
+}
+
+/**
+ * Who serves as champion while the `champion` alias is unset: the non-archived version with
+ * the best holdout accuracy recorded at training (newest wins ties), ignoring `exclude`.
+ */
+export async function bestUnaliasedChampion(db: Db, exclude: number[] = []): Promise<ResolvedModel | null> {
+  const holdoutAccuracy = sql`(${modelVersions.manifest} -> 'evaluation' ->> 'holdoutAccuracy')::float8`;
+  const [best] = await db
+    .select(columns)
+    .from(modelVersions)
+    .innerJoin(models, eq(models.id, modelVersions.modelId))
+    .where(and(eq(modelVersions.archived, false), exclude.length ? notInArray(modelVersions.id, exclude) : undefined))
+    .orderBy(sql`${holdoutAccuracy} desc nulls last`, desc(modelVersions.createdAt), desc(modelVersions.id))
+    .limit(1);
+  return best ?? null;
 }
