@@ -73,25 +73,10 @@ describe("train-pipeline (Inngest)", () => {
 describe("poll-models (Inngest)", () => {
   it("registers what is in the drop prefix", async () => {
     const { pollModelsFunction } = await import("./functions");
-    const { buildArtifact, MANIFEST_FILE } = await import("@/lib/ml/artifact");
-    const { KMNIST_CLASSES } = await import("@/lib/data/classes");
-    const a = buildArtifact(
-      {
-        name: "inngest-dropped",
-        algorithm: "tree",
-        author: "tests",
-        datasetTag: "kmnist-holdout",
-        runtime: "decision-tree-json",
-        hyperparameters: {},
-        preprocessing: { input: "28x28x1", scale: "0-1", polarity: "white-ink-on-black" },
-        labels: KMNIST_CLASSES.map(({ label, char }) => ({ label, char })),
-        metrics: [],
-        created: new Date().toISOString(),
-        frameworkVersions: {},
-        trainingData: null,
-      },
-      { "tree.json": Buffer.from('{"kind":"cart"}') },
-    );
+    const { MANIFEST_FILE } = await import("@/lib/ml/artifact");
+    const { treeArtifact } = await import("@/lib/testing/artifacts");
+    const a = treeArtifact("inngest-dropped");
+
     await store.put("drop/inngest/tree.json", a.files["tree.json"]);
     await store.put(`drop/inngest/${MANIFEST_FILE}`, Buffer.from(JSON.stringify(a.manifest)));
     const engine = new InngestTestEngine({ function: pollModelsFunction, events: [{ name: "kana/models.poll", data: {} }] });

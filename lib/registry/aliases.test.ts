@@ -1,8 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "@/db/schema";
-import { KMNIST_CLASSES } from "@/lib/data/classes";
-import { buildArtifact } from "@/lib/ml/artifact";
+import { treeArtifact } from "@/lib/testing/artifacts";
 import { createPostgresTestDatabase, createTempStore, type TestDatabase } from "@/lib/testing/database";
 import { aliasHistoryOf, aliasTarget, archiveVersion, promote, registerModelVersion, resolveModelRef, rollback, RegistryError, type ModelVersion } from ".";
 
@@ -10,26 +9,8 @@ let database: TestDatabase;
 let store: Awaited<ReturnType<typeof createTempStore>>;
 const versions: ModelVersion[] = [];
 
-function artifact(name: string, holdoutAccuracy: number) {
-  return buildArtifact(
-    {
-      name,
-      algorithm: "tree",
-      author: "tests",
-      datasetTag: "kmnist-train",
-      runtime: "decision-tree-json",
-      hyperparameters: {},
-      preprocessing: { input: "28x28x1", scale: "0-1", polarity: "white-ink-on-black" },
-      labels: KMNIST_CLASSES.map(({ label, char }) => ({ label, char })),
-      metrics: [],
-      created: new Date().toISOString(),
-      frameworkVersions: {},
-      trainingData: null,
-      evaluation: { holdoutAccuracy },
-    },
-    { "tree.json": Buffer.from(`{"kind":"cart","n":${holdoutAccuracy}}`) },
-  );
-}
+const artifact = (name: string, holdoutAccuracy: number) =>
+  treeArtifact(name, { tree: { kind: "cart", n: holdoutAccuracy }, manifest: { evaluation: { holdoutAccuracy } } });
 
 beforeAll(async () => {
   database = await createPostgresTestDatabase();

@@ -2,8 +2,8 @@ import { zipSync } from "fflate";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { logs, modelVersions } from "@/db/schema";
-import { KMNIST_CLASSES } from "@/lib/data/classes";
-import { buildArtifact, MANIFEST_FILE, type ModelArtifact } from "@/lib/ml/artifact";
+import { MANIFEST_FILE, type ModelArtifact } from "@/lib/ml/artifact";
+import { treeArtifact } from "@/lib/testing/artifacts";
 import { artifactToZip } from "@/lib/ml/artifact-zip";
 import { createPostgresTestDatabase, createTempStore, type TestDatabase } from "@/lib/testing/database";
 import { pollModelDrops } from "./drop";
@@ -11,24 +11,7 @@ import { pollModelDrops } from "./drop";
 let database: TestDatabase;
 let store: Awaited<ReturnType<typeof createTempStore>>;
 
-const artifact = (name: string): ModelArtifact =>
-  buildArtifact(
-    {
-      name,
-      algorithm: "tree",
-      author: "someone",
-      datasetTag: "kmnist-holdout",
-      runtime: "decision-tree-json",
-      hyperparameters: {},
-      preprocessing: { input: "28x28x1", scale: "0-1", polarity: "white-ink-on-black" },
-      labels: KMNIST_CLASSES.map(({ label, char }) => ({ label, char })),
-      metrics: ["accuracy"],
-      created: new Date().toISOString(),
-      frameworkVersions: {},
-      trainingData: null,
-    },
-    { "tree.json": Buffer.from('{"kind":"cart"}') },
-  );
+const artifact = (name: string): ModelArtifact => treeArtifact(name, { manifest: { author: "someone", datasetTag: "kmnist-holdout", metrics: ["accuracy"] } });
 
 async function dropDirectory(folder: string, a: ModelArtifact, overrides: Record<string, Uint8Array> = {}) {
   for (const [file, data] of Object.entries({ ...a.files, [MANIFEST_FILE]: Buffer.from(JSON.stringify(a.manifest)), ...overrides })) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KMNIST_CLASSES } from "@/lib/data/classes";
-import { buildArtifact, putArtifact } from "@/lib/ml/artifact";
-import { growTree, TREE_FILE } from "@/lib/ml/families/tree";
+import { putArtifact } from "@/lib/ml/artifact";
+import { growTree } from "@/lib/ml/families/tree";
+import { treeArtifact } from "@/lib/testing/artifacts";
 import { createTempStore } from "@/lib/testing/database";
 import { InferencePool } from "./inference-pool";
 
@@ -31,23 +31,7 @@ beforeAll(async () => {
   store = await createTempStore();
   // The worker opens the object store from the environment.
   process.env.STORAGE_DIR = store.root;
-  const artifact = buildArtifact(
-    {
-      name: "pool-test",
-      algorithm: "tree",
-      author: "tests",
-      datasetTag: "synthetic",
-      runtime: "decision-tree-json",
-      hyperparameters: {},
-      preprocessing: { input: "28x28x1", scale: "0-1", polarity: "white-ink-on-black" },
-      labels: KMNIST_CLASSES.map(({ label, char }) => ({ label, char })),
-      metrics: [],
-      created: new Date().toISOString(),
-      frameworkVersions: {},
-      trainingData: null,
-    },
-    { [TREE_FILE]: Buffer.from(JSON.stringify(trainedTree())) },
-  );
+  const artifact = treeArtifact("pool-test", { tree: trainedTree(), manifest: { datasetTag: "synthetic" } });
   await putArtifact(store, KEY, artifact);
   pool = new InferencePool({ maxBatch: 32, maxWaitMs: 5 });
   await pool.preload(KEY);

@@ -1,0 +1,27 @@
+import { KMNIST_CLASSES } from "@/lib/data/classes";
+import { buildArtifact, type ManifestInput, type ModelArtifact } from "@/lib/ml/artifact";
+
+/**
+ * A decision-tree artifact for tests that need a registered model but not a trained one.
+ * `tree` defaults to a stub (fine for registry tests; a served model needs a real tree).
+ */
+export function treeArtifact(name: string, options: { tree?: unknown; manifest?: Partial<ManifestInput> } = {}): ModelArtifact {
+  return buildArtifact(
+    {
+      name,
+      algorithm: "tree",
+      author: "tests",
+      datasetTag: "kmnist-train",
+      runtime: "decision-tree-json",
+      hyperparameters: {},
+      preprocessing: { input: "28x28x1", scale: "0-1", polarity: "white-ink-on-black" },
+      labels: KMNIST_CLASSES.map(({ label, char }) => ({ label, char })),
+      metrics: [],
+      created: new Date().toISOString(),
+      frameworkVersions: {},
+      trainingData: null,
+      ...options.manifest,
+    },
+    { "tree.json": Buffer.from(JSON.stringify(options.tree ?? { kind: "cart", name })) },
+  );
+}
