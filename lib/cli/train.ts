@@ -4,6 +4,7 @@ import { prepareData } from "@/lib/bootstrap";
 import { getDb } from "@/lib/db";
 import { ALGORITHMS, isAlgorithm } from "@/lib/ml/families";
 import { trainAndRegister, type TrainOutcome } from "@/lib/ml/training";
+import { versionLabel } from "@/lib/registry";
 import { objectStore } from "@/lib/storage";
 import { runCli, UsageError } from "./run";
 
@@ -63,7 +64,7 @@ async function main() {
   console.log("\nalgorithm | model            | holdout accuracy | train time | backend");
   console.log("----------|------------------|------------------|------------|--------");
   for (const { algorithm, outcome } of results) {
-    const model = `${outcome.modelVersion.artifactKey.split("/")[1]}@${outcome.modelVersion.version}`;
+    const model = versionLabel(outcome.modelVersion);
     console.log(
       `${algorithm.padEnd(9)} | ${model.padEnd(16)} | ${`${(outcome.holdoutAccuracy * 100).toFixed(2)}%`.padStart(16)} | ${`${outcome.trainSeconds.toFixed(1)} s`.padStart(10)} | ${outcome.backend}`,
     );

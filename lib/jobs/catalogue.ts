@@ -60,9 +60,3 @@ export const pollModelsJob: JobDefinition<Record<string, unknown>> = {
 };
 
 export const JOB_DEFINITIONS: JobDefinition[] = [trainPipelineJob as JobDefinition, pollModelsJob as JobDefinition];
-
-export function jobDefinition(name: string): JobDefinition {
-  const found = JOB_DEFINITIONS.find((j) => j.name === name);
-  if (!found) throw new Error(`Unknown job "${name}"`);
-  return found;
-}

@@ -8,10 +8,6 @@ export interface Scored {
   classes: number;
 }
 
-export function sampleCount(s: Scored): number {
-  return s.labels.length;
-}
-
 export function predictedClass(s: Scored, i: number): number {
   let best = 0;
   for (let c = 1; c < s.classes; c++) if (s.probabilities[i * s.classes + c] > s.probabilities[i * s.classes + best]) best = c;

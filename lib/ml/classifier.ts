@@ -1,7 +1,7 @@
 import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/data/classes";
 import type { ModelArtifact } from "./artifact";
 import type { MlRuntime } from "./backend";
-import { loadLayersClassifier } from "./families/tfjs-io";
+import { bytesToUnitFloats, loadLayersClassifier } from "./families/tfjs-io";
 import { parseTree, treeClassifier } from "./families/tree";
 import type { Classifier, LabelledImages } from "./families/types";
 
@@ -26,9 +26,7 @@ export function predictAll(classifier: Classifier, data: LabelledImages, batchSi
   const out = new Float32Array(data.count * NUM_CLASSES);
   for (let start = 0; start < data.count; start += batchSize) {
     const n = Math.min(batchSize, data.count - start);
-    const pixels = new Float32Array(n * IMAGE_PIXELS);
-    const src = data.images.subarray(start * IMAGE_PIXELS, (start + n) * IMAGE_PIXELS);
-    for (let i = 0; i < pixels.length; i++) pixels[i] = src[i] / 255;
+    const pixels = bytesToUnitFloats(data.images.subarray(start * IMAGE_PIXELS, (start + n) * IMAGE_PIXELS));
     out.set(classifier.predictProba(pixels, n), start * NUM_CLASSES);
   }
   return out;

@@ -9,7 +9,7 @@ import { ALGORITHMS, type Algorithm } from "@/lib/ml/families";
 import type { TrainProgress } from "@/lib/ml/families/types";
 import { evaluateInWorker } from "@/lib/ml/run-in-worker";
 import { HOLDOUT_TAG, trainAndRegister, TRAIN_TAG } from "@/lib/ml/training";
-import { aliasTarget, bestUnaliasedChampion, CHAMPION, promote, resolveModelRef } from "@/lib/registry";
+import { aliasTarget, bestUnaliasedChampion, CHAMPION, promote, resolveModelRef, versionLabel } from "@/lib/registry";
 import type { ObjectStore } from "@/lib/storage";
 import { decidePromotion, type PromotionThresholds } from "./decision";
 
@@ -77,7 +77,7 @@ export async function trainingPipeline(deps: PipelineDeps, input: PipelineInput,
           return {
             algorithm,
             modelVersionId: outcome.modelVersion.id,
-            model: `${outcome.modelVersion.artifactKey.split("/")[1]}@${outcome.modelVersion.version}`,
+            model: versionLabel(outcome.modelVersion),
             holdoutAccuracy: outcome.holdoutAccuracy,
             trainSeconds: outcome.trainSeconds,
           };
@@ -174,7 +174,4 @@ async function accuracyOnHoldout(db: Db, store: ObjectStore, artifactKey: string
   return evaluateInWorker(await getArtifact(store, artifactKey), await loadSnapshot(store, holdout));
 }
 
-export async function listPipelineRuns(db: Db, limit = 20): Promise<PipelineRun[]> {
-  return db.select().from(pipelineRuns).orderBy(desc(pipelineRuns.id)).limit(limit);
-}
 export { trainingStatus, pipelineBusy, type TrainingStatus } from "./status";

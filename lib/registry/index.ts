@@ -24,6 +24,11 @@ export function artifactPrefix(name: string, version: number): string {
   return `models/${name}/${version}`;
 }
 
+/** "name@version" for a version row (its name is the second segment of its artifact key). */
+export function versionLabel(version: Pick<ModelVersion, "artifactKey" | "version">): string {
+  return `${version.artifactKey.split("/")[1]}@${version.version}`;
+}
+
 /**
  * Registers an artifact as the next version of its model (created on first use). The
  * artifact is written to the object store before its row is committed, so a row never
