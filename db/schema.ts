@@ -290,3 +290,122 @@ export const jobSteps = pgTable(
   },
   (t) => [uniqueIndex("job_steps_job_step").on(t.jobId, t.step)],
 );
+
+/** Timings and resources of one benchmark (informational metrics). */
+export interface BenchmarkInfo {
+  /** Reading the dataset snapshot, shared by every benchmark of its group. */
+  loadDataMs: number;
+  /** Reading and verifying the artifact, then building the model. */
+  loadModelMs: number;
+  /** Batched inference over every sample. */
+  inferMs: number;
+  /** Single-image latency over a sample of images. */
+  latencyMs: { p50: number; p95: number; samples: number };
+  metricsMs: number;
+  /** Load model + infer + latency + metrics, as one benchmark costs end to end. */
+  wallMs: number;
+  /** Samples per second of the batched inference. */
+  throughput: number;
+  /** Peak memory of the worker's isolate (heap, wasm and other external buffers). */
+  peakWorkerMemoryMb: number;
+  backend: string;
+  workers: number;
+}
+
+/**
+ * One model version evaluated on one dataset version: unique per pair, so a re-run updates
+ * the same row. Headline metrics get columns (sorting, filtering); everything else is in
+ * `metrics` under the ids of lib/metrics' registry.
+ */
+export const benchmarks = pgTable(
+  "benchmarks",
+  {
+    id: serial("id").primaryKey(),
+    modelVersionId: integer("model_version_id")
+      .notNull()
+      .references(() => modelVersions.id, { onDelete: "cascade" }),
+    datasetVersionId: integer("dataset_version_id")
+      .notNull()
+      .references(() => datasetVersions.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["pending", "running", "done", "failed"] }).notNull().default("pending"),
+    /** Why it was (last) queued: model_registered, dataset_version, manual. */
+    trigger: text("trigger").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    /** Completed runs of this pair (a manual re-run adds one). */
+    runs: integer("runs").notNull().default(0),
+    runAfter: timestamp("run_after", { withTimezone: true }).notNull().defaultNow(),
+    lockedBy: text("locked_by"),
+    /** Refreshed while running; a stale heartbeat means its process died and the row is reclaimed. */
+    heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
+    error: text("error"),
+    accuracy: doublePrecision("accuracy"),
+    balancedAccuracy: doublePrecision("balanced_accuracy"),
+    macroF1: doublePrecision("macro_f1"),
+    logLoss: doublePrecision("log_loss"),
+    macroAuc: doublePrecision("macro_auc"),
+    ece: doublePrecision("ece"),
+    sampleCount: integer("sample_count"),
+    wallMs: doublePrecision("wall_ms"),
+    throughput: doublePrecision("throughput"),
+    info: jsonb("info").$type<BenchmarkInfo>(),
+    metrics: jsonb("metrics").$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("benchmarks_model_dataset").on(t.modelVersionId, t.datasetVersionId),
+    index("benchmarks_status_run_after").on(t.status, t.runAfter),
+    index("benchmarks_dataset_version").on(t.datasetVersionId),
+    index("benchmarks_created").on(t.createdAt),
+  ],
+);
+
+export interface ExplanationExample {
+  /** Position of the sample in its dataset version. */
+  index: number;
+  label: number;
+  predicted: number;
+  confidence: number;
+  /** The 28x28 input, 0-255. */
+  image: number[];
+  /** Attribution of each pixel towards the predicted class. */
+  attribution: number[];
+}
+
+export interface ExplanationMethodResult {
+  method: "linear_shap" | "integrated_gradients" | "kernel_shap";
+  title: string;
+  /** Per class: mean 28x28 attribution towards the true class over the explained samples of that class. */
+  classMeans: number[][];
+  examples: ExplanationExample[];
+  samples: number;
+  seconds: number;
+  parameters: Record<string, unknown>;
+}
+
+/** Attributions of one model version, computed after its first benchmark, on that benchmark's data. */
+export const modelExplanations = pgTable(
+  "model_explanations",
+  {
+    id: serial("id").primaryKey(),
+    modelVersionId: integer("model_version_id")
+      .notNull()
+      .unique()
+      .references(() => modelVersions.id, { onDelete: "cascade" }),
+    benchmarkId: integer("benchmark_id")
+      .notNull()
+      .references(() => benchmarks.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["pending", "running", "done", "failed"] }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    runAfter: timestamp("run_after", { withTimezone: true }).notNull().defaultNow(),
+    lockedBy: text("locked_by"),
+    heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
+    error: text("error"),
+    methods: jsonb("methods").$type<ExplanationMethodResult[]>(),
+    seconds: doublePrecision("seconds"),
+    createdAt: createdAt(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [index("model_explanations_status").on(t.status, t.runAfter)],
+);

@@ -46,7 +46,7 @@ describe("trainAndRegister (worker thread, real KMNIST)", () => {
       name: `kmnist-${algorithm}`,
       version: outcome.modelVersion.version,
       algorithm,
-      datasetTag: "kmnist-train",
+      datasetTag: "kmnist-holdout",
       trainingData: { tag: "kmnist-train", protocol: "offline", records: 8000 },
       evaluation: { holdoutAccuracy: outcome.holdoutAccuracy },
     });

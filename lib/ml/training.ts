@@ -76,7 +76,8 @@ export async function trainAndRegister(db: Db, store: ObjectStore, request: Trai
         manifest: {
           name: request.modelName ?? `kmnist-${family.algorithm}`,
           author: request.author ?? "kana-lab pipeline",
-          datasetTag: TRAIN_TAG,
+          // The tag the model follows: the benchmark engine evaluates it on every version of it.
+          datasetTag: HOLDOUT_TAG,
           preprocessing: { input: "28x28x1", scale: "0-1", polarity: "white-ink-on-black" },
           labels: KMNIST_CLASSES.map(({ label, char }) => ({ label, char })),
           metrics: ["accuracy", "log_loss", "confusion_matrix", "roc_auc", "calibration"],

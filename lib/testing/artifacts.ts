@@ -11,7 +11,7 @@ export function treeArtifact(name: string, options: { tree?: unknown; manifest?:
       name,
       algorithm: "tree",
       author: "tests",
-      datasetTag: "kmnist-train",
+      datasetTag: "kmnist-holdout",
       runtime: "decision-tree-json",
       hyperparameters: {},
       preprocessing: { input: "28x28x1", scale: "0-1", polarity: "white-ink-on-black" },

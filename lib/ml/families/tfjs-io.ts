@@ -1,7 +1,7 @@
 import type * as tfjs from "@tensorflow/tfjs";
 import { IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES } from "@/lib/data/classes";
 import type { Tf } from "../backend";
-import type { Classifier, LabelledImages, TrainedWeights } from "./types";
+import type { Classifier, LabelledImages, LinearWeights, TrainedWeights } from "./types";
 
 export const MODEL_JSON = "model.json";
 export const WEIGHTS_BIN = "weights.bin";
@@ -52,6 +52,7 @@ export async function loadLayersClassifier(tf: Tf, files: Record<string, Uint8Ar
   const model = await tf.loadLayersModel(
     tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest.flatMap((m) => m.weights), weightData }),
   );
+  const linear = linearSoftmaxWeights(model);
   return {
     predictProba(pixels, count) {
       return tf.tidy(() => {
@@ -59,7 +60,28 @@ export async function loadLayersClassifier(tf: Tf, files: Record<string, Uint8Ar
         return out.dataSync() as Float32Array;
       });
     },
+    inputGradients(pixels, count, targets) {
+      return tf.tidy(() => {
+        const mask = tf.oneHot(tf.tensor1d(targets, "int32"), NUM_CLASSES).toFloat();
+        const gradient = tf.grad((x: tfjs.Tensor) => tf.sum(tf.mul(model.apply(x, { training: false }) as tfjs.Tensor, mask)));
+        // A copy: the backend may reuse the array it hands out once the tensor is disposed.
+        return new Float32Array(gradient(imageTensor(tf, pixels, count)).dataSync());
+      });
+    },
+    ...(linear ? { linearWeights: () => linear } : {}),
     dispose: () => model.dispose(),
+  };
+}
+
+/** The kernel and bias when the model is Flatten → Dense(softmax), i.e. logistic regression. */
+function linearSoftmaxWeights(model: tfjs.LayersModel): LinearWeights | null {
+  const layers = model.layers.filter((l) => !["Flatten", "InputLayer"].includes(l.getClassName()));
+  if (layers.length !== 1 || layers[0].getClassName() !== "Dense" || layers[0].getConfig().activation !== "softmax") return null;
+  const [kernel, bias] = layers[0].getWeights();
+  if (kernel.shape[0] !== IMAGE_PIXELS || kernel.shape[1] !== NUM_CLASSES) return null;
+  return {
+    kernel: new Float32Array(kernel.dataSync()),
+    bias: bias ? new Float32Array(bias.dataSync()) : new Float32Array(NUM_CLASSES),
   };
 }
 

@@ -22,10 +22,21 @@ export interface TrainedWeights {
   files: Record<string, Uint8Array>;
 }
 
+/** Weights of a model that is one dense softmax layer over the pixels (logistic regression). */
+export interface LinearWeights {
+  /** 784 x 10, row-major (pixel, class). */
+  kernel: Float32Array;
+  bias: Float32Array;
+}
+
 /** A model that turns images into class probabilities; owns any native memory it holds. */
 export interface Classifier {
   /** `count` x 10 probabilities, row-major. `pixels` are count x 784 floats in [0, 1]. */
   predictProba(pixels: Float32Array, count: number): Float32Array;
+  /** Gradient of each image's `targets[k]` probability with respect to its pixels (differentiable models only). */
+  inputGradients?(pixels: Float32Array, count: number, targets: Int32Array): Float32Array;
+  /** Present when the model is linear in its pixels up to the softmax. */
+  linearWeights?(): LinearWeights;
   dispose(): void;
 }
 
