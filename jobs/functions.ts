@@ -20,10 +20,12 @@ function toInngestFunction(definition: JobDefinition) {
     async ({ event, step }) => {
       const steps: StepRunner = { run: <T>(name: string, fn: () => Promise<T>) => step.run(name, fn) as Promise<T> };
       const payload = event.name.startsWith("inngest/scheduled") ? { trigger: "schedule", actor: "schedule" } : (event.data ?? {});
-      return definition.run(definition.payload.parse(payload), steps);
+      const result = await definition.run(definition.payload.parse(payload), steps);
+      for (const followUp of definition.followUps?.(result) ?? []) await step.sendEvent(`follow-up-${followUp.name}`, followUp);
+      return result;
     },
   );
 }
 
 export const functions = JOB_DEFINITIONS.map(toInngestFunction);
-export const [trainPipelineFunction, pollModelsFunction] = functions;
+export const [trainPipelineFunction, pollModelsFunction, benchmarkFunction] = functions;

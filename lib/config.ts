@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { Cron } from "croner";
 import { z } from "zod";
@@ -45,6 +46,14 @@ const envSchema = z.object({
     .string()
     .default("* * * * *")
     .refine((v) => v === "off" || isCron(v), "must be a cron expression or \"off\""),
+  BENCHMARK_SCHEDULE: z
+    .string()
+    .default("* * * * *")
+    .refine((v) => v === "off" || isCron(v), "must be a cron expression or \"off\""),
+  BENCHMARK_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
+  BENCHMARK_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
+  BENCHMARK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  BENCHMARK_EXPLAIN: booleanString.default(true),
   PROMOTION_MIN_ABSOLUTE: z.coerce.number().min(0).max(1).default(0.002),
   PROMOTION_MIN_RELATIVE: z.coerce.number().min(0).max(10).default(0),
   PREDICT_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
@@ -81,6 +90,7 @@ export interface AppConfig {
   };
   ml: { backend: RawEnv["ML_BACKEND"] };
   jobs: { engine: RawEnv["JOB_ENGINE"]; concurrency: number; retryBaseMs: number; trainSchedule: string | null; modelPollSchedule: string | null };
+  benchmarks: { schedule: string | null; workers: number; leaseMs: number; maxAttempts: number; explain: boolean };
   /** A challenger replaces the champion only when it beats it by both margins (holdout accuracy). */
   promotion: { minAbsolute: number; minRelative: number };
   predict: { maxBytes: number; maxPixels: number; maxBatch: number; batchWaitMs: number };
@@ -141,6 +151,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retryBaseMs: e.JOB_RETRY_BASE_MS,
       trainSchedule: e.TRAIN_SCHEDULE === "off" ? null : e.TRAIN_SCHEDULE,
       modelPollSchedule: e.MODEL_POLL_SCHEDULE === "off" ? null : e.MODEL_POLL_SCHEDULE,
+    },
+    benchmarks: {
+      schedule: e.BENCHMARK_SCHEDULE === "off" ? null : e.BENCHMARK_SCHEDULE,
+      workers: e.BENCHMARK_WORKERS,
+      leaseMs: e.BENCHMARK_LEASE_MS,
+      maxAttempts: e.BENCHMARK_MAX_ATTEMPTS,
+      explain: e.BENCHMARK_EXPLAIN,
     },
     promotion: { minAbsolute: e.PROMOTION_MIN_ABSOLUTE, minRelative: e.PROMOTION_MIN_RELATIVE },
     predict: { maxBytes: e.PREDICT_MAX_BYTES, maxPixels: e.PREDICT_MAX_PIXELS, maxBatch: e.PREDICT_MAX_BATCH, batchWaitMs: e.PREDICT_BATCH_WAIT_MS },

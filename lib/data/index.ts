@@ -28,3 +28,4 @@ export {
   type TagSummary,
 } from "./tags";
 export { prepareKmnist } from "./prepare";
+export { appendRecords, type NewRecords } from "./records";

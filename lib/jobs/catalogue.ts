@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { benchmarkSweep } from "@/lib/benchmark";
 import { config } from "@/lib/config";
 import { getDb } from "@/lib/db";
 import { trainingPipeline, type StepRunner } from "@/lib/pipeline";
@@ -22,9 +23,20 @@ export interface JobDefinition<P = unknown> {
   concurrency: number;
   payload: z.ZodType<P>;
   run(payload: P, step: StepRunner): Promise<unknown>;
+  /** Events to send once a run has succeeded, decided from its result. */
+  followUps?(result: unknown): FollowUpEvent[];
+}
+
+export interface FollowUpEvent {
+  name: string;
+  data: Record<string, unknown>;
 }
 
 export const TRAIN_REQUESTED = "kana/train.requested";
+export const BENCHMARKS_REQUESTED = "kana/benchmarks.requested";
+
+/** New model versions are benchmarked right away rather than at the next scheduled sweep. */
+const benchmarkNewModels: FollowUpEvent = { name: BENCHMARKS_REQUESTED, data: { reason: "model_registered" } };
 
 const trainPayload = z.object({
   trigger: z.enum(["schedule", "event", "ui", "cli", "bootstrap"]).default("event"),
@@ -44,6 +56,7 @@ export const trainPipelineJob: JobDefinition<z.infer<typeof trainPayload>> = {
   async run(payload, step) {
     return trainingPipeline({ db: await getDb(), store: objectStore() }, payload, step);
   },
+  followUps: () => [benchmarkNewModels],
 };
 
 export const pollModelsJob: JobDefinition<Record<string, unknown>> = {
@@ -57,6 +70,28 @@ export const pollModelsJob: JobDefinition<Record<string, unknown>> = {
     const result = await step.run("scan-drop-prefix", async () => pollModelDrops(await getDb(), objectStore()));
     return { registered: result.registered.map((r) => r.entry), rejected: result.rejected, waiting: result.waiting };
   },
+  followUps: (result) => ((result as { registered: string[] }).registered.length > 0 ? [benchmarkNewModels] : []),
 };
 
-export const JOB_DEFINITIONS: JobDefinition[] = [trainPipelineJob as JobDefinition, pollModelsJob as JobDefinition];
+const benchmarkPayload = z.object({ reason: z.string().max(200).optional(), trigger: z.string().max(50).optional(), actor: z.string().max(200).optional() });
+
+/**
+ * The benchmark engine: resolves followed tags (new dataset versions), queues what is
+ * missing, then runs every due benchmark and explanation in the worker pool.
+ */
+export const benchmarkJob: JobDefinition<z.infer<typeof benchmarkPayload>> = {
+  name: "benchmarks",
+  event: BENCHMARKS_REQUESTED,
+  cron: () => config().benchmarks.schedule,
+  maxAttempts: 3,
+  // One sweep at a time; it runs benchmarks in parallel itself.
+  concurrency: 1,
+  payload: benchmarkPayload,
+  async run(_payload, step) {
+    const deps = { db: await getDb(), store: objectStore() };
+    // One step: planning and running are each idempotent, and a resumed sweep re-plans.
+    return step.run("sweep", () => benchmarkSweep(deps));
+  },
+};
+
+export const JOB_DEFINITIONS: JobDefinition[] = [trainPipelineJob as JobDefinition, pollModelsJob as JobDefinition, benchmarkJob as JobDefinition];

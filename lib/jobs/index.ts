@@ -4,7 +4,7 @@ import { JOB_DEFINITIONS } from "./catalogue";
 import { EmbeddedRunner } from "./runner";
 
 export { EmbeddedRunner, type Job, type RunnerOptions } from "./runner";
-export { JOB_DEFINITIONS, TRAIN_REQUESTED, pollModelsJob, trainPipelineJob, type JobDefinition } from "./catalogue";
+export { JOB_DEFINITIONS, TRAIN_REQUESTED, BENCHMARKS_REQUESTED, benchmarkJob, pollModelsJob, trainPipelineJob, type JobDefinition } from "./catalogue";
 
 const globalForJobs = globalThis as unknown as { kanaRunner?: Promise<EmbeddedRunner> };
 
@@ -17,4 +17,20 @@ export function embeddedRunner(): Promise<EmbeddedRunner> {
     return runner;
   })();
   return globalForJobs.kanaRunner;
+}
+
+/**
+ * Sends an event to the configured job engine (JOB_ENGINE). On the embedded engine this only
+ * writes job rows: a process without a started runner (the CLI) queues work for the server's.
+ */
+export async function sendEvent(name: string, data: Record<string, unknown>): Promise<{ engine: string; ids: string[] }> {
+  const { engine, concurrency, retryBaseMs } = config().jobs;
+  if (engine === "inngest") {
+    const { inngest } = await import("./inngest-client");
+    const { ids } = await inngest.send({ name, data });
+    return { engine, ids };
+  }
+  const runner = globalForJobs.kanaRunner ? await globalForJobs.kanaRunner : new EmbeddedRunner(await getDb(), { definitions: JOB_DEFINITIONS, concurrency, retryBaseMs });
+  const created = await runner.send(name, data);
+  return { engine, ids: created.map((j) => String(j.id)) };
 }

@@ -69,7 +69,8 @@ export class EmbeddedRunner {
       this.crons.push(
         new Cron(schedule, { protect: true }, (self: Cron) => {
           const slot = (self.currentRun() ?? new Date()).toISOString();
-          void this.enqueue(definition.name, { trigger: "schedule", actor: "schedule" }, { dedupeKey: `${definition.name}@${slot}` }).catch((error) =>
+          const options = { dedupeKey: `${definition.name}@${slot}`, unlessPending: true };
+          void this.enqueue(definition.name, { trigger: "schedule", actor: "schedule" }, options).catch((error) =>
             log.error(`could not enqueue scheduled ${definition.name}`, { error }),
           );
         }),
@@ -86,8 +87,16 @@ export class EmbeddedRunner {
     await Promise.allSettled(this.active.values());
   }
 
-  async enqueue(name: string, payload: Record<string, unknown>, options: { dedupeKey?: string; runAt?: Date } = {}): Promise<Job | null> {
+  /**
+   * Queues a job. `unlessPending` skips it when one of the same name is already waiting (a
+   * schedule need not pile up runs behind a long job).
+   */
+  async enqueue(name: string, payload: Record<string, unknown>, options: { dedupeKey?: string; runAt?: Date; unlessPending?: boolean } = {}): Promise<Job | null> {
     const definition = this.definition(name);
+    if (options.unlessPending) {
+      const [waiting] = await this.db.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.name, name), eq(jobs.status, "pending"))).limit(1);
+      if (waiting) return null;
+    }
     const parsed = definition.payload.parse(payload) as Record<string, unknown>;
     const [job] = await this.db
       .insert(jobs)
@@ -196,6 +205,7 @@ export class EmbeddedRunner {
         .update(jobs)
         .set({ status: "succeeded", result: JSON.parse(JSON.stringify(result ?? null)), finishedAt: new Date(), lockedBy: null })
         .where(eq(jobs.id, job.id));
+      for (const event of definition.followUps?.(result) ?? []) await this.send(event.name, event.data);
     } catch (error) {
       const message = (error as Error).message ?? String(error);
       if (job.attempts < job.maxAttempts) {

@@ -92,3 +92,13 @@ export function oneVsRestPrecisionRecall(s: Scored) {
     return { curve, averagePrecision: curve.length ? averagePrecision(curve) : null };
   });
 }
+
+/**
+ * At most `max` points of a curve, evenly spaced along it, first and last kept: enough to
+ * draw it. Areas are computed on the full curve before thinning.
+ */
+export function thinCurve(points: CurvePoint[], max = 201): CurvePoint[] {
+  if (points.length <= max) return points;
+  const step = (points.length - 1) / (max - 1);
+  return Array.from({ length: max }, (_, i) => points[Math.round(i * step)]);
+}

@@ -1,5 +1,5 @@
 export { accuracy, averagedReport, balancedAccuracy, confusionMatrix, logLoss, perClassReport, topKAccuracy, type ClassReport } from "./classification";
-export { averagePrecision, oneVsRestPrecisionRecall, oneVsRestRoc, precisionRecallCurve, rocCurve, trapezoid, type CurvePoint } from "./curves";
+export { averagePrecision, oneVsRestPrecisionRecall, oneVsRestRoc, precisionRecallCurve, rocCurve, thinCurve, trapezoid, type CurvePoint } from "./curves";
 export { calibration, type ReliabilityBin } from "./calibration";
 export { computeMetrics, DEFAULT_METRICS, METRICS, type MetricDefinition } from "./registry";
 export type { Scored } from "./types";

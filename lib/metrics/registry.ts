@@ -1,6 +1,6 @@
 import { calibration } from "./calibration";
 import { accuracy, averagedReport, balancedAccuracy, confusionMatrix, logLoss, perClassReport, topKAccuracy } from "./classification";
-import { oneVsRestPrecisionRecall, oneVsRestRoc } from "./curves";
+import { oneVsRestPrecisionRecall, oneVsRestRoc, thinCurve } from "./curves";
 import type { Scored } from "./types";
 
 export interface MetricDefinition {
@@ -36,10 +36,21 @@ export const METRICS: MetricDefinition[] = [
     higherIsBetter: null,
     compute: (s) => {
       const roc = oneVsRestRoc(s);
-      return { perClass: roc.perClass, macroAuc: roc.macroAuc, microAuc: roc.microAuc, micro: roc.micro };
+      // Curves are stored thinned (AUCs come from the full curves): a benchmark row stays small.
+      return {
+        perClass: roc.perClass.map((c) => ({ auc: c.auc, curve: thinCurve(c.curve) })),
+        macroAuc: roc.macroAuc,
+        microAuc: roc.microAuc,
+        micro: thinCurve(roc.micro),
+      };
     },
   },
-  { id: "precision_recall", title: "One-vs-rest precision-recall", higherIsBetter: null, compute: oneVsRestPrecisionRecall },
+  {
+    id: "precision_recall",
+    title: "One-vs-rest precision-recall",
+    higherIsBetter: null,
+    compute: (s) => oneVsRestPrecisionRecall(s).map((c) => ({ averagePrecision: c.averagePrecision, curve: thinCurve(c.curve) })),
+  },
   { id: "calibration", title: "Expected calibration error and reliability bins", higherIsBetter: null, compute: (s) => calibration(s) },
 ];
 

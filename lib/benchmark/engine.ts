@@ -1,0 +1,271 @@
+import { randomUUID } from "node:crypto";
+import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
+import { benchmarks, datasetVersions, modelExplanations, modelVersions, type BenchmarkInfo } from "@/db/schema";
+import { IMAGE_PIXELS } from "@/lib/data/classes";
+import { loadSnapshot } from "@/lib/data/tags";
+import type { Db } from "@/lib/db";
+import { createLogger } from "@/lib/log";
+import { getArtifact } from "@/lib/ml/artifact";
+import type { LabelledImages } from "@/lib/ml/families/types";
+import type { ObjectStore } from "@/lib/storage";
+import { WorkerPool } from "@/lib/workers/pool";
+import type { Benchmark } from "./schedule";
+import type { BenchmarkTask, BenchmarkTaskResult } from "./worker";
+
+const log = createLogger("benchmark.engine");
+
+export interface EngineOptions {
+  /** Worker threads evaluating models in parallel. */
+  workers: number;
+  /** A running row whose heartbeat is older than this belongs to a dead process and is taken back. */
+  leaseMs: number;
+  maxAttempts: number;
+  /** First retry delay; doubles per attempt. */
+  retryBaseMs: number;
+  /** Explain each model version after its first benchmark. */
+  explain: boolean;
+  /** Identifies this engine's claims (default: random). */
+  owner?: string;
+  /** Sees the pool once it exists (crash tests terminate a worker through it). */
+  onPool?: (pool: WorkerPool<BenchmarkTask, BenchmarkTaskResult>) => void;
+}
+
+export interface SweepSummary {
+  done: number;
+  failed: number;
+  retried: number;
+  /** Dataset versions loaded (one per group of benchmarks). */
+  groups: number;
+  explained: number;
+  reclaimed: number;
+}
+
+type Deps = { db: Db; store: ObjectStore };
+type Explanation = typeof modelExplanations.$inferSelect;
+
+/** Copies a dataset version into shared memory: every worker reads the same bytes. */
+async function loadShared(store: ObjectStore, version: { snapshotKey: string }): Promise<LabelledImages> {
+  const snapshot = await loadSnapshot(store, version);
+  const shared = new SharedArrayBuffer(snapshot.count * (1 + IMAGE_PIXELS));
+  const labels = new Uint8Array(shared, 0, snapshot.count);
+  const images = new Uint8Array(shared, snapshot.count, snapshot.count * IMAGE_PIXELS);
+  labels.set(snapshot.labels);
+  images.set(snapshot.images);
+  return { count: snapshot.count, labels, images };
+}
+
+const retryDelay = (options: EngineOptions, attempts: number) => new Date(Date.now() + Math.min(options.retryBaseMs * 2 ** (attempts - 1), 600_000));
+
+/**
+ * Takes back rows whose process died while running them (stale heartbeat): queued again, or
+ * failed once they have used every attempt.
+ */
+async function reclaimStale(db: Db, options: EngineOptions): Promise<number> {
+  const stale = sql`status = 'running' and (heartbeat_at is null or heartbeat_at < now() - make_interval(secs => ${options.leaseMs / 1000}))`;
+  const message = "interrupted: the process running it stopped";
+  let reclaimed = 0;
+  for (const table of [benchmarks, modelExplanations]) {
+    const requeued = await db
+      .update(table)
+      .set({ status: "pending", lockedBy: null, heartbeatAt: null, runAfter: new Date(), error: message })
+      .where(and(stale, sql`attempts < ${options.maxAttempts}`))
+      .returning({ id: table.id });
+    const failed = await db
+      .update(table)
+      .set({ status: "failed", lockedBy: null, heartbeatAt: null, error: `${message} (${options.maxAttempts} attempts)`, finishedAt: new Date() })
+      .where(stale)
+      .returning({ id: table.id });
+    reclaimed += requeued.length + failed.length;
+    if (requeued.length || failed.length) log.warn(`reclaimed interrupted ${table === benchmarks ? "benchmarks" : "explanations"}`, { requeued, failed });
+  }
+  return reclaimed;
+}
+
+/** Claims pending benchmarks of one dataset version (the one waiting longest). */
+async function claimGroup(db: Db, owner: string, limit: number): Promise<Benchmark[]> {
+  const due = and(eq(benchmarks.status, "pending"), lte(benchmarks.runAfter, sql`now()`));
+  const [next] = await db.select({ datasetVersionId: benchmarks.datasetVersionId }).from(benchmarks).where(due).orderBy(asc(benchmarks.runAfter), asc(benchmarks.id)).limit(1);
+  if (!next) return [];
+  const candidates = db
+    .select({ id: benchmarks.id })
+    .from(benchmarks)
+    .where(and(due, eq(benchmarks.datasetVersionId, next.datasetVersionId)))
+    .orderBy(asc(benchmarks.id))
+    .limit(limit)
+    .for("update", { skipLocked: true });
+  return db
+    .update(benchmarks)
+    .set({ status: "running", attempts: sql`${benchmarks.attempts} + 1`, lockedBy: owner, heartbeatAt: sql`now()`, startedAt: sql`now()` })
+    .where(inArray(benchmarks.id, candidates))
+    .returning();
+}
+
+async function claimExplanations(db: Db, owner: string, limit: number): Promise<Explanation[]> {
+  const candidates = db
+    .select({ id: modelExplanations.id })
+    .from(modelExplanations)
+    .where(and(eq(modelExplanations.status, "pending"), lte(modelExplanations.runAfter, sql`now()`)))
+    .orderBy(asc(modelExplanations.runAfter), asc(modelExplanations.id))
+    .limit(limit)
+    .for("update", { skipLocked: true });
+  return db
+    .update(modelExplanations)
+    .set({ status: "running", attempts: sql`${modelExplanations.attempts} + 1`, lockedBy: owner, heartbeatAt: sql`now()` })
+    .where(inArray(modelExplanations.id, candidates))
+    .returning();
+}
+
+/**
+ * Runs every due benchmark, then every due explanation, and returns when none is left.
+ * Benchmarks are taken in groups of one dataset version, whose data is loaded once into
+ * shared memory for all the workers. A benchmark is idempotent: its row is claimed with a
+ * lease (heartbeat), its result is written only while this engine still holds that lease,
+ * a failure is retried with backoff, and a row left running by a dead process is reclaimed.
+ */
+export async function runPendingBenchmarks({ db, store }: Deps, options: EngineOptions): Promise<SweepSummary> {
+  const owner = options.owner ?? `engine-${randomUUID().slice(0, 8)}`;
+  const summary: SweepSummary = { done: 0, failed: 0, retried: 0, groups: 0, explained: 0, reclaimed: await reclaimStale(db, options) };
+  let pool: WorkerPool<BenchmarkTask, BenchmarkTaskResult> | null = null;
+  const workerPool = () => {
+    if (!pool) {
+      pool = new WorkerPool<BenchmarkTask, BenchmarkTaskResult>("lib/benchmark/worker.ts", options.workers);
+      options.onPool?.(pool);
+    }
+    return pool;
+  };
+  const heartbeat = setInterval(() => {
+    for (const table of [benchmarks, modelExplanations]) {
+      void db
+        .update(table)
+        .set({ heartbeatAt: sql`now()` })
+        .where(and(eq(table.lockedBy, owner), eq(table.status, "running")))
+        .catch((error: unknown) => log.warn("heartbeat failed", { error }));
+    }
+  }, Math.max(250, options.leaseMs / 4));
+  heartbeat.unref();
+
+  const failed = async (table: typeof benchmarks | typeof modelExplanations, row: { id: number; attempts: number }, error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    const retry = row.attempts < options.maxAttempts;
+    const owned = and(eq(table.id, row.id), eq(table.lockedBy, owner), eq(table.status, "running"));
+    await db
+      .update(table)
+      .set(
+        retry
+          ? { status: "pending", error: message, lockedBy: null, heartbeatAt: null, runAfter: retryDelay(options, row.attempts) }
+          : { status: "failed", error: message, lockedBy: null, heartbeatAt: null, finishedAt: new Date() },
+      )
+      .where(owned);
+    log[retry ? "warn" : "error"](`${table === benchmarks ? "benchmark" : "explanation"} ${row.id} failed${retry ? "; will retry" : ""}`, {
+      error: message,
+      attempt: row.attempts,
+    });
+    if (retry) summary.retried++;
+    else summary.failed++;
+  };
+
+  try {
+    for (;;) {
+      const group = await claimGroup(db, owner, options.workers * 4);
+      if (group.length === 0) break;
+      summary.groups++;
+      let data: LabelledImages;
+      let loadDataMs: number;
+      try {
+        const started = performance.now();
+        const [version] = await db.select().from(datasetVersions).where(eq(datasetVersions.id, group[0].datasetVersionId));
+        data = await loadShared(store, version);
+        loadDataMs = performance.now() - started;
+      } catch (error) {
+        for (const row of group) await failed(benchmarks, row, error);
+        continue;
+      }
+      await Promise.all(
+        group.map(async (row) => {
+          try {
+            const [version] = await db.select().from(modelVersions).where(eq(modelVersions.id, row.modelVersionId));
+            const started = performance.now();
+            const artifact = await getArtifact(store, version.artifactKey);
+            const readMs = performance.now() - started;
+            const result = await workerPool().run({ kind: "evaluate", key: `benchmark:${row.id}`, artifact, data });
+            if (result.kind !== "evaluate") throw new Error("the worker answered an evaluation with another result");
+            const ev = result.evaluation;
+            const info: BenchmarkInfo = {
+              loadDataMs,
+              loadModelMs: readMs + ev.loadModelMs,
+              inferMs: ev.inferMs,
+              latencyMs: ev.latencyMs,
+              metricsMs: ev.metricsMs,
+              wallMs: readMs + ev.totalMs,
+              throughput: (data.count / ev.inferMs) * 1000,
+              peakWorkerMemoryMb: ev.peakMemoryMb,
+              backend: ev.backend,
+              workers: options.workers,
+            };
+            const kept = await db.transaction(async (tx) => {
+              const [saved] = await tx
+                .update(benchmarks)
+                .set({
+                  status: "done",
+                  runs: sql`${benchmarks.runs} + 1`,
+                  error: null,
+                  lockedBy: null,
+                  heartbeatAt: null,
+                  finishedAt: sql`now()`,
+                  ...ev.headline,
+                  sampleCount: data.count,
+                  wallMs: info.wallMs,
+                  throughput: info.throughput,
+                  info,
+                  metrics: { ...ev.metrics, ...(ev.unknownMetrics.length ? { unknown_metrics: ev.unknownMetrics } : {}) },
+                })
+                .where(and(eq(benchmarks.id, row.id), eq(benchmarks.lockedBy, owner), eq(benchmarks.status, "running")))
+                .returning({ id: benchmarks.id });
+              if (!saved) return false;
+              if (options.explain) await tx.insert(modelExplanations).values({ modelVersionId: row.modelVersionId, benchmarkId: row.id }).onConflictDoNothing();
+              return true;
+            });
+            if (kept) summary.done++;
+            else log.warn(`benchmark ${row.id} finished after its lease was taken back; result discarded`);
+          } catch (error) {
+            await failed(benchmarks, row, error);
+          }
+        }),
+      );
+    }
+
+    for (;;) {
+      const claimed = await claimExplanations(db, owner, options.workers * 2);
+      if (claimed.length === 0) break;
+      await Promise.all(
+        claimed.map(async (row) => {
+          try {
+            const [source] = await db
+              .select({ artifactKey: modelVersions.artifactKey, version: datasetVersions })
+              .from(benchmarks)
+              .innerJoin(modelVersions, eq(modelVersions.id, benchmarks.modelVersionId))
+              .innerJoin(datasetVersions, eq(datasetVersions.id, benchmarks.datasetVersionId))
+              .where(eq(benchmarks.id, row.benchmarkId));
+            const started = performance.now();
+            const [artifact, data] = await Promise.all([getArtifact(store, source.artifactKey), loadShared(store, source.version)]);
+            const result = await workerPool().run({ kind: "explain", key: `explanation:${row.id}`, artifact, data });
+            if (result.kind !== "explain") throw new Error("the worker answered an explanation with another result");
+            const [saved] = await db
+              .update(modelExplanations)
+              .set({ status: "done", methods: result.methods, seconds: (performance.now() - started) / 1000, error: null, lockedBy: null, heartbeatAt: null, finishedAt: new Date() })
+              .where(and(eq(modelExplanations.id, row.id), eq(modelExplanations.lockedBy, owner), eq(modelExplanations.status, "running")))
+              .returning({ id: modelExplanations.id });
+            if (saved) summary.explained++;
+          } catch (error) {
+            await failed(modelExplanations, row, error);
+          }
+        }),
+      );
+    }
+  } finally {
+    clearInterval(heartbeat);
+    await (pool as WorkerPool<BenchmarkTask, BenchmarkTaskResult> | null)?.close();
+  }
+  if (summary.done || summary.failed || summary.explained) log.info(`benchmark sweep finished`, { ...summary });
+  return summary;
+}

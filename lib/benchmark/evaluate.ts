@@ -1,0 +1,106 @@
+import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/data/classes";
+import { computeMetrics, METRICS } from "@/lib/metrics";
+import type { ModelArtifact } from "@/lib/ml/artifact";
+import type { MlRuntime } from "@/lib/ml/backend";
+import { loadClassifier, predictAll } from "@/lib/ml/classifier";
+import type { LabelledImages } from "@/lib/ml/families/types";
+import { bytesToUnitFloats } from "@/lib/ml/families/tfjs-io";
+
+/** Computed for every model, so all benchmarks can be sorted and compared on them. */
+export const CORE_METRICS = ["accuracy", "balanced_accuracy", "top_3_accuracy", "log_loss", "per_class", "confusion_matrix", "roc_auc", "calibration"];
+
+export interface Headline {
+  accuracy: number;
+  balancedAccuracy: number;
+  macroF1: number;
+  logLoss: number;
+  macroAuc: number | null;
+  ece: number;
+}
+
+export interface Evaluation {
+  metrics: Record<string, unknown>;
+  headline: Headline;
+  /** Metric ids the manifest asked for that no registered metric provides. */
+  unknownMetrics: string[];
+  loadModelMs: number;
+  inferMs: number;
+  latencyMs: { p50: number; p95: number; samples: number };
+  metricsMs: number;
+  /** Load model + infer + latency sample + metrics, measured around all of them. */
+  totalMs: number;
+  peakMemoryMb: number;
+  backend: string;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
+
+/** Memory of this thread's isolate: JS heap plus external buffers (the wasm heap among them). */
+function isolateMemoryMb(): number {
+  const m = process.memoryUsage();
+  return (m.heapUsed + m.external) / 2 ** 20;
+}
+
+/**
+ * Evaluates one artifact on a labelled dataset: load, batched inference over every sample,
+ * single-image latency on a sample of them, then the metrics (core ones plus those the
+ * manifest declares). Each phase is timed separately.
+ */
+export async function evaluateArtifact(rt: MlRuntime, artifact: ModelArtifact, data: LabelledImages, latencySamples = 32): Promise<Evaluation> {
+  let peak = isolateMemoryMb();
+  const t0 = performance.now();
+  const classifier = await loadClassifier(rt, artifact);
+  const loadModelMs = performance.now() - t0;
+  try {
+    const t1 = performance.now();
+    const probabilities = predictAll(classifier, data);
+    const inferMs = performance.now() - t1;
+    peak = Math.max(peak, isolateMemoryMb());
+
+    const latencies: number[] = [];
+    const n = Math.min(latencySamples, data.count);
+    for (let k = 0; k < n; k++) {
+      // Spread over the dataset, converted beforehand: only the model call is timed.
+      const index = Math.floor((k * data.count) / n);
+      const pixels = bytesToUnitFloats(data.images.subarray(index * IMAGE_PIXELS, (index + 1) * IMAGE_PIXELS));
+      const start = performance.now();
+      classifier.predictProba(pixels, 1);
+      latencies.push(performance.now() - start);
+    }
+    latencies.sort((a, b) => a - b);
+
+    const t2 = performance.now();
+    const declared = artifact.manifest.metrics;
+    const known = new Set(METRICS.map((m) => m.id));
+    const ids = [...new Set([...CORE_METRICS, ...declared.filter((id) => known.has(id))])];
+    const metrics = computeMetrics({ probabilities, labels: data.labels, classes: NUM_CLASSES }, ids);
+    const metricsMs = performance.now() - t2;
+    peak = Math.max(peak, isolateMemoryMb());
+
+    const perClass = metrics.per_class as { macro: { f1: number } };
+    return {
+      metrics,
+      headline: {
+        accuracy: metrics.accuracy as number,
+        balancedAccuracy: metrics.balanced_accuracy as number,
+        macroF1: perClass.macro.f1,
+        logLoss: metrics.log_loss as number,
+        macroAuc: (metrics.roc_auc as { macroAuc: number | null }).macroAuc,
+        ece: (metrics.calibration as { ece: number }).ece,
+      },
+      unknownMetrics: declared.filter((id) => !known.has(id)),
+      loadModelMs,
+      inferMs,
+      latencyMs: { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), samples: latencies.length },
+      metricsMs,
+      totalMs: performance.now() - t0,
+      peakMemoryMb: peak,
+      backend: rt.backend,
+    };
+  } finally {
+    classifier.dispose();
+  }
+}

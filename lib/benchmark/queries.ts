@@ -1,0 +1,225 @@
+import { and, asc, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import { benchmarks, datasetTags, datasetVersions, modelExplanations, models, modelVersions } from "@/db/schema";
+import { KMNIST_CLASSES } from "@/lib/data/classes";
+import type { Db } from "@/lib/db";
+
+export const BENCHMARK_SORTS = {
+  created: benchmarks.createdAt,
+  finished: benchmarks.finishedAt,
+  accuracy: benchmarks.accuracy,
+  balanced_accuracy: benchmarks.balancedAccuracy,
+  macro_f1: benchmarks.macroF1,
+  log_loss: benchmarks.logLoss,
+  macro_auc: benchmarks.macroAuc,
+  ece: benchmarks.ece,
+  wall_ms: benchmarks.wallMs,
+  throughput: benchmarks.throughput,
+  model: models.name,
+} as const;
+
+const optionalText = z.string().trim().min(1).max(100).optional();
+
+/** Filters, sorting and paging of the benchmark list: the query string of GET /api/benchmarks. */
+export const benchmarkQuerySchema = z
+  .object({
+    page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+    pageSize: z.coerce.number().int().min(1).max(200).default(25),
+    sort: z.enum(Object.keys(BENCHMARK_SORTS) as [keyof typeof BENCHMARK_SORTS, ...Array<keyof typeof BENCHMARK_SORTS>]).default("created"),
+    order: z.enum(["asc", "desc"]).default("desc"),
+    status: z.enum(["pending", "running", "done", "failed"]).optional(),
+    model: optionalText.describe("model name, exact"),
+    algorithm: optionalText,
+    tag: optionalText.describe("dataset tag, exact"),
+    modelVersionId: z.coerce.number().int().positive().optional(),
+    datasetVersionId: z.coerce.number().int().positive().optional(),
+    q: optionalText.describe("text search in model name, author, algorithm and tag"),
+  })
+  .strict();
+
+export type BenchmarkQuery = z.infer<typeof benchmarkQuerySchema>;
+
+const rowColumns = {
+  id: benchmarks.id,
+  status: benchmarks.status,
+  trigger: benchmarks.trigger,
+  attempts: benchmarks.attempts,
+  runs: benchmarks.runs,
+  error: benchmarks.error,
+  modelVersionId: modelVersions.id,
+  model: models.name,
+  version: modelVersions.version,
+  algorithm: modelVersions.algorithm,
+  author: modelVersions.author,
+  datasetVersionId: datasetVersions.id,
+  tag: datasetTags.name,
+  datasetHash: datasetVersions.contentHash,
+  datasetCreatedAt: datasetVersions.createdAt,
+  accuracy: benchmarks.accuracy,
+  balancedAccuracy: benchmarks.balancedAccuracy,
+  macroF1: benchmarks.macroF1,
+  logLoss: benchmarks.logLoss,
+  macroAuc: benchmarks.macroAuc,
+  ece: benchmarks.ece,
+  sampleCount: benchmarks.sampleCount,
+  wallMs: benchmarks.wallMs,
+  throughput: benchmarks.throughput,
+  createdAt: benchmarks.createdAt,
+  startedAt: benchmarks.startedAt,
+  finishedAt: benchmarks.finishedAt,
+};
+
+export type BenchmarkRow = {
+  [K in keyof typeof rowColumns]: (typeof rowColumns)[K]["_"]["notNull"] extends true ? (typeof rowColumns)[K]["_"]["data"] : (typeof rowColumns)[K]["_"]["data"] | null;
+};
+
+export interface BenchmarkPage {
+  rows: BenchmarkRow[];
+  total: number;
+  page: number;
+  pageSize: number;
+  pages: number;
+}
+
+function joined<T extends Record<string, unknown>>(db: Db, columns: T) {
+  return db
+    .select(columns as never)
+    .from(benchmarks)
+    .innerJoin(modelVersions, eq(modelVersions.id, benchmarks.modelVersionId))
+    .innerJoin(models, eq(models.id, modelVersions.modelId))
+    .innerJoin(datasetVersions, eq(datasetVersions.id, benchmarks.datasetVersionId))
+    .innerJoin(datasetTags, eq(datasetTags.id, datasetVersions.tagId));
+}
+
+function filters(query: Partial<BenchmarkQuery>): SQL | undefined {
+  // LIKE wildcards in the search text are matched literally.
+  const pattern = query.q ? `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+  return and(
+    query.status ? eq(benchmarks.status, query.status) : undefined,
+    query.model ? eq(models.name, query.model) : undefined,
+    query.algorithm ? eq(modelVersions.algorithm, query.algorithm) : undefined,
+    query.tag ? eq(datasetTags.name, query.tag) : undefined,
+    query.modelVersionId ? eq(benchmarks.modelVersionId, query.modelVersionId) : undefined,
+    query.datasetVersionId ? eq(benchmarks.datasetVersionId, query.datasetVersionId) : undefined,
+    pattern
+      ? or(ilike(models.name, pattern), ilike(modelVersions.author, pattern), ilike(modelVersions.algorithm, pattern), ilike(datasetTags.name, pattern))
+      : undefined,
+  );
+}
+
+/** One page of benchmarks, filtered and sorted on the server (nulls last either way). */
+export async function listBenchmarks(db: Db, query: BenchmarkQuery): Promise<BenchmarkPage> {
+  const where = filters(query);
+  const column = BENCHMARK_SORTS[query.sort];
+  const direction = query.order === "asc" ? asc : desc;
+  const [rows, [{ total }]] = await Promise.all([
+    joined(db, rowColumns)
+      .where(where)
+      .orderBy(sql`${direction(column)} nulls last`, direction(benchmarks.id))
+      .limit(query.pageSize)
+      .offset((query.page - 1) * query.pageSize) as unknown as Promise<BenchmarkRow[]>,
+    joined(db, { total: sql<number>`count(*)::int` }).where(where) as unknown as Promise<Array<{ total: number }>>,
+  ]);
+  return { rows, total, page: query.page, pageSize: query.pageSize, pages: Math.max(1, Math.ceil(total / query.pageSize)) };
+}
+
+/** Every matching benchmark (for export), newest first, up to `limit`. */
+export async function exportBenchmarks(db: Db, query: Partial<BenchmarkQuery>, limit = 10_000): Promise<BenchmarkRow[]> {
+  return joined(db, rowColumns).where(filters(query)).orderBy(desc(benchmarks.createdAt), desc(benchmarks.id)).limit(limit) as unknown as Promise<BenchmarkRow[]>;
+}
+
+/** One benchmark with all its metrics, informational figures and its model's explanation status. */
+export async function getBenchmark(db: Db, id: number) {
+  const [row] = (await joined(db, { ...rowColumns, metrics: benchmarks.metrics, info: benchmarks.info, hyperparameters: modelVersions.hyperparameters })
+    .where(eq(benchmarks.id, id))
+    .limit(1)) as unknown as Array<BenchmarkRow & { metrics: Record<string, unknown> | null; info: typeof benchmarks.$inferSelect.info; hyperparameters: Record<string, unknown> }>;
+  if (!row) return null;
+  const [explanation] = await db
+    .select({ status: modelExplanations.status, benchmarkId: modelExplanations.benchmarkId, error: modelExplanations.error })
+    .from(modelExplanations)
+    .where(eq(modelExplanations.modelVersionId, row.modelVersionId));
+  return { ...row, explanation: explanation ?? null };
+}
+
+export type BenchmarkDetail = NonNullable<Awaited<ReturnType<typeof getBenchmark>>>;
+
+/**
+ * The best model (by accuracy) per dataset tag and algorithm, and per tag overall, among
+ * finished benchmarks on each tag's newest version that has any.
+ */
+export async function bestModels(db: Db) {
+  const newestBenchmarkedVersion = sql`(
+    select b2.dataset_version_id from ${benchmarks} b2
+    join ${datasetVersions} dv2 on dv2.id = b2.dataset_version_id
+    where dv2.tag_id = ${datasetTags.id} and b2.status = 'done'
+    order by dv2.created_at desc, dv2.id desc limit 1)`;
+  const rows = (await db
+    .selectDistinctOn([datasetTags.name, modelVersions.algorithm], rowColumns)
+    .from(benchmarks)
+    .innerJoin(modelVersions, eq(modelVersions.id, benchmarks.modelVersionId))
+    .innerJoin(models, eq(models.id, modelVersions.modelId))
+    .innerJoin(datasetVersions, eq(datasetVersions.id, benchmarks.datasetVersionId))
+    .innerJoin(datasetTags, eq(datasetTags.id, datasetVersions.tagId))
+    .where(and(eq(benchmarks.status, "done"), sql`${benchmarks.datasetVersionId} = ${newestBenchmarkedVersion}`))
+    .orderBy(datasetTags.name, modelVersions.algorithm, sql`${benchmarks.accuracy} desc nulls last`, asc(benchmarks.id))) as BenchmarkRow[];
+  const byTag = new Map<string, BenchmarkRow>();
+  for (const row of rows) {
+    const best = byTag.get(row.tag);
+    if (!best || (row.accuracy ?? -1) > (best.accuracy ?? -1)) byTag.set(row.tag, row);
+  }
+  return { byTagAndAlgorithm: rows, byTag: [...byTag.values()] };
+}
+
+/** A spreadsheet cell: quoted when needed, and never read as a formula (CSV injection). */
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  let text = value instanceof Date ? value.toISOString() : String(value);
+  if (/^[=+\-@\t\r]/.test(text) && typeof value === "string") text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+export function toCsv(header: string[], rows: unknown[][]): string {
+  return [header, ...rows].map((r) => r.map(csvCell).join(",")).join("\r\n") + "\r\n";
+}
+
+const CSV_COLUMNS: Array<[string, (r: BenchmarkRow) => unknown]> = [
+  ["id", (r) => r.id],
+  ["status", (r) => r.status],
+  ["model", (r) => r.model],
+  ["version", (r) => r.version],
+  ["algorithm", (r) => r.algorithm],
+  ["author", (r) => r.author],
+  ["dataset_tag", (r) => r.tag],
+  ["dataset_version_id", (r) => r.datasetVersionId],
+  ["dataset_hash", (r) => r.datasetHash],
+  ["samples", (r) => r.sampleCount],
+  ["accuracy", (r) => r.accuracy],
+  ["balanced_accuracy", (r) => r.balancedAccuracy],
+  ["macro_f1", (r) => r.macroF1],
+  ["log_loss", (r) => r.logLoss],
+  ["macro_auc", (r) => r.macroAuc],
+  ["ece", (r) => r.ece],
+  ["wall_ms", (r) => r.wallMs],
+  ["throughput_per_s", (r) => r.throughput],
+  ["trigger", (r) => r.trigger],
+  ["created_at", (r) => r.createdAt],
+  ["finished_at", (r) => r.finishedAt],
+  ["error", (r) => r.error],
+];
+
+export function benchmarksToCsv(rows: BenchmarkRow[]): string {
+  return toCsv(
+    CSV_COLUMNS.map(([name]) => name),
+    rows.map((r) => CSV_COLUMNS.map(([, get]) => get(r))),
+  );
+}
+
+/** One benchmark's per-class table (precision, recall, F1, support, AUC) as CSV. */
+export function perClassCsv(detail: BenchmarkDetail): string {
+  const perClass = (detail.metrics?.per_class as { perClass?: Array<{ precision: number; recall: number; f1: number; support: number }> } | undefined)?.perClass ?? [];
+  const roc = (detail.metrics?.roc_auc as { perClass?: Array<{ auc: number | null }> } | undefined)?.perClass ?? [];
+  return toCsv(
+    ["class", "char", "precision", "recall", "f1", "support", "auc"],
+    perClass.map((c, i) => [i, KMNIST_CLASSES[i]?.char ?? "", c.precision, c.recall, c.f1, c.support, roc[i]?.auc ?? null]),
+  );
+}

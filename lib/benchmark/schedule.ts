@@ -1,0 +1,90 @@
+import { and, eq, inArray } from "drizzle-orm";
+import { benchmarks, modelVersions } from "@/db/schema";
+import { EmptyTagError, resolveTag, UnknownTagError } from "@/lib/data/tags";
+import type { Db } from "@/lib/db";
+import { createLogger } from "@/lib/log";
+import type { ObjectStore } from "@/lib/storage";
+
+const log = createLogger("benchmark.schedule");
+
+export type Benchmark = typeof benchmarks.$inferSelect;
+
+export interface PlanResult {
+  /** Benchmarks created by this plan (model version x dataset version). */
+  created: number;
+  /** Followed tags whose content changed since they were last resolved. */
+  newVersions: Array<{ tag: string; versionId: number; records: number }>;
+  /** Followed tags that cannot be benchmarked on, and why. */
+  unresolved: Array<{ tag: string; reason: string }>;
+}
+
+/**
+ * Resolves every tag that a non-archived model version follows (its dataset tag): records
+ * added or removed since the last resolution make a new version. Then queues the missing
+ * benchmarks of every follower on its tag's current version. A benchmark is unique per
+ * (model version, dataset version), so planning twice, or concurrently, queues each once.
+ */
+export async function planBenchmarks(db: Db, store: ObjectStore): Promise<PlanResult> {
+  const result: PlanResult = { created: 0, newVersions: [], unresolved: [] };
+  const followed = await db.selectDistinct({ tag: modelVersions.datasetTag }).from(modelVersions).where(eq(modelVersions.archived, false));
+  for (const { tag } of followed) {
+    let versionId: number;
+    try {
+      const { version, created } = await resolveTag(db, store, tag);
+      versionId = version.id;
+      if (created) result.newVersions.push({ tag, versionId, records: version.recordCount });
+    } catch (error) {
+      if (!(error instanceof UnknownTagError || error instanceof EmptyTagError)) throw error;
+      result.unresolved.push({ tag, reason: error.message });
+      continue;
+    }
+    const followers = await db
+      .select({ id: modelVersions.id })
+      .from(modelVersions)
+      .where(and(eq(modelVersions.datasetTag, tag), eq(modelVersions.archived, false)));
+    if (followers.length === 0) continue;
+    const benchmarked = new Set(
+      (
+        await db
+          .selectDistinct({ id: benchmarks.modelVersionId })
+          .from(benchmarks)
+          .where(inArray(benchmarks.modelVersionId, followers.map((f) => f.id)))
+      ).map((b) => b.id),
+    );
+    const inserted = await db
+      .insert(benchmarks)
+      .values(
+        // A follower's first benchmark says "model_registered"; later ones, a new dataset version.
+        followers.map((f) => ({ modelVersionId: f.id, datasetVersionId: versionId, trigger: benchmarked.has(f.id) ? "dataset_version" : "model_registered" })),
+      )
+      .onConflictDoNothing()
+      .returning({ id: benchmarks.id });
+    result.created += inserted.length;
+  }
+  if (result.created || result.newVersions.length) log.info(`planned ${result.created} benchmark(s)`, { newVersions: result.newVersions });
+  for (const u of result.unresolved) log.debug(`tag ${u.tag} cannot be benchmarked on: ${u.reason}`);
+  return result;
+}
+
+export class BenchmarkStateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BenchmarkStateError";
+  }
+}
+
+/** Queues finished (done or failed) benchmarks to run again; running or queued ones are refused. */
+export async function requestRerun(db: Db, ids: number[], actor: string): Promise<Benchmark[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .update(benchmarks)
+    .set({ status: "pending", trigger: "manual", attempts: 0, error: null, runAfter: new Date() })
+    .where(and(inArray(benchmarks.id, ids), inArray(benchmarks.status, ["done", "failed"])))
+    .returning();
+  if (rows.length < ids.length) {
+    const missing = ids.filter((id) => !rows.some((r) => r.id === id));
+    throw new BenchmarkStateError(`benchmark(s) ${missing.join(", ")} do not exist or are already queued or running`);
+  }
+  log.info(`re-run of ${rows.length} benchmark(s) requested`, { ids, actor });
+  return rows;
+}
