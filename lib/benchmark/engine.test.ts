@@ -42,8 +42,9 @@ const rowsOf = (modelVersionId: number) => database.db.select().from(benchmarks)
 /** Registers a copy of a trained model that follows another dataset tag. */
 async function follower(of: ModelVersion, tag: string): Promise<ModelVersion> {
   const { manifest, files } = await getArtifact(store, of.artifactKey);
-  const { format: _f, weights: _w, weightsSha256: _s, version: _v, ...input } = manifest;
-  return registerModelVersion(database.db, store, { artifact: buildArtifact({ ...input, name: `${manifest.name}-follower`, datasetTag: tag }, files) });
+  const input = { ...manifest, name: `${manifest.name}-follower`, datasetTag: tag, version: undefined };
+  // buildArtifact recomputes the weight list and its digest from the files.
+  return registerModelVersion(database.db, store, { artifact: buildArtifact(input, files) });
 }
 
 describe("benchmark engine (real KMNIST, PostgreSQL, worker threads)", () => {

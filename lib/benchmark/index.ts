@@ -14,6 +14,7 @@ export {
   benchmarksToCsv,
   exportBenchmarks,
   perClassCsv,
+  explanationOf,
   type BenchmarkDetail,
   benchmarkQuerySchema,
   BENCHMARK_SORTS,

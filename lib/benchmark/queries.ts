@@ -18,7 +18,15 @@ export const BENCHMARK_SORTS = {
   model: models.name,
 } as const;
 
-const optionalText = z.string().trim().min(1).max(100).optional();
+const optionalText = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  // PostgreSQL text cannot hold NUL.
+  .refine((v) => !v.includes("\u0000"), "must not contain NUL characters")
+  .optional();
+const rowId = z.coerce.number().int().positive().max(2_147_483_647).optional();
 
 /** Filters, sorting and paging of the benchmark list: the query string of GET /api/benchmarks. */
 export const benchmarkQuerySchema = z
@@ -31,8 +39,8 @@ export const benchmarkQuerySchema = z
     model: optionalText.describe("model name, exact"),
     algorithm: optionalText,
     tag: optionalText.describe("dataset tag, exact"),
-    modelVersionId: z.coerce.number().int().positive().optional(),
-    datasetVersionId: z.coerce.number().int().positive().optional(),
+    modelVersionId: rowId,
+    datasetVersionId: rowId,
     q: optionalText.describe("text search in model name, author, algorithm and tag"),
   })
   .strict();
@@ -222,4 +230,23 @@ export function perClassCsv(detail: BenchmarkDetail): string {
     ["class", "char", "precision", "recall", "f1", "support", "auc"],
     perClass.map((c, i) => [i, KMNIST_CLASSES[i]?.char ?? "", c.precision, c.recall, c.f1, c.support, roc[i]?.auc ?? null]),
   );
+}
+
+/** A model version's explanation row (status, and the attributions once done). */
+export async function explanationOf(db: Db, modelVersionId: number) {
+  const [row] = await db
+    .select({
+      modelVersionId: modelExplanations.modelVersionId,
+      benchmarkId: modelExplanations.benchmarkId,
+      status: modelExplanations.status,
+      attempts: modelExplanations.attempts,
+      error: modelExplanations.error,
+      seconds: modelExplanations.seconds,
+      methods: modelExplanations.methods,
+      createdAt: modelExplanations.createdAt,
+      finishedAt: modelExplanations.finishedAt,
+    })
+    .from(modelExplanations)
+    .where(eq(modelExplanations.modelVersionId, modelVersionId));
+  return row ?? null;
 }

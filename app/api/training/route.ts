@@ -3,6 +3,7 @@ import { z } from "zod";
 import { sendEvent } from "@/jobs";
 import { getDb } from "@/lib/db";
 import { ApiError, errorResponse, readBodyLimited } from "@/lib/http/errors";
+import { parseJsonBody } from "@/lib/http/params";
 import { TRAIN_REQUESTED } from "@/lib/jobs";
 import { pipelineBusy, trainingStatus } from "@/lib/pipeline";
 
@@ -25,19 +26,9 @@ export async function GET() {
 /** Requests a pipeline run (kana/train.requested). One at a time: 409 while one is queued or running. */
 export async function POST(request: Request) {
   try {
-    const raw = await readBodyLimited(request, 16 * 1024);
-    let body: unknown = {};
-    if (raw.length > 0) {
-      try {
-        body = JSON.parse(raw.toString("utf8"));
-      } catch {
-        throw new ApiError(400, "invalid_json", "The body is not valid JSON");
-      }
-    }
-    const parsed = requestSchema.safeParse(body);
-    if (!parsed.success) throw new ApiError(422, "validation_failed", parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));
+    const body = parseJsonBody(await readBodyLimited(request, 16 * 1024), requestSchema);
     if (await pipelineBusy(await getDb())) throw new ApiError(409, "training_in_progress", "A training pipeline is already queued or running");
-    const sent = await sendEvent(TRAIN_REQUESTED, { trigger: "ui", actor: "web", ...parsed.data });
+    const sent = await sendEvent(TRAIN_REQUESTED, { trigger: "ui", actor: "web", ...body });
     return NextResponse.json({ accepted: true, ...sent }, { status: 202 });
   } catch (error) {
     return errorResponse(error, "POST /api/training");
