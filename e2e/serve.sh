@@ -7,12 +7,15 @@ cd "$(dirname "$0")/.."
 export DATA_DIR="${E2E_DATA_DIR:-.data/e2e}"
 export TRAIN_ON_START=false
 export TRAIN_SCHEDULE=off
+export BENCHMARK_SCHEDULE=off
 export LOG_LEVEL=warn
 rm -rf "$DATA_DIR"
 node node_modules/tsx/dist/cli.mjs lib/cli/train.ts --algorithm logreg --set epochs=3
 node node_modules/tsx/dist/cli.mjs lib/cli/train.ts --algorithm tree --set maxDepth=10
 # A small CNN without dropout or augmentation: deterministic (~95% holdout, ~80 s), the champion.
 node node_modules/tsx/dist/cli.mjs lib/cli/train.ts --algorithm cnn --set epochs=4 --set filters=16 --set dropout=0 --set augment=false
+# Benchmarks and explanations of the three models, so the dashboards have real figures.
+node node_modules/tsx/dist/cli.mjs lib/cli/benchmark.ts
 if [ ! -f .next/BUILD_ID ] || [ "${E2E_REBUILD:-true}" = "true" ]; then
   node node_modules/next/dist/bin/next build
 fi

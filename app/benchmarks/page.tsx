@@ -1,14 +1,180 @@
 import type { Metadata } from "next";
-import { NotYetAvailable } from "@/components/not-yet-available";
+import Link from "next/link";
+import { BenchmarkStatusBadge } from "@/components/benchmarks/status-badge";
+import { EmptyState, PageHeader } from "@/components/page-header";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { benchmarkQuerySchema, listBenchmarks, type BenchmarkQuery } from "@/lib/benchmark";
+import { getDb } from "@/lib/db";
+import { formatCount, formatDateTime, formatPercent } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Benchmarks" };
+export const dynamic = "force-dynamic";
 
-export default function BenchmarksPage() {
+type SearchParams = Record<string, string | string[] | undefined>;
+
+/** The current query with some parameters changed, as a URL (filters are shareable). */
+function hrefWith(query: Partial<BenchmarkQuery>, changes: Record<string, string | number | undefined>, base = "/benchmarks") {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries({ ...query, ...changes })) if (value !== undefined && value !== "") params.set(key, String(value));
+  const text = params.toString();
+  return text ? `${base}?${text}` : base;
+}
+
+const SORTABLE: Array<{ key: BenchmarkQuery["sort"]; label: string; numeric?: boolean }> = [
+  { key: "model", label: "Model" },
+  { key: "accuracy", label: "Accuracy", numeric: true },
+  { key: "macro_f1", label: "Macro F1", numeric: true },
+  { key: "macro_auc", label: "Macro AUC", numeric: true },
+  { key: "log_loss", label: "Log loss", numeric: true },
+  { key: "ece", label: "ECE", numeric: true },
+  { key: "throughput", label: "Images/s", numeric: true },
+  { key: "created", label: "Queued" },
+];
+
+export default async function BenchmarksPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const raw = Object.fromEntries(Object.entries(await searchParams).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""));
+  const parsed = benchmarkQuerySchema.safeParse(raw);
+  if (!parsed.success) {
+    return (
+      <>
+        <PageHeader title="Benchmarks" />
+        <EmptyState title="These filters are not valid">
+          {parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}.{" "}
+          <Link href="/benchmarks" className="underline">
+            Show all benchmarks
+          </Link>
+        </EmptyState>
+      </>
+    );
+  }
+  const query = parsed.data;
+  const page = await listBenchmarks(await getDb(), query);
+  const filtered = Boolean(query.status || query.q || query.algorithm || query.model || query.tag);
   return (
-    <NotYetAvailable
-      title="Benchmarks"
-      description="Every model version evaluated on every version of the dataset tag it follows."
-      planned={["Benchmark runs with status and metrics", "Confusion matrices, ROC/AUC, calibration", "CSV and JSON export"]}
-    />
+    <>
+      <PageHeader
+        title="Benchmarks"
+        description="Every model version evaluated on the current version of the dataset tag it follows: on registration, and again whenever that tag gets a new version."
+      >
+        <Button asChild variant="outline" size="sm">
+          <a href={hrefWith(query, { page: undefined, pageSize: undefined, format: "csv" }, "/api/benchmarks")} download>
+            Export CSV
+          </a>
+        </Button>
+      </PageHeader>
+
+      <form className="mb-4 flex flex-wrap items-end gap-2 text-sm" action="/benchmarks">
+        <label className="flex flex-col gap-1">
+          <span className="text-muted-foreground">Search</span>
+          <input name="q" defaultValue={query.q} placeholder="model, author, algorithm, tag" className="h-9 rounded-md border bg-background px-3" />
+        </label>
+        <label className="flex flex-col gap-1">
+          <span className="text-muted-foreground">Status</span>
+          <select name="status" defaultValue={query.status ?? ""} className="h-9 rounded-md border bg-background px-2">
+            <option value="">any</option>
+            {["done", "running", "pending", "failed"].map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+        <label className="flex flex-col gap-1">
+          <span className="text-muted-foreground">Algorithm</span>
+          <input name="algorithm" defaultValue={query.algorithm} placeholder="cnn" className="h-9 w-24 rounded-md border bg-background px-3" />
+        </label>
+        <input type="hidden" name="sort" value={query.sort} />
+        <input type="hidden" name="order" value={query.order} />
+        <Button type="submit" size="sm">
+          Filter
+        </Button>
+        {filtered && (
+          <Button asChild variant="ghost" size="sm">
+            <Link href="/benchmarks">Clear</Link>
+          </Button>
+        )}
+      </form>
+
+      {page.total === 0 ? (
+        <EmptyState title={filtered ? "No benchmark matches these filters" : "No benchmarks yet"}>
+          {filtered
+            ? "Try other filters, or clear them."
+            : "Models are benchmarked as soon as they are registered: train one (npm run train) or start the app, and the benchmark engine picks it up within a minute."}
+        </EmptyState>
+      ) : (
+        <>
+          <div className="overflow-x-auto">
+            <Table data-testid="benchmarks-table">
+              <TableHeader>
+                <TableRow>
+                  <TableHead>#</TableHead>
+                  <TableHead>Status</TableHead>
+                  {SORTABLE.map((column) => {
+                    const active = query.sort === column.key;
+                    const nextOrder = active && query.order === "desc" ? "asc" : "desc";
+                    return (
+                      <TableHead key={column.key} className={column.numeric ? "text-right" : undefined} aria-sort={active ? (query.order === "asc" ? "ascending" : "descending") : undefined}>
+                        <Link href={hrefWith(query, { sort: column.key, order: nextOrder, page: 1 })} className="hover:underline">
+                          {column.label}
+                          {active ? (query.order === "asc" ? " ↑" : " ↓") : ""}
+                        </Link>
+                      </TableHead>
+                    );
+                  })}
+                  <TableHead>Dataset</TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {page.rows.map((r) => (
+                  <TableRow key={r.id}>
+                    <TableCell>
+                      <Link href={`/benchmarks/${r.id}`} className="font-medium underline-offset-4 hover:underline">
+                        {r.id}
+                      </Link>
+                    </TableCell>
+                    <TableCell>
+                      <BenchmarkStatusBadge status={r.status} />
+                    </TableCell>
+                    <TableCell>
+                      <Link href={`/benchmarks/${r.id}`} className="font-medium underline-offset-4 hover:underline">
+                        {r.model}@{r.version}
+                      </Link>{" "}
+                      <Badge variant="outline">{r.algorithm}</Badge>
+                    </TableCell>
+                    <TableCell className="text-right tabular-nums">{r.accuracy === null ? "—" : formatPercent(r.accuracy)}</TableCell>
+                    <TableCell className="text-right tabular-nums">{r.macroF1?.toFixed(4) ?? "—"}</TableCell>
+                    <TableCell className="text-right tabular-nums">{r.macroAuc?.toFixed(4) ?? "—"}</TableCell>
+                    <TableCell className="text-right tabular-nums">{r.logLoss?.toFixed(4) ?? "—"}</TableCell>
+                    <TableCell className="text-right tabular-nums">{r.ece?.toFixed(4) ?? "—"}</TableCell>
+                    <TableCell className="text-right tabular-nums">{r.throughput === null ? "—" : formatCount(Math.round(r.throughput))}</TableCell>
+                    <TableCell className="whitespace-nowrap">{formatDateTime(r.createdAt)}</TableCell>
+                    <TableCell className="whitespace-nowrap">
+                      {r.tag} <span className="font-mono text-xs text-muted-foreground">{r.datasetHash.slice(0, 8)}</span>
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </div>
+          <nav aria-label="Pages" className="mt-4 flex items-center justify-between text-sm text-muted-foreground">
+            <span>
+              {formatCount(page.total)} benchmark{page.total === 1 ? "" : "s"} · page {page.page} of {page.pages}
+            </span>
+            <span className="flex gap-2">
+              {page.page > 1 && (
+                <Button asChild variant="outline" size="sm">
+                  <Link href={hrefWith(query, { page: page.page - 1 })}>Previous</Link>
+                </Button>
+              )}
+              {page.page < page.pages && (
+                <Button asChild variant="outline" size="sm">
+                  <Link href={hrefWith(query, { page: page.page + 1 })}>Next</Link>
+                </Button>
+              )}
+            </span>
+          </nav>
+        </>
+      )}
+    </>
   );
 }

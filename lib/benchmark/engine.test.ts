@@ -33,6 +33,8 @@ beforeAll(async () => {
   }
 }, 180_000);
 afterAll(async () => {
+  const { closeBenchmarkPool } = await import("@/lib/benchmark");
+  await closeBenchmarkPool();
   await database?.cleanup();
   await store?.cleanup();
 });

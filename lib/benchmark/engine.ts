@@ -5,7 +5,7 @@ import { IMAGE_PIXELS } from "@/lib/data/classes";
 import { loadSnapshot } from "@/lib/data/tags";
 import type { Db } from "@/lib/db";
 import { createLogger } from "@/lib/log";
-import { getArtifact } from "@/lib/ml/artifact";
+import { getArtifact, type ModelArtifact } from "@/lib/ml/artifact";
 import type { LabelledImages } from "@/lib/ml/families/types";
 import type { ObjectStore } from "@/lib/storage";
 import { WorkerPool } from "@/lib/workers/pool";
@@ -42,6 +42,7 @@ export interface SweepSummary {
 
 type Deps = { db: Db; store: ObjectStore };
 type Explanation = typeof modelExplanations.$inferSelect;
+type ModelVersionRow = typeof modelVersions.$inferSelect;
 
 /** Copies a dataset version into shared memory: every worker reads the same bytes. */
 async function loadShared(store: ObjectStore, version: { snapshotKey: string }): Promise<LabelledImages> {
@@ -52,6 +53,60 @@ async function loadShared(store: ObjectStore, version: { snapshotKey: string }):
   labels.set(snapshot.labels);
   images.set(snapshot.images);
   return { count: snapshot.count, labels, images };
+}
+
+const globalForPool = globalThis as unknown as { kanaBenchmarkPool?: WorkerPool<BenchmarkTask, BenchmarkTaskResult>; kanaBenchmarkPoolIdle?: NodeJS.Timeout };
+/** Workers idle this long are stopped (their wasm heaps are given back). */
+const POOL_IDLE_MS = 5 * 60 * 1000;
+
+/**
+ * The process's benchmark worker pool, kept between sweeps: starting a worker (module
+ * loading, wasm initialisation) costs about a second, more than a small model's benchmark.
+ */
+function benchmarkPool(size: number): WorkerPool<BenchmarkTask, BenchmarkTaskResult> {
+  if (globalForPool.kanaBenchmarkPoolIdle) clearTimeout(globalForPool.kanaBenchmarkPoolIdle);
+  const current = globalForPool.kanaBenchmarkPool;
+  if (current && current.size === size) return current;
+  void current?.close();
+  globalForPool.kanaBenchmarkPool = new WorkerPool<BenchmarkTask, BenchmarkTaskResult>("lib/benchmark/worker.ts", size);
+  return globalForPool.kanaBenchmarkPool;
+}
+
+function releasePoolLater() {
+  const timer = setTimeout(() => void closeBenchmarkPool(), POOL_IDLE_MS);
+  timer.unref();
+  globalForPool.kanaBenchmarkPoolIdle = timer;
+}
+
+/** Stops the benchmark workers now (shutdown, tests, benchmarks of the engine itself). */
+export async function closeBenchmarkPool(): Promise<void> {
+  const pool = globalForPool.kanaBenchmarkPool;
+  globalForPool.kanaBenchmarkPool = undefined;
+  await pool?.close();
+}
+
+/**
+ * Longest first (LPT): the model's last benchmark wall time where known, models never
+ * benchmarked before them (they may be long), larger artifacts first among those. A long
+ * benchmark that starts last would leave the other workers idle at the end.
+ */
+async function longestFirst(db: Db, group: Benchmark[], versions: Map<number, ModelVersionRow>): Promise<Benchmark[]> {
+  const ids = [...new Set(group.map((b) => b.modelVersionId))];
+  const previous = new Map(
+    (
+      await db
+        .select({ id: benchmarks.modelVersionId, wallMs: sql<number>`max(${benchmarks.wallMs})` })
+        .from(benchmarks)
+        .where(and(inArray(benchmarks.modelVersionId, ids), sql`${benchmarks.wallMs} is not null`))
+        .groupBy(benchmarks.modelVersionId)
+    ).map((r) => [r.id, Number(r.wallMs)]),
+  );
+  const bytes = (id: number) => ((versions.get(id)?.manifest.weights ?? []) as Array<{ bytes: number }>).reduce((a, w) => a + w.bytes, 0);
+  const key = (b: Benchmark): [number, number] => (previous.has(b.modelVersionId) ? [0, previous.get(b.modelVersionId)!] : [1, bytes(b.modelVersionId)]);
+  return [...group].sort((a, b) => {
+    const [ka, kb] = [key(a), key(b)];
+    return kb[0] - ka[0] || kb[1] - ka[1];
+  });
 }
 
 const retryDelay = (options: EngineOptions, attempts: number) => new Date(Date.now() + Math.min(options.retryBaseMs * 2 ** (attempts - 1), 600_000));
@@ -128,7 +183,7 @@ export async function runPendingBenchmarks({ db, store }: Deps, options: EngineO
   let pool: WorkerPool<BenchmarkTask, BenchmarkTaskResult> | null = null;
   const workerPool = () => {
     if (!pool) {
-      pool = new WorkerPool<BenchmarkTask, BenchmarkTaskResult>("lib/benchmark/worker.ts", options.workers);
+      pool = benchmarkPool(options.workers);
       options.onPool?.(pool);
     }
     return pool;
@@ -164,6 +219,55 @@ export async function runPendingBenchmarks({ db, store }: Deps, options: EngineO
     else summary.failed++;
   };
 
+  /** Runs one claimed benchmark in the pool and saves its result while this engine still holds it. */
+  const evaluate = async (row: Benchmark, artifact: ModelArtifact, loaded: { data: LabelledImages; loadDataMs: number; readMs: number }) => {
+    const { data, loadDataMs, readMs } = loaded;
+    try {
+      const result = await workerPool().run({ kind: "evaluate", key: `benchmark:${row.id}`, artifact, data });
+      if (result.kind !== "evaluate") throw new Error("the worker answered an evaluation with another result");
+      const ev = result.evaluation;
+      const info: BenchmarkInfo = {
+        loadDataMs,
+        loadModelMs: readMs + ev.loadModelMs,
+        inferMs: ev.inferMs,
+        latencyMs: ev.latencyMs,
+        metricsMs: ev.metricsMs,
+        wallMs: readMs + ev.totalMs,
+        throughput: (data.count / ev.inferMs) * 1000,
+        peakWorkerMemoryMb: ev.peakMemoryMb,
+        backend: ev.backend,
+        workers: options.workers,
+      };
+      const kept = await db.transaction(async (tx) => {
+        const [saved] = await tx
+          .update(benchmarks)
+          .set({
+            status: "done",
+            runs: sql`${benchmarks.runs} + 1`,
+            error: null,
+            lockedBy: null,
+            heartbeatAt: null,
+            finishedAt: sql`now()`,
+            ...ev.headline,
+            sampleCount: data.count,
+            wallMs: info.wallMs,
+            throughput: info.throughput,
+            info,
+            metrics: { ...ev.metrics, ...(ev.unknownMetrics.length ? { unknown_metrics: ev.unknownMetrics } : {}) },
+          })
+          .where(and(eq(benchmarks.id, row.id), eq(benchmarks.lockedBy, owner), eq(benchmarks.status, "running")))
+          .returning({ id: benchmarks.id });
+        if (!saved) return false;
+        if (options.explain) await tx.insert(modelExplanations).values({ modelVersionId: row.modelVersionId, benchmarkId: row.id }).onConflictDoNothing();
+        return true;
+      });
+      if (kept) summary.done++;
+      else log.warn(`benchmark ${row.id} finished after its lease was taken back; result discarded`);
+    } catch (error) {
+      await failed(benchmarks, row, error);
+    }
+  };
+
   try {
     for (;;) {
       const group = await claimGroup(db, owner, options.workers * 4);
@@ -180,58 +284,22 @@ export async function runPendingBenchmarks({ db, store }: Deps, options: EngineO
         for (const row of group) await failed(benchmarks, row, error);
         continue;
       }
-      await Promise.all(
-        group.map(async (row) => {
-          try {
-            const [version] = await db.select().from(modelVersions).where(eq(modelVersions.id, row.modelVersionId));
-            const started = performance.now();
-            const artifact = await getArtifact(store, version.artifactKey);
-            const readMs = performance.now() - started;
-            const result = await workerPool().run({ kind: "evaluate", key: `benchmark:${row.id}`, artifact, data });
-            if (result.kind !== "evaluate") throw new Error("the worker answered an evaluation with another result");
-            const ev = result.evaluation;
-            const info: BenchmarkInfo = {
-              loadDataMs,
-              loadModelMs: readMs + ev.loadModelMs,
-              inferMs: ev.inferMs,
-              latencyMs: ev.latencyMs,
-              metricsMs: ev.metricsMs,
-              wallMs: readMs + ev.totalMs,
-              throughput: (data.count / ev.inferMs) * 1000,
-              peakWorkerMemoryMb: ev.peakMemoryMb,
-              backend: ev.backend,
-              workers: options.workers,
-            };
-            const kept = await db.transaction(async (tx) => {
-              const [saved] = await tx
-                .update(benchmarks)
-                .set({
-                  status: "done",
-                  runs: sql`${benchmarks.runs} + 1`,
-                  error: null,
-                  lockedBy: null,
-                  heartbeatAt: null,
-                  finishedAt: sql`now()`,
-                  ...ev.headline,
-                  sampleCount: data.count,
-                  wallMs: info.wallMs,
-                  throughput: info.throughput,
-                  info,
-                  metrics: { ...ev.metrics, ...(ev.unknownMetrics.length ? { unknown_metrics: ev.unknownMetrics } : {}) },
-                })
-                .where(and(eq(benchmarks.id, row.id), eq(benchmarks.lockedBy, owner), eq(benchmarks.status, "running")))
-                .returning({ id: benchmarks.id });
-              if (!saved) return false;
-              if (options.explain) await tx.insert(modelExplanations).values({ modelVersionId: row.modelVersionId, benchmarkId: row.id }).onConflictDoNothing();
-              return true;
-            });
-            if (kept) summary.done++;
-            else log.warn(`benchmark ${row.id} finished after its lease was taken back; result discarded`);
-          } catch (error) {
-            await failed(benchmarks, row, error);
-          }
-        }),
+      const versions = new Map(
+        (await db.select().from(modelVersions).where(inArray(modelVersions.id, group.map((b) => b.modelVersionId)))).map((v) => [v.id, v]),
       );
+      // Tasks reach the pool in this order: artifacts are read one after another, each
+      // handed over as soon as it is ready, while earlier ones already run.
+      const runs: Array<Promise<void>> = [];
+      for (const row of await longestFirst(db, group, versions)) {
+        const started = performance.now();
+        try {
+          const artifact = await getArtifact(store, versions.get(row.modelVersionId)!.artifactKey);
+          runs.push(evaluate(row, artifact, { data, loadDataMs, readMs: performance.now() - started }));
+        } catch (error) {
+          runs.push(failed(benchmarks, row, error));
+        }
+      }
+      await Promise.all(runs);
     }
 
     for (;;) {
@@ -264,7 +332,7 @@ export async function runPendingBenchmarks({ db, store }: Deps, options: EngineO
     }
   } finally {
     clearInterval(heartbeat);
-    await (pool as WorkerPool<BenchmarkTask, BenchmarkTaskResult> | null)?.close();
+    if (pool) releasePoolLater();
   }
   if (summary.done || summary.failed || summary.explained) log.info(`benchmark sweep finished`, { ...summary });
   return summary;

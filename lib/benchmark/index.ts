@@ -4,7 +4,7 @@ import type { ObjectStore } from "@/lib/storage";
 import { runPendingBenchmarks, type EngineOptions, type SweepSummary } from "./engine";
 import { planBenchmarks, type PlanResult } from "./schedule";
 
-export { runPendingBenchmarks, type EngineOptions, type SweepSummary } from "./engine";
+export { runPendingBenchmarks, closeBenchmarkPool, type EngineOptions, type SweepSummary } from "./engine";
 export { planBenchmarks, requestRerun, BenchmarkStateError, type Benchmark, type PlanResult } from "./schedule";
 export { CORE_METRICS, evaluateArtifact, type Evaluation } from "./evaluate";
 export {

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { config } from "@/lib/config";
 import { prepareData } from "@/lib/bootstrap";
 import { getDb } from "@/lib/db";
+import { BENCHMARKS_REQUESTED, sendEvent } from "@/lib/jobs";
 import { ALGORITHMS, isAlgorithm } from "@/lib/ml/families";
 import { trainAndRegister, type TrainOutcome } from "@/lib/ml/training";
 import { versionLabel } from "@/lib/registry";
@@ -61,6 +62,8 @@ async function main() {
     });
     results.push({ algorithm, outcome });
   }
+  // Queued for the server's job runner (or Inngest): the new versions get benchmarked there.
+  await sendEvent(BENCHMARKS_REQUESTED, { reason: "model_registered", actor: "cli" });
   console.log("\nalgorithm | model            | holdout accuracy | train time | backend");
   console.log("----------|------------------|------------------|------------|--------");
   for (const { algorithm, outcome } of results) {

@@ -1,3 +1,4 @@
+import { BENCHMARK_SORTS } from "@/lib/benchmark/queries";
 import { IMAGE_PIXELS, KMNIST_CLASSES } from "@/lib/data/classes";
 
 const errorSchema = {
@@ -103,6 +104,80 @@ export const openApiDocument = {
           "415": errorResponse("Unsupported Content-Type", ["unsupported_media_type"]),
           "422": errorResponse("Well-formed but unusable", ["validation_failed", "unsupported_image", "no_ink"]),
           "503": errorResponse("No model registered yet", ["no_model_available"]),
+        },
+      },
+    },
+    "/api/benchmarks": {
+      get: {
+        operationId: "listBenchmarks",
+        summary: "List benchmarks (filter, sort, paginate) or export them",
+        description:
+          "A benchmark is one model version evaluated on one dataset version. With `format=csv` or `format=json` every match (up to 10,000) is returned as a download instead of a page.",
+        parameters: [
+          { name: "page", in: "query", schema: { type: "integer", minimum: 1, default: 1 } },
+          { name: "pageSize", in: "query", schema: { type: "integer", minimum: 1, maximum: 200, default: 25 } },
+          { name: "sort", in: "query", schema: { type: "string", enum: Object.keys(BENCHMARK_SORTS), default: "created" } },
+          { name: "order", in: "query", schema: { type: "string", enum: ["asc", "desc"], default: "desc" } },
+          { name: "status", in: "query", schema: { type: "string", enum: ["pending", "running", "done", "failed"] } },
+          { name: "model", in: "query", description: "Model name, exact", schema: { type: "string" } },
+          { name: "algorithm", in: "query", schema: { type: "string" } },
+          { name: "tag", in: "query", description: "Dataset tag, exact", schema: { type: "string" } },
+          { name: "modelVersionId", in: "query", schema: { type: "integer" } },
+          { name: "datasetVersionId", in: "query", schema: { type: "integer" } },
+          { name: "q", in: "query", description: "Text search in model name, author, algorithm and tag", schema: { type: "string", maxLength: 100 } },
+          { name: "format", in: "query", schema: { type: "string", enum: ["json", "csv"] } },
+        ],
+        responses: {
+          "200": { description: "`{ rows, total, page, pageSize, pages }`, or the export" },
+          "422": errorResponse("Bad query parameter", ["validation_failed"]),
+        },
+      },
+      post: {
+        operationId: "runBenchmarks",
+        summary: "Run the benchmark engine now, optionally re-running finished benchmarks",
+        requestBody: {
+          content: { "application/json": { schema: { type: "object", additionalProperties: false, properties: { rerun: { type: "array", items: { type: "integer" }, maxItems: 500 } } } } },
+        },
+        responses: {
+          "202": { description: "Queued on the job engine" },
+          "400": errorResponse("Not JSON", ["invalid_json"]),
+          "409": errorResponse("A benchmark to re-run is unknown, queued or running", ["benchmark_busy"]),
+          "413": errorResponse("Too large", ["payload_too_large"]),
+          "422": errorResponse("Invalid body", ["validation_failed"]),
+        },
+      },
+    },
+    "/api/benchmarks/{id}": {
+      get: {
+        operationId: "getBenchmark",
+        summary: "One benchmark with every metric, its timings and its model's explanation status",
+        parameters: [
+          { name: "id", in: "path", required: true, schema: { type: "integer" } },
+          { name: "format", in: "query", description: "`csv`: the per-class table", schema: { type: "string", enum: ["json", "csv"] } },
+        ],
+        responses: {
+          "200": { description: "The benchmark; `metrics` holds the metric registry's results by id" },
+          "400": errorResponse("Bad id", ["invalid_id"]),
+          "404": errorResponse("No such benchmark", ["not_found"]),
+        },
+      },
+    },
+    "/api/benchmarks/best": {
+      get: {
+        operationId: "bestModels",
+        summary: "Leaderboard: the best model per dataset tag and algorithm, and per tag",
+        responses: { "200": { description: "`{ byTagAndAlgorithm, byTag }`" } },
+      },
+    },
+    "/api/models/versions/{id}/explanation": {
+      get: {
+        operationId: "getExplanation",
+        summary: "A model version's attributions (exact linear SHAP, integrated gradients, KernelSHAP over patches)",
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
+        responses: {
+          "200": { description: "Per method: per-class mean 28x28 heatmaps and example explanations" },
+          "400": errorResponse("Bad id", ["invalid_id"]),
+          "404": errorResponse("No explanation yet", ["not_found"]),
         },
       },
     },

@@ -74,10 +74,13 @@ export class WorkerPool<T, R> {
 
   private spawn(): Slot<T, R> {
     const slot: Slot<T, R> = { worker: startTsWorker(this.modulePath, null), current: null };
+    // An idle worker does not keep the process alive; a busy one does (its caller awaits it).
+    slot.worker.unref();
     slot.worker.on("message", (reply: PoolReply<R>) => {
       const pending = slot.current;
       if (!pending || pending.id !== reply.id) return;
       slot.current = null;
+      slot.worker.unref();
       if (reply.ok) pending.resolve(reply.result);
       else pending.reject(Object.assign(new Error(reply.message), { stack: reply.stack }));
       this.dispatch();
@@ -102,6 +105,7 @@ export class WorkerPool<T, R> {
       const next = this.queue.shift();
       if (!next) return;
       slot.current = next;
+      slot.worker.ref();
       slot.worker.postMessage({ id: next.id, task: next.task }, next.transfer);
     }
   }

@@ -31,6 +31,8 @@ beforeAll(async () => {
   [list, one, best, explanation] = await Promise.all([import("./route"), import("./[id]/route"), import("./best/route"), import("../models/versions/[id]/explanation/route")]);
 }, 120_000);
 afterAll(async () => {
+  const { closeBenchmarkPool } = await import("@/lib/benchmark");
+  await closeBenchmarkPool();
   const { closeDatabase } = await import("@/lib/db");
   await closeDatabase();
   await database?.cleanup();

@@ -1,0 +1,117 @@
+/**
+ * The benchmark engine against pure inference: N freshly trained models benchmarked on one
+ * dataset version (kmnist-holdout) with 1 and with 2 worker threads. Prints, per model, a
+ * benchmark's wall time next to the pure batched inference time of the same model on the
+ * same data (ratio), and per sweep the throughput in benchmarks per minute and the 2-worker
+ * speed-up. Self-contained: in-memory PGlite, a temporary object store, real KMNIST.
+ * `npm run bench -- benchmark` (BENCH_RUNS, default 3)
+ */
+import { eq, inArray } from "drizzle-orm";
+import { benchmarks } from "@/db/schema";
+import { closeBenchmarkPool, planBenchmarks, requestRerun, runPendingBenchmarks, type EngineOptions } from "@/lib/benchmark";
+import { config } from "@/lib/config";
+import { importKmnist, latestVersion, loadSnapshot, locateKmnistFiles, seedDefaultTags } from "@/lib/data";
+import { getArtifact } from "@/lib/ml/artifact";
+import { mlRuntime } from "@/lib/ml/backend";
+import { loadClassifier, predictAll } from "@/lib/ml/classifier";
+import { trainAndRegister } from "@/lib/ml/training";
+import { versionLabel, type ModelVersion } from "@/lib/registry";
+import { createPgliteTestDatabase, createTempStore } from "@/lib/testing/database";
+import { median, printTable, writeResults } from "./lib";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const MODELS: Array<[string, Record<string, unknown>]> = [
+  ["cnn", { epochs: 1, filters: 16, augment: false }],
+  ["cnn", { epochs: 1, filters: 24, augment: false }],
+  ["logreg", { epochs: 2 }],
+  ["logreg", { epochs: 3 }],
+  ["tree", { maxDepth: 12 }],
+  ["tree", { maxDepth: 18 }],
+];
+
+const database = await createPgliteTestDatabase();
+const store = await createTempStore();
+const { db } = database;
+await importKmnist(db, store, await locateKmnistFiles({ ...config().kmnist, download: false }));
+await seedDefaultTags(db);
+console.log(`training ${MODELS.length} models to benchmark ...`);
+const versions: ModelVersion[] = [];
+for (const [algorithm, hyperparameters] of MODELS) versions.push((await trainAndRegister(db, store, { algorithm, hyperparameters })).modelVersion);
+
+// Pure inference: the same models predicting the same data, in this thread, nothing else.
+const holdout = await loadSnapshot(store, (await latestVersion(db, "kmnist-holdout"))!);
+const rt = await mlRuntime();
+const pureMs = new Map<number, number>();
+for (const v of versions) {
+  const classifier = await loadClassifier(rt, await getArtifact(store, v.artifactKey));
+  predictAll(classifier, holdout);
+  const times = [];
+  for (let r = 0; r < RUNS; r++) {
+    const start = performance.now();
+    predictAll(classifier, holdout);
+    times.push(performance.now() - start);
+  }
+  pureMs.set(v.id, median(times));
+  classifier.dispose();
+}
+
+const ids = (await planBenchmarks(db, store)).created;
+if (ids !== versions.length) throw new Error(`expected ${versions.length} benchmarks, planned ${ids}`);
+const rowIds = (await db.select({ id: benchmarks.id }).from(benchmarks)).map((r) => r.id);
+
+async function sweep(workers: number) {
+  const options: EngineOptions = { workers, leaseMs: 60_000, maxAttempts: 1, retryBaseMs: 0, explain: false };
+  const sweeps = [];
+  const wallByModel = new Map<number, number[]>();
+  const partsByModel = new Map<number, Array<{ load: number; metrics: number }>>();
+  for (let r = 0; r < RUNS + 1; r++) {
+    if ((await db.select({ id: benchmarks.id }).from(benchmarks).where(eq(benchmarks.status, "pending"))).length === 0) await requestRerun(db, rowIds, "bench");
+    const start = performance.now();
+    const summary = await runPendingBenchmarks({ db, store }, options);
+    const seconds = (performance.now() - start) / 1000;
+    if (summary.done !== versions.length) throw new Error(`sweep finished ${summary.done} of ${versions.length}`);
+    if (r === 0) continue; // warm-up: first worker start-up and file cache
+    sweeps.push(seconds);
+    for (const row of await db.select().from(benchmarks).where(inArray(benchmarks.id, rowIds))) {
+      wallByModel.set(row.modelVersionId, [...(wallByModel.get(row.modelVersionId) ?? []), row.info!.wallMs]);
+      partsByModel.set(row.modelVersionId, [...(partsByModel.get(row.modelVersionId) ?? []), { load: row.info!.loadModelMs, metrics: row.info!.metricsMs }]);
+    }
+  }
+  return { seconds: median(sweeps), wallByModel, partsByModel };
+}
+
+const one = await sweep(1);
+const two = await sweep(2);
+const rows = versions.map((v) => {
+  const wall1 = median(one.wallByModel.get(v.id)!);
+  const wall2 = median(two.wallByModel.get(v.id)!);
+  return {
+    model: versionLabel(v),
+    algorithm: v.algorithm,
+    "pure infer ms": pureMs.get(v.id)!,
+    "benchmark wall ms (1 worker)": wall1,
+    "wall ÷ infer (1 worker)": wall1 / pureMs.get(v.id)!,
+    "of which load ms": median(one.partsByModel.get(v.id)!.map((p) => p.load)),
+    "metrics ms": median(one.partsByModel.get(v.id)!.map((p) => p.metrics)),
+    "benchmark wall ms (2 workers)": wall2,
+  };
+});
+printTable(rows);
+const totalPure = [...pureMs.values()].reduce((a, b) => a + b, 0);
+const totalWall = rows.reduce((a, r) => a + r["benchmark wall ms (1 worker)"], 0);
+const summary = [
+  { workers: 1, "sweep s": one.seconds, "benchmarks/min": (versions.length / one.seconds) * 60, "speed-up": 1 },
+  { workers: 2, "sweep s": two.seconds, "benchmarks/min": (versions.length / two.seconds) * 60, "speed-up": one.seconds / two.seconds },
+];
+console.log("");
+printTable(summary);
+console.log(
+  `\n${versions.length} models on kmnist-holdout (${holdout.count} images), median of ${RUNS} sweeps after a warm-up; backend ${rt.detail}.` +
+    `\nAll benchmarks: wall ${totalWall.toFixed(0)} ms vs pure inference ${totalPure.toFixed(0)} ms (ratio ${(totalWall / totalPure).toFixed(2)}).` +
+    `\nA sweep's time includes claiming, loading the data once, reading artifacts and writing results.`,
+);
+const file = writeResults("benchmark", { backend: rt.detail, samples: holdout.count, runs: RUNS, models: rows, sweeps: summary, totalWallMs: totalWall, totalPureMs: totalPure });
+console.log(`results: ${file}`);
+await closeBenchmarkPool();
+await database.cleanup();
+await store.cleanup();
