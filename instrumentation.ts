@@ -2,7 +2,8 @@
  * Runs once when the Next server starts: validates the configuration (a bad variable stops
  * the server with its name), opens and migrates the database, and loads the champion into
  * the inference worker so the first prediction does not pay for it, and starts the embedded
- * job runner (schedules, queued and interrupted jobs) unless Inngest is the job engine.
+ * job runner (schedules, queued and interrupted jobs, a first benchmark sweep) unless
+ * Inngest is the job engine.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
@@ -14,7 +15,9 @@ export async function register() {
   const { createLogger } = await import("@/lib/log");
   (await predictService()).warmUp().catch((error: unknown) => createLogger("serving").warn("champion not preloaded", { error }));
   if (config().jobs.engine === "embedded") {
-    const { embeddedRunner } = await import("@/lib/jobs");
-    await embeddedRunner();
+    const { embeddedRunner, BENCHMARKS_REQUESTED } = await import("@/lib/jobs");
+    const runner = await embeddedRunner();
+    // Models registered while the server was down (first start, CLI) are benchmarked now.
+    if (config().benchmarks.schedule) await runner.send(BENCHMARKS_REQUESTED, { reason: "startup" });
   }
 }

@@ -31,6 +31,7 @@ export interface EngineOptions {
 }
 
 export interface SweepSummary {
+  /** Benchmarks finished, failed for good, and queued again after a failure. */
   done: number;
   failed: number;
   retried: number;
@@ -215,8 +216,7 @@ export async function runPendingBenchmarks({ db, store }: Deps, options: EngineO
       error: message,
       attempt: row.attempts,
     });
-    if (retry) summary.retried++;
-    else summary.failed++;
+    if (table === benchmarks) summary[retry ? "retried" : "failed"]++;
   };
 
   /** Runs one claimed benchmark in the pool and saves its result while this engine still holds it. */
