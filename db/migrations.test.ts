@@ -9,6 +9,7 @@ import { createPostgresTestDatabase } from "@/lib/testing/database";
 const EXPECTED_TABLES = [
   "alias_history",
   "audit_log",
+  "benchmarks",
   "dataset_records",
   "dataset_sources",
   "dataset_tags",
@@ -18,6 +19,7 @@ const EXPECTED_TABLES = [
   "jobs",
   "logs",
   "model_aliases",
+  "model_explanations",
   "model_versions",
   "models",
   "pipeline_runs",

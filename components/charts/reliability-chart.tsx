@@ -1,14 +1,7 @@
 "use client";
 
 import { Bar, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-
-export interface ReliabilityBin {
-  lower: number;
-  upper: number;
-  count: number;
-  confidence: number;
-  accuracy: number;
-}
+import type { ReliabilityBin } from "@/lib/metrics";
 
 /** Reliability diagram: accuracy per confidence bin against the diagonal of perfect calibration. */
 export function ReliabilityChart({ bins }: { bins: ReliabilityBin[] }) {

@@ -1,13 +1,12 @@
 import { spawn } from "node:child_process";
-import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { benchmarks, datasetTags, modelExplanations, trainingRuns } from "@/db/schema";
-import { appendRecords, importKmnist, KMNIST_FILES, latestVersion, loadSnapshot, seedDefaultTags } from "@/lib/data";
+import { appendRecords, latestVersion, loadSnapshot } from "@/lib/data";
 import { buildArtifact, getArtifact } from "@/lib/ml/artifact";
 import { trainAndRegister } from "@/lib/ml/training";
 import { registerModelVersion, type ModelVersion } from "@/lib/registry";
-import { createPostgresTestDatabase, createTempStore, KMNIST_TEST_DIR, type TestDatabase } from "@/lib/testing/database";
+import { createPostgresTestDatabase, createTempStore, importTestKmnist, type TestDatabase } from "@/lib/testing/database";
 import { benchmarkSweep, BenchmarkStateError, getBenchmark, planBenchmarks, requestRerun, runPendingBenchmarks, type EngineOptions } from ".";
 
 let database: TestDatabase;
@@ -19,11 +18,7 @@ const FEEDBACK_TAG = "feedback-sample";
 beforeAll(async () => {
   database = await createPostgresTestDatabase();
   store = await createTempStore();
-  await importKmnist(database.db, store, {
-    testImages: path.join(KMNIST_TEST_DIR, KMNIST_FILES.testImages.name),
-    testLabels: path.join(KMNIST_TEST_DIR, KMNIST_FILES.testLabels.name),
-  });
-  await seedDefaultTags(database.db);
+  await importTestKmnist(database.db, store);
   for (const [algorithm, hyperparameters] of [
     ["logreg", { epochs: 2 }],
     ["tree", { maxDepth: 6 }],

@@ -1,10 +1,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trainingRuns } from "@/db/schema";
-import { importKmnist, KMNIST_FILES, seedDefaultTags } from "@/lib/data";
 import { listModelVersions } from "@/lib/registry";
-import { createPostgresTestDatabase, createTempStore, KMNIST_TEST_DIR, type TestDatabase } from "@/lib/testing/database";
-import path from "node:path";
+import { createPostgresTestDatabase, createTempStore, importTestKmnist, type TestDatabase } from "@/lib/testing/database";
 import { getArtifact } from "./artifact";
 import { trainAndRegister } from "./training";
 
@@ -14,11 +12,7 @@ let store: Awaited<ReturnType<typeof createTempStore>>;
 beforeAll(async () => {
   database = await createPostgresTestDatabase();
   store = await createTempStore();
-  await importKmnist(database.db, store, {
-    testImages: path.join(KMNIST_TEST_DIR, KMNIST_FILES.testImages.name),
-    testLabels: path.join(KMNIST_TEST_DIR, KMNIST_FILES.testLabels.name),
-  });
-  await seedDefaultTags(database.db);
+  await importTestKmnist(database.db, store);
 });
 afterAll(async () => {
   await database?.cleanup();

@@ -3,8 +3,9 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
-import { openDatabase, type Database } from "@/lib/db";
-import { LocalObjectStore } from "@/lib/storage";
+import { importKmnist, KMNIST_FILES, seedDefaultTags } from "@/lib/data";
+import { openDatabase, type Database, type Db } from "@/lib/db";
+import { LocalObjectStore, type ObjectStore } from "@/lib/storage";
 
 /**
  * Test fixtures on real parts: a throwaway database on the PostgreSQL server (or PGlite)
@@ -46,3 +47,12 @@ export async function createTempStore(): Promise<LocalObjectStore & { cleanup():
 
 /** The official KMNIST files shipped beside the checkout (../shared/datasets/kmnist) or KMNIST_DIR. */
 export const KMNIST_TEST_DIR = path.resolve(process.env.KMNIST_DIR ?? path.join("..", "shared", "datasets", "kmnist"));
+
+/** The usual test data: the official test files imported (offline protocol) and the default tags seeded. */
+export async function importTestKmnist(db: Db, store: ObjectStore): Promise<void> {
+  await importKmnist(db, store, {
+    testImages: path.join(KMNIST_TEST_DIR, KMNIST_FILES.testImages.name),
+    testLabels: path.join(KMNIST_TEST_DIR, KMNIST_FILES.testLabels.name),
+  });
+  await seedDefaultTags(db);
+}

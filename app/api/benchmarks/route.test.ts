@@ -1,11 +1,9 @@
-import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { benchmarks, jobs } from "@/db/schema";
 import { benchmarkSweep, benchmarksToCsv, type BenchmarkRow } from "@/lib/benchmark";
-import { importKmnist, KMNIST_FILES, seedDefaultTags } from "@/lib/data";
 import { trainAndRegister } from "@/lib/ml/training";
-import { createPostgresTestDatabase, createTempStore, KMNIST_TEST_DIR, type TestDatabase } from "@/lib/testing/database";
+import { createPostgresTestDatabase, createTempStore, importTestKmnist, type TestDatabase } from "@/lib/testing/database";
 
 let database: TestDatabase;
 let store: Awaited<ReturnType<typeof createTempStore>>;
@@ -19,11 +17,7 @@ beforeAll(async () => {
   store = await createTempStore();
   process.env.DATABASE_URL = database.url;
   process.env.STORAGE_DIR = store.root;
-  await importKmnist(database.db, store, {
-    testImages: path.join(KMNIST_TEST_DIR, KMNIST_FILES.testImages.name),
-    testLabels: path.join(KMNIST_TEST_DIR, KMNIST_FILES.testLabels.name),
-  });
-  await seedDefaultTags(database.db);
+  await importTestKmnist(database.db, store);
   // Seeded through the real parts: trained models, benchmarked and explained by the engine.
   await trainAndRegister(database.db, store, { algorithm: "logreg", hyperparameters: { epochs: 1 } });
   await trainAndRegister(database.db, store, { algorithm: "tree", hyperparameters: { maxDepth: 5 } });

@@ -4,7 +4,7 @@ import { and, count, eq } from "drizzle-orm";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { logs } from "@/db/schema";
-import { createPostgresTestDatabase, createTempStore, KMNIST_TEST_DIR, type TestDatabase } from "@/lib/testing/database";
+import { createPostgresTestDatabase, createTempStore, importTestKmnist, KMNIST_TEST_DIR, type TestDatabase } from "@/lib/testing/database";
 import { kmnistPng, pngClaiming, randomBytesSeeded } from "@/lib/testing/images";
 
 /**
@@ -29,15 +29,11 @@ beforeAll(async () => {
   process.env.PREDICT_MAX_BYTES = String(2 * 1024 * 1024);
   process.env.PREDICT_MAX_PIXELS = String(4_000_000);
   const { getDb } = await import("@/lib/db");
-  const { importKmnist, seedDefaultTags, KMNIST_FILES, parseIdx } = await import("@/lib/data");
+  const { KMNIST_FILES, parseIdx } = await import("@/lib/data");
   const { trainAndRegister } = await import("@/lib/ml/training");
   const db = await getDb();
   const { objectStore } = await import("@/lib/storage");
-  await importKmnist(db, objectStore(), {
-    testImages: path.join(KMNIST_TEST_DIR, KMNIST_FILES.testImages.name),
-    testLabels: path.join(KMNIST_TEST_DIR, KMNIST_FILES.testLabels.name),
-  });
-  await seedDefaultTags(db);
+  await importTestKmnist(db, objectStore());
   await trainAndRegister(db, objectStore(), { algorithm: "logreg", hyperparameters: { epochs: 8 } });
   await trainAndRegister(db, objectStore(), { algorithm: "tree", hyperparameters: { maxDepth: 6 } });
   images = parseIdx(fs.readFileSync(path.join(KMNIST_TEST_DIR, KMNIST_FILES.testImages.name))).data;

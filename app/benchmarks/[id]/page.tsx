@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ConfusionMatrix } from "@/components/benchmarks/confusion-matrix";
 import { BenchmarkStatusBadge } from "@/components/benchmarks/status-badge";
-import { ReliabilityChart, type ReliabilityBin } from "@/components/charts/reliability-chart";
+import { ReliabilityChart } from "@/components/charts/reliability-chart";
 import { RocChart } from "@/components/charts/roc-chart";
 import { PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
@@ -13,6 +13,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { getBenchmark } from "@/lib/benchmark";
 import { KMNIST_CLASSES } from "@/lib/data/classes";
 import { getDb } from "@/lib/db";
+import type { ReliabilityBin } from "@/lib/metrics";
 import { formatCount, formatDateTime, formatPercent } from "@/lib/format";
 
 export const dynamic = "force-dynamic";
