@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { jobs, modelVersions, pipelineRuns, trainingRuns } from "@/db/schema";
+import { benchmarks, jobs, modelVersions, pipelineRuns, trainingRuns } from "@/db/schema";
 import { createPostgresTestDatabase, createTempStore, KMNIST_TEST_DIR, type TestDatabase } from "@/lib/testing/database";
 
 let database: TestDatabase;
@@ -74,5 +74,10 @@ describe("a training job killed with SIGKILL", () => {
     const cnnRuns = await database.db.select().from(trainingRuns).where(eq(trainingRuns.algorithm, "cnn"));
     expect(cnnRuns.map((r) => r.status).sort()).toEqual(["failed", "succeeded"]);
     expect(cnnRuns.find((r) => r.status === "failed")?.error).toMatch(/interrupted/);
+
+    // The pipeline's follow-up ran the benchmark engine: each new model benchmarked once.
+    const benchmarked = await database.db.select().from(benchmarks);
+    expect(benchmarked.map((b) => b.modelVersionId).sort()).toEqual(versions.map((v) => v.id).sort());
+    expect(benchmarked.every((b) => b.status === "done" && b.trigger === "model_registered")).toBe(true);
   }, 240_000);
 });

@@ -45,6 +45,12 @@ const definitions: JobDefinition[] = [
     overlapping--;
   }),
   definition("every-second", async () => void calls.push("tick"), { event: undefined, cron: () => "* * * * * *" }),
+  definition("announces", async () => ({ registered: 2 }), {
+    followUps: (result) => [
+      { name: "test/slow", data: { after: (result as { registered: number }).registered } },
+      { name: "test/nobody-listens", data: {} },
+    ],
+  }),
 ];
 
 beforeAll(async () => {
@@ -113,6 +119,23 @@ describe("EmbeddedRunner", () => {
     const rows = await database.db.select().from(jobs).where(eq(jobs.name, "every-second"));
     expect(rows.length).toBeGreaterThanOrEqual(2);
     expect(new Set(rows.map((j) => j.dedupeKey)).size).toBe(rows.length);
+  });
+
+  it("sends follow-up events after a success; one nobody listens to does not fail the job", async () => {
+    const r = await started();
+    const [job] = await r.send("test/announces", {});
+    await r.drain(10_000);
+    const rows = await database.db.select().from(jobs);
+    expect(rows.find((j) => j.id === job.id)).toMatchObject({ status: "succeeded", attempts: 1 });
+    expect(rows.filter((j) => j.name === "slow")).toEqual([expect.objectContaining({ status: "succeeded", payload: { after: 2 } })]);
+  });
+
+  it("does not pile scheduled runs up behind one that is still waiting", async () => {
+    await database.db.insert(jobs).values({ name: "every-second", payload: {}, maxAttempts: 1, runAt: new Date(Date.now() + 60_000) });
+    const r = await started(definitions);
+    await new Promise((resolve) => setTimeout(resolve, 2200));
+    await r.stop();
+    expect(await database.db.select().from(jobs).where(eq(jobs.name, "every-second"))).toHaveLength(1);
   });
 
   it("refuses unknown events and invalid payloads", async () => {

@@ -196,6 +196,17 @@ export class EmbeddedRunner {
     return job ?? null;
   }
 
+  /** A follow-up that cannot be sent is logged: the job itself has succeeded and is not run again. */
+  private async sendFollowUps(job: Job, definition: JobDefinition, result: unknown) {
+    for (const event of definition.followUps?.(result) ?? []) {
+      try {
+        await this.send(event.name, event.data);
+      } catch (error) {
+        log.error(`job ${job.id} (${job.name}) could not send its follow-up ${event.name}`, { error });
+      }
+    }
+  }
+
   private async execute(job: Job) {
     const definition = this.definition(job.name);
     log.info(`running job ${job.id} (${job.name}), attempt ${job.attempts}/${job.maxAttempts}`);
@@ -205,7 +216,7 @@ export class EmbeddedRunner {
         .update(jobs)
         .set({ status: "succeeded", result: JSON.parse(JSON.stringify(result ?? null)), finishedAt: new Date(), lockedBy: null })
         .where(eq(jobs.id, job.id));
-      for (const event of definition.followUps?.(result) ?? []) await this.send(event.name, event.data);
+      await this.sendFollowUps(job, definition, result);
     } catch (error) {
       const message = (error as Error).message ?? String(error);
       if (job.attempts < job.maxAttempts) {
