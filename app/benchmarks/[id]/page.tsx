@@ -106,7 +106,8 @@ export default async function BenchmarkPage({ params }: Params) {
                 <CardHeader>
                   <CardTitle>One-vs-rest ROC</CardTitle>
                   <CardDescription>
-                    Macro AUC {number(metrics.roc_auc.macroAuc)}, micro AUC {number(metrics.roc_auc.microAuc)}
+                    True- against false-positive rate per class. Macro AUC {number(metrics.roc_auc.macroAuc)}, micro AUC{" "}
+                    {number(metrics.roc_auc.microAuc)}
                   </CardDescription>
                 </CardHeader>
                 <CardContent>
