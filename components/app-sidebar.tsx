@@ -1,6 +1,6 @@
 "use client";
 
-import { BarChart3, BookOpen, Database, Dumbbell, GitCompare, Layers, LineChart, PenLine, ShieldCheck } from "lucide-react";
+import { BarChart3, BookOpen, Database, Dumbbell, GitCompare, Layers, LineChart, PenLine, ShieldCheck, Trophy } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils";
@@ -10,6 +10,7 @@ export const NAV_ITEMS = [
   { href: "/models", label: "Models", icon: Layers },
   { href: "/training", label: "Training", icon: Dumbbell },
   { href: "/benchmarks", label: "Benchmarks", icon: BarChart3 },
+  { href: "/leaderboard", label: "Leaderboard", icon: Trophy },
   { href: "/datasets", label: "Datasets", icon: Database },
   { href: "/compare", label: "Compare", icon: GitCompare },
   { href: "/monitoring", label: "Monitoring", icon: LineChart },

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { BenchmarkStatusBadge } from "@/components/benchmarks/status-badge";
 import { EmptyState, PageHeader } from "@/components/page-header";
+import { hrefWith, Pagination, SortableHead, singleValues } from "@/components/table-controls";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -13,14 +14,6 @@ export const metadata: Metadata = { title: "Benchmarks" };
 export const dynamic = "force-dynamic";
 
 type SearchParams = Record<string, string | string[] | undefined>;
-
-/** The current query with some parameters changed, as a URL (filters are shareable). */
-function hrefWith(query: Partial<BenchmarkQuery>, changes: Record<string, string | number | undefined>, base = "/benchmarks") {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries({ ...query, ...changes })) if (value !== undefined && value !== "") params.set(key, String(value));
-  const text = params.toString();
-  return text ? `${base}?${text}` : base;
-}
 
 const SORTABLE: Array<{ key: BenchmarkQuery["sort"]; label: string; numeric?: boolean }> = [
   { key: "model", label: "Model" },
@@ -34,8 +27,7 @@ const SORTABLE: Array<{ key: BenchmarkQuery["sort"]; label: string; numeric?: bo
 ];
 
 export default async function BenchmarksPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const raw = Object.fromEntries(Object.entries(await searchParams).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""));
-  const parsed = benchmarkQuerySchema.safeParse(raw);
+  const parsed = benchmarkQuerySchema.safeParse(singleValues(await searchParams));
   if (!parsed.success) {
     return (
       <>
@@ -59,7 +51,7 @@ export default async function BenchmarksPage({ searchParams }: { searchParams: P
         description="Every model version evaluated on the current version of the dataset tag it follows: on registration, and again whenever that tag gets a new version."
       >
         <Button asChild variant="outline" size="sm">
-          <a href={hrefWith(query, { page: undefined, pageSize: undefined, format: "csv" }, "/api/benchmarks")} download>
+          <a href={hrefWith("/api/benchmarks", query, { page: undefined, pageSize: undefined, format: "csv" })} download>
             Export CSV
           </a>
         </Button>
@@ -109,18 +101,9 @@ export default async function BenchmarksPage({ searchParams }: { searchParams: P
                 <TableRow>
                   <TableHead>#</TableHead>
                   <TableHead>Status</TableHead>
-                  {SORTABLE.map((column) => {
-                    const active = query.sort === column.key;
-                    const nextOrder = active && query.order === "desc" ? "asc" : "desc";
-                    return (
-                      <TableHead key={column.key} className={column.numeric ? "text-right" : undefined} aria-sort={active ? (query.order === "asc" ? "ascending" : "descending") : undefined}>
-                        <Link href={hrefWith(query, { sort: column.key, order: nextOrder, page: 1 })} className="hover:underline">
-                          {column.label}
-                          {active ? (query.order === "asc" ? " ↑" : " ↓") : ""}
-                        </Link>
-                      </TableHead>
-                    );
-                  })}
+                  {SORTABLE.map((column) => (
+                    <SortableHead key={column.key} base="/benchmarks" query={query} column={column.key} label={column.label} numeric={column.numeric} />
+                  ))}
                   <TableHead>Dataset</TableHead>
                 </TableRow>
               </TableHeader>
@@ -156,23 +139,7 @@ export default async function BenchmarksPage({ searchParams }: { searchParams: P
               </TableBody>
             </Table>
           </div>
-          <nav aria-label="Pages" className="mt-4 flex items-center justify-between text-sm text-muted-foreground">
-            <span>
-              {formatCount(page.total)} benchmark{page.total === 1 ? "" : "s"} · page {page.page} of {page.pages}
-            </span>
-            <span className="flex gap-2">
-              {page.page > 1 && (
-                <Button asChild variant="outline" size="sm">
-                  <Link href={hrefWith(query, { page: page.page - 1 })}>Previous</Link>
-                </Button>
-              )}
-              {page.page < page.pages && (
-                <Button asChild variant="outline" size="sm">
-                  <Link href={hrefWith(query, { page: page.page + 1 })}>Next</Link>
-                </Button>
-              )}
-            </span>
-          </nav>
+          <Pagination base="/benchmarks" query={query} page={page.page} pages={page.pages} total={page.total} noun="benchmark" />
         </>
       )}
     </>

@@ -1,55 +1,137 @@
 import type { Metadata } from "next";
+import Link from "next/link";
+import { BenchmarkStatusBadge } from "@/components/benchmarks/status-badge";
 import { EmptyState, PageHeader } from "@/components/page-header";
+import { Pagination, SortableHead, singleValues } from "@/components/table-controls";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { getDb } from "@/lib/db";
 import { formatDateTime, formatPercent } from "@/lib/format";
-import { listModelVersions } from "@/lib/registry";
+import { modelVersionQuerySchema, searchModelVersions, type ModelVersionQuery } from "@/lib/registry";
 
 export const metadata: Metadata = { title: "Models" };
 export const dynamic = "force-dynamic";
 
-export default async function ModelsPage() {
-  const versions = await listModelVersions(await getDb(), 100);
+const SORTABLE: Array<{ key: ModelVersionQuery["sort"]; label: string; numeric?: boolean }> = [
+  { key: "name", label: "Model" },
+  { key: "algorithm", label: "Algorithm" },
+  { key: "author", label: "Author" },
+  { key: "tag", label: "Dataset tag" },
+  { key: "accuracy", label: "Best accuracy", numeric: true },
+  { key: "created", label: "Created" },
+];
+
+export default async function ModelsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const parsed = modelVersionQuerySchema.safeParse(singleValues(await searchParams));
+  if (!parsed.success) {
+    return (
+      <>
+        <PageHeader title="Models" />
+        <EmptyState title="These filters are not valid">
+          {parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}.{" "}
+          <Link href="/models" className="underline">
+            Show all models
+          </Link>
+        </EmptyState>
+      </>
+    );
+  }
+  const query = parsed.data;
+  const page = await searchModelVersions(await getDb(), query);
+  const filtered = Boolean(query.q || query.algorithm || query.tag || query.author || query.archived !== "exclude");
   return (
     <>
-      <PageHeader title="Models" description="Every registered model version with the holdout accuracy measured when it was trained." />
-      {versions.length === 0 ? (
-        <EmptyState title="No models registered yet">
-          Run <code className="rounded bg-muted px-1">npm run train -- --algorithm cnn</code>, or start the app, which trains one model of each family on
-          first start.
+      <PageHeader
+        title="Models"
+        description="Every registered model version, with the best accuracy its benchmarks measured and where its benchmarks and explanations stand."
+      />
+      <form className="mb-4 flex flex-wrap items-end gap-2 text-sm" action="/models">
+        <label className="flex flex-col gap-1">
+          <span className="text-muted-foreground">Search</span>
+          <input name="q" defaultValue={query.q} placeholder="name, author, algorithm, tag" className="h-9 rounded-md border bg-background px-3" />
+        </label>
+        <label className="flex flex-col gap-1">
+          <span className="text-muted-foreground">Algorithm</span>
+          <input name="algorithm" defaultValue={query.algorithm} placeholder="cnn" className="h-9 w-24 rounded-md border bg-background px-3" />
+        </label>
+        <label className="flex flex-col gap-1">
+          <span className="text-muted-foreground">Archived</span>
+          <select name="archived" defaultValue={query.archived} className="h-9 rounded-md border bg-background px-2">
+            <option value="exclude">hidden</option>
+            <option value="include">shown</option>
+            <option value="only">only</option>
+          </select>
+        </label>
+        <input type="hidden" name="sort" value={query.sort} />
+        <input type="hidden" name="order" value={query.order} />
+        <Button type="submit" size="sm">
+          Filter
+        </Button>
+        {filtered && (
+          <Button asChild variant="ghost" size="sm">
+            <Link href="/models">Clear</Link>
+          </Button>
+        )}
+      </form>
+      {page.total === 0 ? (
+        <EmptyState title={filtered ? "No model matches these filters" : "No models registered yet"}>
+          {filtered ? (
+            "Try other filters, or clear them."
+          ) : (
+            <>
+              Run <code className="rounded bg-muted px-1">npm run train -- --algorithm cnn</code>, or start the app, which trains one model of each family on
+              first start.
+            </>
+          )}
         </EmptyState>
       ) : (
-        <Table data-testid="models-table">
-          <TableHeader>
-            <TableRow>
-              <TableHead>Model</TableHead>
-              <TableHead>Algorithm</TableHead>
-              <TableHead>Author</TableHead>
-              <TableHead>Dataset tag</TableHead>
-              <TableHead className="text-right">Holdout accuracy</TableHead>
-              <TableHead>Backend</TableHead>
-              <TableHead>Created</TableHead>
-            </TableRow>
-          </TableHeader>
-          <TableBody>
-            {versions.map((v) => (
-              <TableRow key={v.id}>
-                <TableCell className="font-medium">
-                  {v.name}@{v.version}
-                </TableCell>
-                <TableCell>
-                  <Badge variant="secondary">{v.algorithm}</Badge>
-                </TableCell>
-                <TableCell>{v.author}</TableCell>
-                <TableCell>{v.datasetTag}</TableCell>
-                <TableCell className="text-right tabular-nums">{v.holdoutAccuracy === null ? "—" : formatPercent(v.holdoutAccuracy)}</TableCell>
-                <TableCell>{v.backend ?? "—"}</TableCell>
-                <TableCell>{formatDateTime(v.createdAt)}</TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+        <>
+          <div className="overflow-x-auto">
+            <Table data-testid="models-table">
+              <TableHeader>
+                <TableRow>
+                  {SORTABLE.map((column) => (
+                    <SortableHead key={column.key} base="/models" query={query} column={column.key} label={column.label} numeric={column.numeric} />
+                  ))}
+                  <TableHead>Benchmark</TableHead>
+                  <TableHead>Explanation</TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {page.rows.map((v) => (
+                  <TableRow key={v.id}>
+                    <TableCell className="font-medium">
+                      <Link href={`/models/${v.id}`} className="underline-offset-4 hover:underline">
+                        {v.name}@{v.version}
+                      </Link>{" "}
+                      {v.aliases.map((alias) => (
+                        <Badge key={alias} className="ml-1">
+                          {alias}
+                        </Badge>
+                      ))}
+                      {v.archived && (
+                        <Badge variant="warning" className="ml-1">
+                          archived
+                        </Badge>
+                      )}
+                    </TableCell>
+                    <TableCell>
+                      <Badge variant="secondary">{v.algorithm}</Badge>
+                    </TableCell>
+                    <TableCell>{v.author}</TableCell>
+                    <TableCell>{v.datasetTag}</TableCell>
+                    <TableCell className="text-right tabular-nums">{v.bestAccuracy === null ? "—" : formatPercent(v.bestAccuracy)}</TableCell>
+                    <TableCell className="whitespace-nowrap">{formatDateTime(v.createdAt)}</TableCell>
+                    <TableCell>{v.benchmarkStatus ? <BenchmarkStatusBadge status={v.benchmarkStatus} /> : <span className="text-muted-foreground">none yet</span>}</TableCell>
+                    <TableCell>{v.explanationStatus ? <BenchmarkStatusBadge status={v.explanationStatus} /> : <span className="text-muted-foreground">—</span>}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </div>
+          <Pagination base="/models" query={query} page={page.page} pages={page.pages} total={page.total} noun="model version" />
+        </>
       )}
     </>
   );

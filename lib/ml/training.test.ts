@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trainingRuns } from "@/db/schema";
-import { listModelVersions } from "@/lib/registry";
+import { modelVersionQuerySchema, searchModelVersions } from "@/lib/registry";
 import { createPostgresTestDatabase, createTempStore, importTestKmnist, type TestDatabase } from "@/lib/testing/database";
 import { getArtifact } from "./artifact";
 import { trainAndRegister } from "./training";
@@ -50,7 +50,7 @@ describe("trainAndRegister (worker thread, real KMNIST)", () => {
   it("numbers versions of the same model consecutively", async () => {
     const again = await trainAndRegister(database.db, store, { algorithm: "tree", hyperparameters: { maxDepth: 2 } });
     expect(again.modelVersion.version).toBe(2);
-    const listed = await listModelVersions(database.db);
+    const { rows: listed } = await searchModelVersions(database.db, modelVersionQuerySchema.parse({}));
     expect(listed.filter((v) => v.name === "kmnist-tree").map((v) => v.version)).toEqual([2, 1]);
   });
 

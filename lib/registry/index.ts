@@ -1,4 +1,4 @@
-import { desc, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { models, modelVersions } from "@/db/schema";
 import type { Db } from "@/lib/db";
 import { createLogger } from "@/lib/log";
@@ -75,41 +75,6 @@ export async function registerModelVersion(db: Db, store: ObjectStore, options: 
   return registered;
 }
 
-export interface ModelVersionSummary {
-  id: number;
-  name: string;
-  version: number;
-  algorithm: string;
-  author: string;
-  datasetTag: string;
-  holdoutAccuracy: number | null;
-  backend: string | null;
-  createdAt: Date;
-}
-
-export async function listModelVersions(db: Db, limit = 50): Promise<ModelVersionSummary[]> {
-  const rows = await db
-    .select({ v: modelVersions, name: models.name })
-    .from(modelVersions)
-    .innerJoin(models, eq(models.id, modelVersions.modelId))
-    .orderBy(desc(modelVersions.createdAt), desc(modelVersions.id))
-    .limit(limit);
-  return rows.map(({ v, name }) => {
-    const evaluation = (v.manifest as { evaluation?: { holdoutAccuracy?: number } }).evaluation;
-    return {
-      id: v.id,
-      name,
-      version: v.version,
-      algorithm: v.algorithm,
-      author: v.author,
-      datasetTag: v.datasetTag,
-      holdoutAccuracy: evaluation?.holdoutAccuracy ?? null,
-      backend: v.backend,
-      createdAt: v.createdAt,
-    };
-  });
-}
-
 export async function countModelVersions(db: Db): Promise<number> {
   const [{ n }] = await db.select({ n: sql<number>`count(*)` }).from(modelVersions);
   return Number(n);
@@ -117,3 +82,4 @@ export async function countModelVersions(db: Db): Promise<number> {
 
 export { resolveModelRef, bestUnaliasedChampion, ModelRefError, DEFAULT_MODEL_REF, type ResolvedModel } from "./resolve";
 export { promote, rollback, archiveVersion, aliasTarget, aliasHistoryOf, RegistryError, CHAMPION, type AliasChange } from "./aliases";
+export { searchModelVersions, getModelVersion, modelVersionQuerySchema, MODEL_SORTS, type ModelVersionQuery, type ModelVersionRow } from "./search";

@@ -1,0 +1,123 @@
+import { and, asc, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import { modelAliases, models, modelVersions } from "@/db/schema";
+import type { Db } from "@/lib/db";
+
+// Correlated subqueries name the outer table explicitly: drizzle does not qualify columns in `sql`.
+const bestAccuracy = sql<number | null>`(select max(b.accuracy) from benchmarks b where b.model_version_id = "model_versions"."id" and b.status = 'done')`;
+const latestBenchmarkStatus = sql<"pending" | "running" | "done" | "failed" | null>`(select b.status from benchmarks b where b.model_version_id = "model_versions"."id" order by b.created_at desc, b.id desc limit 1)`;
+const benchmarkCount = sql<number>`(select count(*)::int from benchmarks b where b.model_version_id = "model_versions"."id")`;
+const explanationStatus = sql<"pending" | "running" | "done" | "failed" | null>`(select e.status from model_explanations e where e.model_version_id = "model_versions"."id")`;
+const aliases = sql<string[]>`coalesce((select array_agg(a.alias order by a.alias) from model_aliases a where a.model_version_id = "model_versions"."id"), '{}')`;
+
+export const MODEL_SORTS = {
+  created: modelVersions.createdAt,
+  name: models.name,
+  algorithm: modelVersions.algorithm,
+  author: modelVersions.author,
+  tag: modelVersions.datasetTag,
+  accuracy: bestAccuracy,
+} as const;
+
+const text = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .refine((v) => !v.includes("\u0000"), "must not contain NUL characters")
+  .optional();
+
+/** The models table's query string: filters, sorting and paging, all done by the database. */
+export const modelVersionQuerySchema = z
+  .object({
+    page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+    pageSize: z.coerce.number().int().min(1).max(200).default(25),
+    sort: z.enum(Object.keys(MODEL_SORTS) as [keyof typeof MODEL_SORTS, ...Array<keyof typeof MODEL_SORTS>]).default("created"),
+    order: z.enum(["asc", "desc"]).default("desc"),
+    algorithm: text,
+    tag: text,
+    author: text,
+    q: text.describe("text search in name, author, algorithm and tag"),
+    archived: z.enum(["include", "exclude", "only"]).default("exclude"),
+  })
+  .strict();
+
+export type ModelVersionQuery = z.infer<typeof modelVersionQuerySchema>;
+
+const columns = {
+  id: modelVersions.id,
+  name: models.name,
+  version: modelVersions.version,
+  algorithm: modelVersions.algorithm,
+  author: modelVersions.author,
+  datasetTag: modelVersions.datasetTag,
+  archived: modelVersions.archived,
+  backend: modelVersions.backend,
+  createdAt: modelVersions.createdAt,
+  bestAccuracy: bestAccuracy.as("best_accuracy"),
+  benchmarkStatus: latestBenchmarkStatus.as("benchmark_status"),
+  benchmarks: benchmarkCount.as("benchmark_count"),
+  explanationStatus: explanationStatus.as("explanation_status"),
+  aliases: aliases.as("aliases"),
+};
+
+export interface ModelVersionRow {
+  id: number;
+  name: string;
+  version: number;
+  algorithm: string;
+  author: string;
+  datasetTag: string;
+  archived: boolean;
+  backend: string | null;
+  createdAt: Date;
+  bestAccuracy: number | null;
+  benchmarkStatus: "pending" | "running" | "done" | "failed" | null;
+  benchmarks: number;
+  explanationStatus: "pending" | "running" | "done" | "failed" | null;
+  aliases: string[];
+}
+
+function filters(query: ModelVersionQuery): SQL | undefined {
+  const pattern = query.q ? `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+  return and(
+    query.archived === "exclude" ? eq(modelVersions.archived, false) : query.archived === "only" ? eq(modelVersions.archived, true) : undefined,
+    query.algorithm ? eq(modelVersions.algorithm, query.algorithm) : undefined,
+    query.tag ? eq(modelVersions.datasetTag, query.tag) : undefined,
+    query.author ? eq(modelVersions.author, query.author) : undefined,
+    pattern
+      ? or(ilike(models.name, pattern), ilike(modelVersions.author, pattern), ilike(modelVersions.algorithm, pattern), ilike(modelVersions.datasetTag, pattern))
+      : undefined,
+  );
+}
+
+/** One page of model versions with their best benchmarked accuracy and benchmark/explanation status. */
+export async function searchModelVersions(db: Db, query: ModelVersionQuery) {
+  const where = filters(query);
+  const direction = query.order === "asc" ? asc : desc;
+  const sortColumn = MODEL_SORTS[query.sort];
+  const [rows, [{ total }]] = await Promise.all([
+    db
+      .select(columns)
+      .from(modelVersions)
+      .innerJoin(models, eq(models.id, modelVersions.modelId))
+      .where(where)
+      .orderBy(sql`${direction(sortColumn)} nulls last`, direction(modelVersions.id))
+      .limit(query.pageSize)
+      .offset((query.page - 1) * query.pageSize),
+    db.select({ total: sql<number>`count(*)::int` }).from(modelVersions).innerJoin(models, eq(models.id, modelVersions.modelId)).where(where),
+  ]);
+  return { rows: rows as ModelVersionRow[], total, page: query.page, pageSize: query.pageSize, pages: Math.max(1, Math.ceil(total / query.pageSize)) };
+}
+
+/** One model version with its registry facts: name, aliases pointing at it, everything recorded at registration. */
+export async function getModelVersion(db: Db, id: number) {
+  const [row] = await db
+    .select({ version: modelVersions, name: models.name })
+    .from(modelVersions)
+    .innerJoin(models, eq(models.id, modelVersions.modelId))
+    .where(eq(modelVersions.id, id));
+  if (!row) return null;
+  const pointing = await db.select({ alias: modelAliases.alias }).from(modelAliases).where(eq(modelAliases.modelVersionId, id));
+  return { ...row.version, name: row.name, aliases: pointing.map((a) => a.alias) };
+}
