@@ -27,7 +27,8 @@ export function MetricOverTime({ points }: { points: MetricPoint[] }) {
             tickFormatter={(v: number) => new Date(v).toISOString().slice(0, 10)}
             padding={{ left: 24, right: 24 }}
           />
-          <YAxis domain={["auto", "auto"]} fontSize={11} width={44} tickFormatter={(v: number) => v.toFixed(3)} />
+          {/* Padded so a single benchmark (or equal ones) still gets a readable axis. */}
+          <YAxis domain={[(min: number) => Math.max(0, min - 0.01), (max: number) => Math.min(1, max + 0.01)]} fontSize={11} width={44} tickFormatter={(v: number) => v.toFixed(3)} />
           <Tooltip labelFormatter={(_v: unknown, payload) => String((payload?.[0]?.payload as MetricPoint | undefined)?.label ?? "")} formatter={(v: unknown) => Number(v).toFixed(4)} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           <Line dataKey="accuracy" name="accuracy" stroke="#2563eb" isAnimationActive={false} connectNulls />

@@ -181,6 +181,18 @@ export const openApiDocument = {
         },
       },
     },
+    "/api/models/versions/{id}/artifact": {
+      get: {
+        operationId: "downloadArtifact",
+        summary: "A model version's artifact (manifest.json and weights) as a zip, verified against its checksums",
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
+        responses: {
+          "200": { description: "application/zip" },
+          "400": errorResponse("Bad id", ["invalid_id"]),
+          "404": errorResponse("No such model version", ["not_found"]),
+        },
+      },
+    },
     "/api/health": {
       get: {
         operationId: "health",
