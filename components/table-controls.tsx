@@ -1,4 +1,6 @@
 import Link from "next/link";
+import type { z } from "zod";
+import { EmptyState, PageHeader } from "@/components/page-header";
 import { Button } from "@/components/ui/button";
 import { TableHead } from "@/components/ui/table";
 import { formatCount } from "@/lib/format";
@@ -53,4 +55,19 @@ export function Pagination({ base, query, page, pages, total, noun }: { base: st
 /** The string-valued search params of a page (repeated keys and empty values dropped). */
 export function singleValues(params: Record<string, string | string[] | undefined>): Record<string, string> {
   return Object.fromEntries(Object.entries(params).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""));
+}
+
+/** A list page whose URL holds filters that do not validate: says which, and how to reset. */
+export function InvalidFilters({ title, error, resetHref, resetLabel }: { title: string; error: z.ZodError; resetHref: string; resetLabel: string }) {
+  return (
+    <>
+      <PageHeader title={title} />
+      <EmptyState title="These filters are not valid">
+        {error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}.{" "}
+        <Link href={resetHref} className="underline">
+          {resetLabel}
+        </Link>
+      </EmptyState>
+    </>
+  );
 }

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { BenchmarkStatusBadge } from "@/components/benchmarks/status-badge";
 import { EmptyState, PageHeader } from "@/components/page-header";
-import { hrefWith, Pagination, SortableHead, singleValues } from "@/components/table-controls";
+import { hrefWith, InvalidFilters, Pagination, SortableHead, singleValues } from "@/components/table-controls";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -28,19 +28,7 @@ const SORTABLE: Array<{ key: BenchmarkQuery["sort"]; label: string; numeric?: bo
 
 export default async function BenchmarksPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const parsed = benchmarkQuerySchema.safeParse(singleValues(await searchParams));
-  if (!parsed.success) {
-    return (
-      <>
-        <PageHeader title="Benchmarks" />
-        <EmptyState title="These filters are not valid">
-          {parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}.{" "}
-          <Link href="/benchmarks" className="underline">
-            Show all benchmarks
-          </Link>
-        </EmptyState>
-      </>
-    );
-  }
+  if (!parsed.success) return <InvalidFilters title="Benchmarks" error={parsed.error} resetHref="/benchmarks" resetLabel="Show all benchmarks" />;
   const query = parsed.data;
   const page = await listBenchmarks(await getDb(), query);
   const filtered = Boolean(query.status || query.q || query.algorithm || query.model || query.tag);

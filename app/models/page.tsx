@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { BenchmarkStatusBadge } from "@/components/benchmarks/status-badge";
 import { EmptyState, PageHeader } from "@/components/page-header";
-import { Pagination, SortableHead, singleValues } from "@/components/table-controls";
+import { InvalidFilters, Pagination, SortableHead, singleValues } from "@/components/table-controls";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -24,19 +24,7 @@ const SORTABLE: Array<{ key: ModelVersionQuery["sort"]; label: string; numeric?:
 
 export default async function ModelsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const parsed = modelVersionQuerySchema.safeParse(singleValues(await searchParams));
-  if (!parsed.success) {
-    return (
-      <>
-        <PageHeader title="Models" />
-        <EmptyState title="These filters are not valid">
-          {parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}.{" "}
-          <Link href="/models" className="underline">
-            Show all models
-          </Link>
-        </EmptyState>
-      </>
-    );
-  }
+  if (!parsed.success) return <InvalidFilters title="Models" error={parsed.error} resetHref="/models" resetLabel="Show all models" />;
   const query = parsed.data;
   const page = await searchModelVersions(await getDb(), query);
   const filtered = Boolean(query.q || query.algorithm || query.tag || query.author || query.archived !== "exclude");

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { benchmarks, datasetTags, datasetVersions, modelExplanations, models, modelVersions } from "@/db/schema";
 import { KMNIST_CLASSES } from "@/lib/data/classes";
 import type { Db } from "@/lib/db";
+import { containsPattern, pageOf, paging, rowId, searchText } from "@/lib/http/list-query";
 
 export const BENCHMARK_SORTS = {
   created: benchmarks.createdAt,
@@ -18,30 +19,18 @@ export const BENCHMARK_SORTS = {
   model: models.name,
 } as const;
 
-const optionalText = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  // PostgreSQL text cannot hold NUL.
-  .refine((v) => !v.includes("\u0000"), "must not contain NUL characters")
-  .optional();
-const rowId = z.coerce.number().int().positive().max(2_147_483_647).optional();
-
 /** Filters, sorting and paging of the benchmark list: the query string of GET /api/benchmarks. */
 export const benchmarkQuerySchema = z
   .object({
-    page: z.coerce.number().int().min(1).max(1_000_000).default(1),
-    pageSize: z.coerce.number().int().min(1).max(200).default(25),
+    ...paging,
     sort: z.enum(Object.keys(BENCHMARK_SORTS) as [keyof typeof BENCHMARK_SORTS, ...Array<keyof typeof BENCHMARK_SORTS>]).default("created"),
-    order: z.enum(["asc", "desc"]).default("desc"),
     status: z.enum(["pending", "running", "done", "failed"]).optional(),
-    model: optionalText.describe("model name, exact"),
-    algorithm: optionalText,
-    tag: optionalText.describe("dataset tag, exact"),
+    model: searchText.describe("model name, exact"),
+    algorithm: searchText,
+    tag: searchText.describe("dataset tag, exact"),
     modelVersionId: rowId,
     datasetVersionId: rowId,
-    q: optionalText.describe("text search in model name, author, algorithm and tag"),
+    q: searchText.describe("text search in model name, author, algorithm and tag"),
   })
   .strict();
 
@@ -100,8 +89,7 @@ function joined<T extends Record<string, unknown>>(db: Db, columns: T) {
 }
 
 function filters(query: Partial<BenchmarkQuery>): SQL | undefined {
-  // LIKE wildcards in the search text are matched literally.
-  const pattern = query.q ? `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+  const pattern = query.q ? containsPattern(query.q) : undefined;
   return and(
     query.status ? eq(benchmarks.status, query.status) : undefined,
     query.model ? eq(models.name, query.model) : undefined,
@@ -128,7 +116,7 @@ export async function listBenchmarks(db: Db, query: BenchmarkQuery): Promise<Ben
       .offset((query.page - 1) * query.pageSize) as unknown as Promise<BenchmarkRow[]>,
     joined(db, { total: sql<number>`count(*)::int` }).where(where) as unknown as Promise<Array<{ total: number }>>,
   ]);
-  return { rows, total, page: query.page, pageSize: query.pageSize, pages: Math.max(1, Math.ceil(total / query.pageSize)) };
+  return pageOf(rows, total, query);
 }
 
 /** Every matching benchmark (for export), newest first, up to `limit`. */

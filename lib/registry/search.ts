@@ -2,6 +2,7 @@ import { and, asc, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { modelAliases, models, modelVersions } from "@/db/schema";
 import type { Db } from "@/lib/db";
+import { containsPattern, pageOf, paging, searchText } from "@/lib/http/list-query";
 
 // Correlated subqueries name the outer table explicitly: drizzle does not qualify columns in `sql`.
 const bestAccuracy = sql<number | null>`(select max(b.accuracy) from benchmarks b where b.model_version_id = "model_versions"."id" and b.status = 'done')`;
@@ -19,25 +20,15 @@ export const MODEL_SORTS = {
   accuracy: bestAccuracy,
 } as const;
 
-const text = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .refine((v) => !v.includes("\u0000"), "must not contain NUL characters")
-  .optional();
-
 /** The models table's query string: filters, sorting and paging, all done by the database. */
 export const modelVersionQuerySchema = z
   .object({
-    page: z.coerce.number().int().min(1).max(1_000_000).default(1),
-    pageSize: z.coerce.number().int().min(1).max(200).default(25),
+    ...paging,
     sort: z.enum(Object.keys(MODEL_SORTS) as [keyof typeof MODEL_SORTS, ...Array<keyof typeof MODEL_SORTS>]).default("created"),
-    order: z.enum(["asc", "desc"]).default("desc"),
-    algorithm: text,
-    tag: text,
-    author: text,
-    q: text.describe("text search in name, author, algorithm and tag"),
+    algorithm: searchText,
+    tag: searchText,
+    author: searchText,
+    q: searchText.describe("text search in name, author, algorithm and tag"),
     archived: z.enum(["include", "exclude", "only"]).default("exclude"),
   })
   .strict();
@@ -79,7 +70,7 @@ export interface ModelVersionRow {
 }
 
 function filters(query: ModelVersionQuery): SQL | undefined {
-  const pattern = query.q ? `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+  const pattern = query.q ? containsPattern(query.q) : undefined;
   return and(
     query.archived === "exclude" ? eq(modelVersions.archived, false) : query.archived === "only" ? eq(modelVersions.archived, true) : undefined,
     query.algorithm ? eq(modelVersions.algorithm, query.algorithm) : undefined,
@@ -107,7 +98,7 @@ export async function searchModelVersions(db: Db, query: ModelVersionQuery) {
       .offset((query.page - 1) * query.pageSize),
     db.select({ total: sql<number>`count(*)::int` }).from(modelVersions).innerJoin(models, eq(models.id, modelVersions.modelId)).where(where),
   ]);
-  return { rows: rows as ModelVersionRow[], total, page: query.page, pageSize: query.pageSize, pages: Math.max(1, Math.ceil(total / query.pageSize)) };
+  return pageOf(rows as ModelVersionRow[], total, query);
 }
 
 /** One model version with its registry facts: name, aliases pointing at it, everything recorded at registration. */
