@@ -47,6 +47,8 @@ export class EmbeddedRunner {
   /** One poll at a time: two concurrent claims could both pass a concurrency check. */
   private polling = false;
   private pollAgain = false;
+  /** The poll under way, so stopping can wait for its queries to finish. */
+  private inFlightPoll: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: Db,
@@ -84,6 +86,7 @@ export class EmbeddedRunner {
     this.stopped = true;
     for (const cron of this.crons.splice(0)) cron.stop();
     if (this.timer) clearTimeout(this.timer);
+    await this.inFlightPoll;
     await Promise.allSettled(this.active.values());
   }
 
@@ -138,15 +141,20 @@ export class EmbeddedRunner {
   private schedulePoll(delayMs: number) {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.poll(), delayMs);
+    this.timer = setTimeout(() => this.poll(), delayMs);
     this.timer.unref();
   }
 
-  private async poll() {
+  private poll() {
     if (this.polling) {
       this.pollAgain = true;
       return;
     }
+    this.inFlightPoll = this.claimAndStart();
+  }
+
+  /** Starts due jobs up to the concurrency limit, then schedules the next poll. */
+  private async claimAndStart() {
     this.polling = true;
     try {
       while (!this.stopped && this.active.size < this.options.concurrency) {
