@@ -42,3 +42,26 @@ test("the models table sorts and filters on the server, and a model page shows i
   expect(artifact.headers()["content-type"]).toBe("application/zip");
   expect((await artifact.body()).subarray(0, 2).toString()).toBe("PK");
 });
+
+test("compare puts two models side by side on the same data, best values highlighted", async ({ page }, testInfo) => {
+  await page.goto("/compare");
+  await expect(page.getByText("Pick two to 6 model versions")).toBeVisible();
+  const picker = page.getByTestId("compare-picker");
+  await picker.getByLabel(/kmnist-cnn@1/).check();
+  await picker.getByLabel(/kmnist-tree@1/).check();
+  await picker.getByRole("button", { name: "Compare" }).click();
+
+  const table = page.getByTestId("compare-table");
+  await expect(table.getByRole("columnheader")).toHaveText(["Metric", "kmnist-cnn@1", "kmnist-tree@1"]);
+  // The CNN is the better model: its accuracy cell is the highlighted one.
+  const accuracy = table.getByRole("row", { name: /^Accuracy/ });
+  await expect(accuracy.locator("td").nth(1)).toHaveAttribute("data-best", "true");
+  await expect(accuracy.locator("td").nth(2)).not.toHaveAttribute("data-best", "true");
+  await expect(page.getByTestId("roc-chart").locator(".recharts-line")).toHaveCount(2);
+  await expect(page.getByTestId("class-bars")).toBeVisible();
+  await expect(page.getByTestId("confusion-matrix")).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath("compare.png"), fullPage: true });
+
+  await page.goto("/compare?v=abc");
+  await expect(page.getByText("These model versions are not valid")).toBeVisible();
+});

@@ -1,14 +1,194 @@
 import type { Metadata } from "next";
-import { NotYetAvailable } from "@/components/not-yet-available";
+import Link from "next/link";
+import type { StoredMetrics } from "@/components/benchmarks/benchmark-metrics";
+import { ConfusionMatrix } from "@/components/benchmarks/confusion-matrix";
+import { ClassBars } from "@/components/charts/class-bars";
+import { RocChart } from "@/components/charts/roc-chart";
+import { EmptyState, PageHeader } from "@/components/page-header";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { compareModelVersions, MAX_COMPARED, type BenchmarkDetail } from "@/lib/benchmark";
+import { KMNIST_CLASSES, listTags } from "@/lib/data";
+import { getDb } from "@/lib/db";
+import { formatPercent } from "@/lib/format";
+import { modelVersionQuerySchema, searchModelVersions } from "@/lib/registry";
+import { cn } from "@/lib/utils";
 
 export const metadata: Metadata = { title: "Compare" };
+export const dynamic = "force-dynamic";
 
-export default function ComparePage() {
+type Row = { label: string; value: (e: BenchmarkDetail, m: StoredMetrics) => number | null | undefined; format: (v: number) => string; higherIsBetter: boolean };
+
+const percent = (v: number) => formatPercent(v);
+const fixed = (digits: number) => (v: number) => v.toFixed(digits);
+
+const ROWS: Row[] = [
+  { label: "Accuracy", value: (e) => e.accuracy, format: percent, higherIsBetter: true },
+  { label: "Balanced accuracy", value: (e) => e.balancedAccuracy, format: percent, higherIsBetter: true },
+  { label: "Top-3 accuracy", value: (_e, m) => m.top_3_accuracy, format: percent, higherIsBetter: true },
+  { label: "Macro F1", value: (e) => e.macroF1, format: fixed(4), higherIsBetter: true },
+  { label: "Macro AUC", value: (e) => e.macroAuc, format: fixed(4), higherIsBetter: true },
+  { label: "Micro AUC", value: (_e, m) => m.roc_auc?.microAuc, format: fixed(4), higherIsBetter: true },
+  { label: "Log loss", value: (e) => e.logLoss, format: fixed(4), higherIsBetter: false },
+  { label: "ECE", value: (e) => e.ece, format: fixed(4), higherIsBetter: false },
+  { label: "Throughput (img/s)", value: (e) => e.throughput, format: (v) => Math.round(v).toLocaleString("en-US"), higherIsBetter: true },
+  { label: "Latency p50 (ms)", value: (e) => e.info?.latencyMs.p50, format: fixed(2), higherIsBetter: false },
+];
+
+/** Model version ids from `?v=1&v=2` or `?v=1,2`; null when any is not an id. */
+function selectedIds(raw: string | string[] | undefined): number[] | null {
+  const parts = (Array.isArray(raw) ? raw : raw ? [raw] : []).flatMap((v) => v.split(",")).filter(Boolean);
+  if (!parts.every((p) => /^[1-9][0-9]{0,9}$/.test(p) && Number(p) <= 2_147_483_647)) return null;
+  return [...new Set(parts.map(Number))];
+}
+
+export default async function ComparePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  const ids = selectedIds(params.v);
+  const tag = typeof params.tag === "string" && params.tag ? params.tag.slice(0, 100) : undefined;
+  const db = await getDb();
+  const [candidates, tags] = await Promise.all([searchModelVersions(db, modelVersionQuerySchema.parse({ sort: "accuracy", pageSize: 50 })), listTags(db)]);
+  const comparison = ids && ids.length >= 2 && ids.length <= MAX_COMPARED ? await compareModelVersions(db, ids, tag) : null;
+  const label = (e: BenchmarkDetail) => `${e.model}@${e.version}`;
+
   return (
-    <NotYetAvailable
-      title="Compare"
-      description="Side-by-side comparison of 2 to 6 model versions."
-      planned={["Metric table with the best values highlighted", "Overlaid ROC curves and per-class F1", "Confusion-matrix differences"]}
-    />
+    <>
+      <PageHeader title="Compare" description={`Put two to ${MAX_COMPARED} model versions side by side, on the same dataset version where they share one.`} />
+      <form action="/compare" className="mb-6 space-y-3 text-sm" data-testid="compare-picker">
+        <div className="flex flex-wrap gap-2">
+          {candidates.rows.map((v) => (
+            <label key={v.id} className="flex items-center gap-2 rounded-md border px-2 py-1">
+              <input type="checkbox" name="v" value={v.id} defaultChecked={ids?.includes(v.id)} />
+              {v.name}@{v.version}
+              <span className="text-muted-foreground">{v.bestAccuracy === null ? "—" : formatPercent(v.bestAccuracy)}</span>
+            </label>
+          ))}
+        </div>
+        <div className="flex flex-wrap items-end gap-2">
+          <label className="flex flex-col gap-1">
+            <span className="text-muted-foreground">Dataset tag</span>
+            <select name="tag" defaultValue={tag ?? ""} className="h-9 rounded-md border bg-background px-2">
+              <option value="">any</option>
+              {tags.map((t) => (
+                <option key={t.name}>{t.name}</option>
+              ))}
+            </select>
+          </label>
+          <Button type="submit" size="sm">
+            Compare
+          </Button>
+        </div>
+      </form>
+
+      {ids === null ? (
+        <EmptyState title="These model versions are not valid">Model versions are chosen by their numeric ids; pick them above.</EmptyState>
+      ) : ids.length < 2 || ids.length > MAX_COMPARED ? (
+        <EmptyState title={`Pick two to ${MAX_COMPARED} model versions`}>
+          {ids.length > MAX_COMPARED ? `${ids.length} were chosen. ` : ""}Tick them above and press Compare.
+        </EmptyState>
+      ) : comparison && comparison.entries.length < 2 ? (
+        <EmptyState title="Not enough finished benchmarks">At least two of the chosen versions need a finished benchmark{tag ? ` on ${tag}` : ""}.</EmptyState>
+      ) : (
+        comparison && (
+          <div className="space-y-6">
+            {!comparison.sameData && <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">These versions share no dataset version: each is shown on its newest benchmark, so the figures are not measured on the same data.</p>}
+            {comparison.missing.length > 0 && <p className="text-sm text-muted-foreground">Without a finished benchmark{tag ? ` on ${tag}` : ""}, left out: model version(s) {comparison.missing.join(", ")}.</p>}
+            <Card>
+              <CardHeader>
+                <CardTitle>Metrics</CardTitle>
+                <CardDescription>The best value of each row is highlighted.</CardDescription>
+              </CardHeader>
+              <CardContent className="overflow-x-auto">
+                <Table data-testid="compare-table">
+                  <TableHeader>
+                    <TableRow>
+                      <TableHead>Metric</TableHead>
+                      {comparison.entries.map((e) => (
+                        <TableHead key={e.id} className="text-right">
+                          <Link href={`/models/${e.modelVersionId}`} className="underline-offset-4 hover:underline">
+                            {label(e)}
+                          </Link>
+                        </TableHead>
+                      ))}
+                    </TableRow>
+                  </TableHeader>
+                  <TableBody>
+                    {ROWS.map((row) => {
+                      const values = comparison.entries.map((e) => row.value(e, (e.metrics ?? {}) as StoredMetrics) ?? null);
+                      const present = values.filter((v): v is number => v !== null);
+                      const best = present.length ? (row.higherIsBetter ? Math.max(...present) : Math.min(...present)) : null;
+                      return (
+                        <TableRow key={row.label}>
+                          <TableCell>{row.label}</TableCell>
+                          {values.map((v, i) => (
+                            <TableCell
+                              key={comparison.entries[i].id}
+                              className={cn("text-right tabular-nums", v !== null && v === best && "bg-emerald-50 font-semibold text-emerald-900 dark:bg-emerald-950 dark:text-emerald-100")}
+                              data-best={v !== null && v === best ? "true" : undefined}
+                            >
+                              {v === null ? "—" : row.format(v)}
+                            </TableCell>
+                          ))}
+                        </TableRow>
+                      );
+                    })}
+                    <TableRow>
+                      <TableCell>Dataset version</TableCell>
+                      {comparison.entries.map((e) => (
+                        <TableCell key={e.id} className="text-right font-mono text-xs">
+                          {e.tag} {e.datasetHash.slice(0, 8)}
+                        </TableCell>
+                      ))}
+                    </TableRow>
+                  </TableBody>
+                </Table>
+              </CardContent>
+            </Card>
+            <div className="grid gap-6 lg:grid-cols-2">
+              <Card>
+                <CardHeader>
+                  <CardTitle>ROC, micro-averaged</CardTitle>
+                  <CardDescription>All classes pooled, one curve per model.</CardDescription>
+                </CardHeader>
+                <CardContent>
+                  <RocChart
+                    series={comparison.entries.map((e) => {
+                      const roc = ((e.metrics ?? {}) as StoredMetrics).roc_auc;
+                      return { name: label(e), auc: roc?.microAuc ?? null, points: roc?.micro ?? [] };
+                    })}
+                  />
+                </CardContent>
+              </Card>
+              <Card>
+                <CardHeader>
+                  <CardTitle>F1 per class</CardTitle>
+                </CardHeader>
+                <CardContent>
+                  <ClassBars
+                    classes={KMNIST_CLASSES.map((c) => c.char)}
+                    series={comparison.entries.map((e) => ({ name: label(e), values: ((e.metrics ?? {}) as StoredMetrics).per_class?.perClass.map((c) => c.f1) ?? [] }))}
+                  />
+                </CardContent>
+              </Card>
+              <Card>
+                <CardHeader>
+                  <CardTitle>
+                    Confusion difference: {label(comparison.entries[1])} − {label(comparison.entries[0])}
+                  </CardTitle>
+                  <CardDescription>Green where the second model does better (more right on the diagonal, fewer confusions off it).</CardDescription>
+                </CardHeader>
+                <CardContent>
+                  <ConfusionMatrix
+                    counts={((comparison.entries[1].metrics ?? {}) as StoredMetrics).confusion_matrix ?? []}
+                    baseline={((comparison.entries[0].metrics ?? {}) as StoredMetrics).confusion_matrix ?? []}
+                  />
+                </CardContent>
+              </Card>
+            </div>
+          </div>
+        )
+      )}
+    </>
   );
 }

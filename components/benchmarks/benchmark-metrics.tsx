@@ -12,7 +12,12 @@ import type { ReliabilityBin } from "@/lib/metrics";
 export interface StoredMetrics {
   per_class?: { perClass: Array<{ precision: number; recall: number; f1: number; support: number }>; macro: { f1: number }; weighted: { f1: number } };
   confusion_matrix?: number[][];
-  roc_auc?: { perClass: Array<{ auc: number | null; curve: Array<{ x: number; y: number }> }>; macroAuc: number | null; microAuc: number | null };
+  roc_auc?: {
+    perClass: Array<{ auc: number | null; curve: Array<{ x: number; y: number }> }>;
+    macroAuc: number | null;
+    microAuc: number | null;
+    micro?: Array<{ x: number; y: number }>;
+  };
   calibration?: { ece: number; bins: ReliabilityBin[] };
   top_3_accuracy?: number;
   unknown_metrics?: string[];

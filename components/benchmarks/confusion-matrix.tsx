@@ -1,7 +1,22 @@
 import { KMNIST_CLASSES } from "@/lib/data/classes";
 
-/** Rows: true class; columns: predicted class. Cell shade is the share of its row. */
-export function ConfusionMatrix({ counts }: { counts: number[][] }) {
+/** Fill of a cell: shade by share of its row; with a baseline, green where the change is good. */
+function cellFill(t: number, p: number, n: number, rowTotal: number, delta: number | null): string {
+  if (delta !== null) {
+    if (delta === 0) return "var(--color-muted)";
+    const good = t === p ? delta > 0 : delta < 0;
+    const strength = Math.min(1, Math.abs(delta) / Math.max(1, rowTotal * 0.05));
+    return `oklch(${0.95 - strength * 0.35} 0.14 ${good ? 155 : 25})`;
+  }
+  const share = n / rowTotal;
+  return t === p ? `oklch(${0.97 - share * 0.45} 0.12 155)` : n ? `oklch(${0.97 - Math.min(1, share * 4) * 0.35} 0.14 25)` : "var(--color-muted)";
+}
+
+/**
+ * Rows: true class; columns: predicted class. Cell shade is the share of its row. With a
+ * `baseline` (another model's matrix on the same data) the cells show the difference.
+ */
+export function ConfusionMatrix({ counts, baseline }: { counts: number[][]; baseline?: number[][] }) {
   const cell = 34;
   const margin = 30;
   const size = margin + cell * counts.length;
@@ -23,7 +38,8 @@ export function ConfusionMatrix({ counts }: { counts: number[][] }) {
       {counts.map((row, t) => {
         const total = row.reduce((a, b) => a + b, 0) || 1;
         return row.map((n, p) => {
-          const share = n / total;
+          const delta = baseline ? n - baseline[t][p] : null;
+          const shown = delta ?? n;
           return (
             <g key={`${t}-${p}`}>
               <rect
@@ -32,13 +48,13 @@ export function ConfusionMatrix({ counts }: { counts: number[][] }) {
                 width={cell - 1}
                 height={cell - 1}
                 rx={3}
-                fill={t === p ? `oklch(${0.97 - share * 0.45} 0.12 155)` : n ? `oklch(${0.97 - Math.min(1, share * 4) * 0.35} 0.14 25)` : "var(--color-muted)"}
+                fill={cellFill(t, p, n, total, delta)}
               >
-                <title>{`true ${KMNIST_CLASSES[t].char}, predicted ${KMNIST_CLASSES[p].char}: ${n}`}</title>
+                <title>{`true ${KMNIST_CLASSES[t].char}, predicted ${KMNIST_CLASSES[p].char}: ${delta === null ? n : `${delta > 0 ? "+" : ""}${delta}`}`}</title>
               </rect>
-              {n > 0 && (
+              {shown !== 0 && (
                 <text x={margin + p * cell + cell / 2} y={margin + t * cell + cell / 2 + 3} textAnchor="middle" className="fill-foreground text-[8px] tabular-nums">
-                  {n}
+                  {delta !== null && delta > 0 ? `+${delta}` : shown}
                 </text>
               )}
             </g>

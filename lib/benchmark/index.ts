@@ -7,6 +7,7 @@ import { planBenchmarks, type PlanResult } from "./schedule";
 export { runPendingBenchmarks, closeBenchmarkPool, type EngineOptions, type SweepSummary } from "./engine";
 export { planBenchmarks, requestRerun, BenchmarkStateError, type Benchmark, type PlanResult } from "./schedule";
 export { CORE_METRICS, evaluateArtifact, type Evaluation } from "./evaluate";
+export { compareModelVersions, MAX_COMPARED, type Comparison } from "./compare";
 export {
   listBenchmarks,
   getBenchmark,
