@@ -33,7 +33,8 @@ const ROWS: Row[] = [
   { label: "Log loss", value: (e) => e.logLoss, format: fixed(4), higherIsBetter: false },
   { label: "ECE", value: (e) => e.ece, format: fixed(4), higherIsBetter: false },
   { label: "Throughput (img/s)", value: (e) => e.throughput, format: (v) => Math.round(v).toLocaleString("en-US"), higherIsBetter: true },
-  { label: "Latency p50 (ms)", value: (e) => e.info?.latencyMs.p50, format: fixed(2), higherIsBetter: false },
+  // Trees answer in microseconds: two significant digits below a millisecond.
+  { label: "Latency p50 (ms)", value: (e) => e.info?.latencyMs.p50, format: (v) => (v >= 1 ? v.toFixed(2) : v.toPrecision(2)), higherIsBetter: false },
 ];
 
 /** Model version ids from `?v=1&v=2` or `?v=1,2`; null when any is not an id. */
