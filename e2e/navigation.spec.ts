@@ -21,6 +21,20 @@ test("datasets show the offline protocol's split of the real KMNIST files", asyn
   await expect(train).toContainText("offline protocol");
   await expect(holdout.getByText("200", { exact: true })).toHaveCount(10);
   await page.screenshot({ path: testInfo.outputPath("datasets.png"), fullPage: true });
+
+  await holdout.getByRole("link", { name: "kmnist-holdout" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("kmnist-holdout");
+  const versions = page.getByTestId("dataset-versions");
+  await expect(versions.getByRole("row")).toHaveCount(2);
+  await expect(versions).toContainText("2,000");
+  await expect(page.getByTestId("mean-images").getByRole("img")).toHaveCount(10);
+  await expect(page.getByTestId("histogram")).toHaveCount(2);
+  await page.screenshot({ path: testInfo.outputPath("dataset.png"), fullPage: true });
+});
+
+test("an unknown dataset tag shows the not-found page", async ({ page }) => {
+  await page.goto("/datasets/no-such-tag");
+  await expect(page.getByText("Page not found")).toBeVisible();
 });
 
 test("models trained by the pipeline are listed with their holdout accuracy", async ({ page }, testInfo) => {

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { EmptyState, PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -25,7 +26,9 @@ export default async function DatasetsPage() {
             <Card key={tag.name} data-testid={`tag-${tag.name}`}>
               <CardHeader>
                 <CardTitle className="flex items-center gap-2">
-                  {tag.name}
+                  <Link href={`/datasets/${encodeURIComponent(tag.name)}`} className="underline-offset-4 hover:underline">
+                    {tag.name}
+                  </Link>
                   {tag.latest && <Badge variant="secondary">{tag.latest.protocol} protocol</Badge>}
                 </CardTitle>
                 <CardDescription>{tag.description}</CardDescription>

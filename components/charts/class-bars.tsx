@@ -4,8 +4,11 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 
 const COLOURS = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2"];
 
-/** One value per class for each series (e.g. per-class F1 of several models), as grouped bars. */
-export function ClassBars({ classes, series }: { classes: string[]; series: Array<{ name: string; values: number[] }> }) {
+/**
+ * One value per class for each series (per-class F1 of several models, class shares of
+ * several dataset versions), as grouped bars. Scores default to an axis ending at 1.
+ */
+export function ClassBars({ classes, series, yDomain }: { classes: string[]; series: Array<{ name: string; values: number[] }>; yDomain?: [number, number] }) {
   const data = classes.map((char, c) => Object.fromEntries([["char", char], ...series.map((s) => [s.name, s.values[c]])]));
   const lowest = Math.min(...series.flatMap((s) => s.values));
   return (
@@ -14,7 +17,7 @@ export function ClassBars({ classes, series }: { classes: string[]; series: Arra
         <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" className="stroke-muted" />
           <XAxis dataKey="char" fontSize={16} tickLine={false} />
-          <YAxis domain={[Math.max(0, Math.floor(lowest * 20) / 20 - 0.05), 1]} fontSize={11} width={40} tickFormatter={(v: number) => v.toFixed(2)} />
+          <YAxis domain={yDomain ?? [Math.max(0, Math.floor(lowest * 20) / 20 - 0.05), 1]} fontSize={11} width={40} tickFormatter={(v: number) => v.toFixed(2)} />
           <Tooltip formatter={(v: unknown) => Number(v).toFixed(3)} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           {series.map((s, i) => (

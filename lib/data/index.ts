@@ -21,6 +21,7 @@ export {
   latestVersion,
   loadSnapshot,
   listTags,
+  tagWithVersions,
   contentHashOf,
   UnknownTagError,
   EmptyTagError,
@@ -29,3 +30,5 @@ export {
 } from "./tags";
 export { prepareKmnist } from "./prepare";
 export { appendRecords, type NewRecords } from "./records";
+export { datasetStatistics, classDistributionShift, INTENSITY_BINS, INK_MASS_BINS, type DatasetStatistics } from "./statistics";
+export { versionStatistics } from "./statistics-cache";

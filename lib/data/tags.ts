@@ -169,3 +169,11 @@ export async function listTags(db: Db): Promise<TagSummary[]> {
     return { name: tag.name, description: tag.description, versions: own.length, latest: own[0] ?? null };
   });
 }
+
+/** A tag and all its versions, newest first; null when the tag does not exist. */
+export async function tagWithVersions(db: Db, tagName: string) {
+  const [tag] = await db.select().from(datasetTags).where(eq(datasetTags.name, tagName));
+  if (!tag) return null;
+  const versions = await db.select().from(datasetVersions).where(eq(datasetVersions.tagId, tag.id)).orderBy(desc(datasetVersions.createdAt), desc(datasetVersions.id));
+  return { ...tag, versions };
+}

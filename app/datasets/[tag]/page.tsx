@@ -1,0 +1,139 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ClassBars } from "@/components/charts/class-bars";
+import { Heatmap } from "@/components/charts/heatmap";
+import { Histogram } from "@/components/charts/histogram";
+import { EmptyState, PageHeader } from "@/components/page-header";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { classDistributionShift, INK_MASS_BINS, INTENSITY_BINS, KMNIST_CLASSES, tagWithVersions, versionStatistics } from "@/lib/data";
+import { getDb } from "@/lib/db";
+import { formatCount, formatDateTime } from "@/lib/format";
+import { objectStore } from "@/lib/storage";
+
+export const dynamic = "force-dynamic";
+
+type Params = { params: Promise<{ tag: string }> };
+
+export async function generateMetadata({ params }: Params): Promise<Metadata> {
+  return { title: `Dataset ${decodeURIComponent((await params).tag).slice(0, 100)}` };
+}
+
+export default async function DatasetPage({ params }: Params) {
+  const name = decodeURIComponent((await params).tag);
+  const tag = name.length <= 100 ? await tagWithVersions(await getDb(), name) : null;
+  if (!tag) notFound();
+  const [latest, ...older] = tag.versions;
+  const stats = latest ? await versionStatistics(objectStore(), latest) : null;
+  const share = (counts: number[]) => {
+    const total = counts.reduce((a, b) => a + b, 0) || 1;
+    return counts.map((n) => n / total);
+  };
+  const shown = tag.versions.slice(0, 3);
+
+  return (
+    <>
+      <PageHeader title={tag.name} description={tag.description || "A saved query over dataset records."}>
+        <Link href="/datasets" className="text-sm underline-offset-4 hover:underline">
+          All datasets
+        </Link>
+      </PageHeader>
+      <p className="mb-6 text-sm text-muted-foreground">
+        Query: <code className="rounded bg-muted px-1">{JSON.stringify(tag.query)}</code>
+      </p>
+      {!latest || !stats ? (
+        <EmptyState title="No version yet">The tag has not been resolved: its query matched no records when it was last used.</EmptyState>
+      ) : (
+        <div className="space-y-6">
+          <Card>
+            <CardHeader>
+              <CardTitle>Versions</CardTitle>
+              <CardDescription>Newest first. Shift: total variation distance between a version&apos;s class distribution and the previous one&apos;s (0 same, 1 disjoint).</CardDescription>
+            </CardHeader>
+            <CardContent className="overflow-x-auto">
+              <Table data-testid="dataset-versions">
+                <TableHeader>
+                  <TableRow>
+                    <TableHead>Created</TableHead>
+                    <TableHead>Version</TableHead>
+                    <TableHead className="text-right">Records</TableHead>
+                    <TableHead>Protocol</TableHead>
+                    <TableHead className="text-right">Class shift</TableHead>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {tag.versions.map((v, i) => {
+                    const previous = tag.versions[i + 1];
+                    return (
+                      <TableRow key={v.id}>
+                        <TableCell className="whitespace-nowrap">{formatDateTime(v.createdAt)}</TableCell>
+                        <TableCell className="font-mono text-xs">{v.contentHash.slice(0, 12)}</TableCell>
+                        <TableCell className="text-right tabular-nums">{formatCount(v.recordCount)}</TableCell>
+                        <TableCell>
+                          <Badge variant="secondary">{v.protocol}</Badge>
+                        </TableCell>
+                        <TableCell className="text-right tabular-nums">{previous ? classDistributionShift(v.classCounts, previous.classCounts).toFixed(4) : "—"}</TableCell>
+                      </TableRow>
+                    );
+                  })}
+                </TableBody>
+              </Table>
+            </CardContent>
+          </Card>
+
+          <div className="grid gap-6 lg:grid-cols-2">
+            <Card>
+              <CardHeader>
+                <CardTitle>Class distribution</CardTitle>
+                <CardDescription>Share of each class in the newest {shown.length === 1 ? "version" : `${shown.length} versions`}.</CardDescription>
+              </CardHeader>
+              <CardContent>
+                <ClassBars
+                  classes={KMNIST_CLASSES.map((c) => c.char)}
+                  series={shown.map((v) => ({ name: v.contentHash.slice(0, 8), values: share(v.classCounts) }))}
+                  yDomain={[0, Math.max(0.2, ...shown.flatMap((v) => share(v.classCounts)))]}
+                />
+              </CardContent>
+            </Card>
+            <Card>
+              <CardHeader>
+                <CardTitle>Mean image per class</CardTitle>
+                <CardDescription>
+                  Newest version, {formatCount(stats.count)} images{older.length ? `; ${older.length} older version${older.length === 1 ? "" : "s"}` : ""}.
+                </CardDescription>
+              </CardHeader>
+              <CardContent className="flex flex-wrap gap-3" data-testid="mean-images">
+                {stats.meanImages.map((values, c) => (
+                  <figure key={c} className="text-center">
+                    <Heatmap values={values} diverging={false} label={`mean image of ${KMNIST_CLASSES[c].char}`} size={64} />
+                    <figcaption className="text-lg">{KMNIST_CLASSES[c].char}</figcaption>
+                  </figure>
+                ))}
+              </CardContent>
+            </Card>
+            <Card>
+              <CardHeader>
+                <CardTitle>Pixel intensity</CardTitle>
+                <CardDescription>Non-background pixels of the newest version by value (1-255, {INTENSITY_BINS} bins).</CardDescription>
+              </CardHeader>
+              <CardContent>
+                <Histogram label="Pixel intensity histogram" labels={stats.intensityHistogram.map((_, i) => String(Math.round(1 + (i * 255) / INTENSITY_BINS)))} counts={stats.intensityHistogram} />
+              </CardContent>
+            </Card>
+            <Card>
+              <CardHeader>
+                <CardTitle>Ink mass</CardTitle>
+                <CardDescription>Images by total ink, in pixels of full intensity ({INK_MASS_BINS} bins up to {stats.inkMassMax}).</CardDescription>
+              </CardHeader>
+              <CardContent>
+                <Histogram label="Ink mass histogram" labels={stats.inkMassHistogram.map((_, i) => String(Math.round((i * stats.inkMassMax) / INK_MASS_BINS)))} counts={stats.inkMassHistogram} />
+              </CardContent>
+            </Card>
+          </div>
+        </div>
+      )}
+    </>
+  );
+}

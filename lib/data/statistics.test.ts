@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { classDistributionShift, datasetStatistics } from "./statistics";
+
+describe("datasetStatistics (hand-computed)", () => {
+  it("counts classes, averages images per class and bins intensities and ink mass", () => {
+    // Three images: class 0 with one full pixel, class 0 with one half pixel, class 3 empty.
+    const images = new Uint8Array(3 * 784);
+    images[0] = 255;
+    images[784 + 1] = 128;
+    const stats = datasetStatistics({ count: 3, labels: Uint8Array.from([0, 0, 3]), images });
+    expect(stats.classCounts).toEqual([2, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
+    expect(stats.meanImages[0].slice(0, 3)).toEqual([128, 64, 0]); // 255/2 and 128/2, rounded
+    expect(stats.meanImages[3].every((v) => v === 0)).toBe(true);
+    // Bins of 255/16: 128 → bin 7, 255 → bin 15; background pixels are not counted.
+    expect(stats.intensityHistogram[7]).toBe(1);
+    expect(stats.intensityHistogram[15]).toBe(1);
+    expect(stats.intensityHistogram.reduce((a, b) => a + b, 0)).toBe(2);
+    // Ink masses 1, 0.5, 0 → max 1; 20 bins of 0.05: 0 → bin 0, 0.5 → bin 10, 1 → last bin.
+    expect(stats.inkMassMax).toBe(1);
+    expect([stats.inkMassHistogram[0], stats.inkMassHistogram[10], stats.inkMassHistogram[19]]).toEqual([1, 1, 1]);
+  });
+
+  it("measures class-distribution shift: 0 when identical, 1 when disjoint", () => {
+    expect(classDistributionShift([5, 5], [10, 10])).toBe(0);
+    expect(classDistributionShift([1, 0], [0, 1])).toBe(1);
+    expect(classDistributionShift([3, 1], [1, 1])).toBeCloseTo(0.25, 12);
+  });
+});
