@@ -12,6 +12,7 @@ import { compareModelVersions, MAX_COMPARED, type BenchmarkDetail } from "@/lib/
 import { KMNIST_CLASSES, listTags } from "@/lib/data";
 import { getDb } from "@/lib/db";
 import { formatPercent } from "@/lib/format";
+import { rowIdOrNull } from "@/lib/http/params";
 import { modelVersionQuerySchema, searchModelVersions } from "@/lib/registry";
 import { cn } from "@/lib/utils";
 
@@ -40,8 +41,8 @@ const ROWS: Row[] = [
 /** Model version ids from `?v=1&v=2` or `?v=1,2`; null when any is not an id. */
 function selectedIds(raw: string | string[] | undefined): number[] | null {
   const parts = (Array.isArray(raw) ? raw : raw ? [raw] : []).flatMap((v) => v.split(",")).filter(Boolean);
-  if (!parts.every((p) => /^[1-9][0-9]{0,9}$/.test(p) && Number(p) <= 2_147_483_647)) return null;
-  return [...new Set(parts.map(Number))];
+  const ids = parts.map(rowIdOrNull);
+  return ids.every((id): id is number => id !== null) ? [...new Set(ids)] : null;
 }
 
 export default async function ComparePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

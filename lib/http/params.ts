@@ -35,8 +35,14 @@ export function parseJsonBody<S extends z.ZodType>(raw: Buffer, schema: S): z.in
   return parsed.data;
 }
 
+/** A row id written as a positive integer PostgreSQL's integer column can hold, or null. */
+export function rowIdOrNull(value: string): number | null {
+  return /^[1-9][0-9]{0,9}$/.test(value) && Number(value) <= 2_147_483_647 ? Number(value) : null;
+}
+
 /** A positive integer path segment (an id), or a 400 naming it. */
 export function parseId(value: string, name = "id"): number {
-  if (!/^[1-9][0-9]{0,9}$/.test(value) || Number(value) > 2_147_483_647) throw new ApiError(400, "invalid_id", `${name} must be a positive integer`);
-  return Number(value);
+  const id = rowIdOrNull(value);
+  if (id === null) throw new ApiError(400, "invalid_id", `${name} must be a positive integer`);
+  return id;
 }

@@ -9,6 +9,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { getBenchmark } from "@/lib/benchmark";
 import { getDb } from "@/lib/db";
+import { rowIdOrNull } from "@/lib/http/params";
 import { formatCount, formatDateTime } from "@/lib/format";
 
 export const dynamic = "force-dynamic";
@@ -20,9 +21,8 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
 }
 
 export default async function BenchmarkPage({ params }: Params) {
-  const raw = (await params).id;
-  const id = /^[1-9][0-9]{0,9}$/.test(raw) ? Number(raw) : NaN;
-  const detail = Number.isSafeInteger(id) && id <= 2_147_483_647 ? await getBenchmark(await getDb(), id) : null;
+  const id = rowIdOrNull((await params).id);
+  const detail = id === null ? null : await getBenchmark(await getDb(), id);
   if (!detail) notFound();
   const metrics = (detail.metrics ?? {}) as StoredMetrics;
   const info = detail.info;

@@ -14,22 +14,21 @@ import { explanationOf, getBenchmark, listBenchmarks } from "@/lib/benchmark";
 import { KMNIST_CLASSES } from "@/lib/data/classes";
 import { getDb } from "@/lib/db";
 import { formatDateTime, formatPercent } from "@/lib/format";
+import { rowIdOrNull } from "@/lib/http/params";
 import { getModelVersion } from "@/lib/registry";
 
 export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ id: string }> };
 
-const parseId = (raw: string) => (/^[1-9][0-9]{0,9}$/.test(raw) && Number(raw) <= 2_147_483_647 ? Number(raw) : null);
-
 export async function generateMetadata({ params }: Params): Promise<Metadata> {
-  const id = parseId((await params).id);
+  const id = rowIdOrNull((await params).id);
   const version = id === null ? null : await getModelVersion(await getDb(), id);
   return { title: version ? `${version.name}@${version.version}` : "Model" };
 }
 
 export default async function ModelVersionPage({ params }: Params) {
-  const id = parseId((await params).id);
+  const id = rowIdOrNull((await params).id);
   const db = await getDb();
   const version = id === null ? null : await getModelVersion(db, id);
   if (!version || id === null) notFound();
