@@ -305,6 +305,12 @@ export async function runPendingBenchmarks({ db, store }: Deps, options: EngineO
     for (;;) {
       const claimed = await claimExplanations(db, owner, options.workers * 2);
       if (claimed.length === 0) break;
+      // A batch usually explains several models on one dataset version: load it once.
+      const loaded = new Map<number, Promise<LabelledImages>>();
+      const dataOf = (version: typeof datasetVersions.$inferSelect) => {
+        if (!loaded.has(version.id)) loaded.set(version.id, loadShared(store, version));
+        return loaded.get(version.id)!;
+      };
       await Promise.all(
         claimed.map(async (row) => {
           try {
@@ -315,7 +321,7 @@ export async function runPendingBenchmarks({ db, store }: Deps, options: EngineO
               .innerJoin(datasetVersions, eq(datasetVersions.id, benchmarks.datasetVersionId))
               .where(eq(benchmarks.id, row.benchmarkId));
             const started = performance.now();
-            const [artifact, data] = await Promise.all([getArtifact(store, source.artifactKey), loadShared(store, source.version)]);
+            const [artifact, data] = await Promise.all([getArtifact(store, source.artifactKey), dataOf(source.version)]);
             const result = await workerPool().run({ kind: "explain", key: `explanation:${row.id}`, artifact, data });
             if (result.kind !== "explain") throw new Error("the worker answered an explanation with another result");
             const [saved] = await db
