@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { BenchmarkStatusBadge } from "@/components/benchmarks/status-badge";
 import { EmptyState, PageHeader } from "@/components/page-header";
-import { hrefWith, InvalidFilters, Pagination, SortableHead, singleValues } from "@/components/table-controls";
+import { hrefWith, FilterForm, InvalidFilters, Pagination, SortableHead, singleValues } from "@/components/table-controls";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -45,7 +45,7 @@ export default async function BenchmarksPage({ searchParams }: { searchParams: P
         </Button>
       </PageHeader>
 
-      <form className="mb-4 flex flex-wrap items-end gap-2 text-sm" action="/benchmarks">
+      <FilterForm action="/benchmarks" sort={query.sort} order={query.order} filtered={filtered}>
         <label className="flex flex-col gap-1">
           <span className="text-muted-foreground">Search</span>
           <input name="q" defaultValue={query.q} placeholder="model, author, algorithm, tag" className="h-9 rounded-md border bg-background px-3" />
@@ -63,17 +63,7 @@ export default async function BenchmarksPage({ searchParams }: { searchParams: P
           <span className="text-muted-foreground">Algorithm</span>
           <input name="algorithm" defaultValue={query.algorithm} placeholder="cnn" className="h-9 w-24 rounded-md border bg-background px-3" />
         </label>
-        <input type="hidden" name="sort" value={query.sort} />
-        <input type="hidden" name="order" value={query.order} />
-        <Button type="submit" size="sm">
-          Filter
-        </Button>
-        {filtered && (
-          <Button asChild variant="ghost" size="sm">
-            <Link href="/benchmarks">Clear</Link>
-          </Button>
-        )}
-      </form>
+      </FilterForm>
 
       {page.total === 0 ? (
         <EmptyState title={filtered ? "No benchmark matches these filters" : "No benchmarks yet"}>

@@ -2,9 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { BenchmarkStatusBadge } from "@/components/benchmarks/status-badge";
 import { EmptyState, PageHeader } from "@/components/page-header";
-import { InvalidFilters, Pagination, SortableHead, singleValues } from "@/components/table-controls";
+import { FilterForm, InvalidFilters, Pagination, SortableHead, singleValues } from "@/components/table-controls";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { getDb } from "@/lib/db";
 import { formatDateTime, formatPercent } from "@/lib/format";
@@ -34,7 +33,7 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
         title="Models"
         description="Every registered model version, with the best accuracy its benchmarks measured and where its benchmarks and explanations stand."
       />
-      <form className="mb-4 flex flex-wrap items-end gap-2 text-sm" action="/models">
+      <FilterForm action="/models" sort={query.sort} order={query.order} filtered={filtered}>
         <label className="flex flex-col gap-1">
           <span className="text-muted-foreground">Search</span>
           <input name="q" defaultValue={query.q} placeholder="name, author, algorithm, tag" className="h-9 rounded-md border bg-background px-3" />
@@ -51,17 +50,7 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
             <option value="only">only</option>
           </select>
         </label>
-        <input type="hidden" name="sort" value={query.sort} />
-        <input type="hidden" name="order" value={query.order} />
-        <Button type="submit" size="sm">
-          Filter
-        </Button>
-        {filtered && (
-          <Button asChild variant="ghost" size="sm">
-            <Link href="/models">Clear</Link>
-          </Button>
-        )}
-      </form>
+      </FilterForm>
       {page.total === 0 ? (
         <EmptyState title={filtered ? "No model matches these filters" : "No models registered yet"}>
           {filtered ? (
