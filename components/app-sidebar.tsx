@@ -1,12 +1,13 @@
 "use client";
 
-import { BarChart3, BookOpen, Database, Dumbbell, GitCompare, Layers, LineChart, PenLine, ShieldCheck, Trophy } from "lucide-react";
+import { BarChart3, BookOpen, Database, Dumbbell, GitCompare, Layers, LayoutDashboard, LineChart, PenLine, ShieldCheck, Trophy } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils";
 
 export const NAV_ITEMS = [
   { href: "/", label: "Predict", icon: PenLine },
+  { href: "/overview", label: "Overview", icon: LayoutDashboard },
   { href: "/models", label: "Models", icon: Layers },
   { href: "/training", label: "Training", icon: Dumbbell },
   { href: "/benchmarks", label: "Benchmarks", icon: BarChart3 },

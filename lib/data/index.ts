@@ -30,5 +30,5 @@ export {
 } from "./tags";
 export { prepareKmnist } from "./prepare";
 export { appendRecords, type NewRecords } from "./records";
-export { datasetStatistics, classDistributionShift, INTENSITY_BINS, INK_MASS_BINS, type DatasetStatistics } from "./statistics";
-export { versionStatistics } from "./statistics-cache";
+export { datasetStatistics, INTENSITY_BINS, INK_MASS_BINS, type DatasetStatistics } from "./statistics";
+export { versionStatistics, perVersionCache } from "./statistics-cache";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classDistributionShift, datasetStatistics } from "./statistics";
+import { datasetStatistics } from "./statistics";
 
 describe("datasetStatistics (hand-computed)", () => {
   it("counts classes, averages images per class and bins intensities and ink mass", () => {
@@ -18,11 +18,5 @@ describe("datasetStatistics (hand-computed)", () => {
     // Ink masses 1, 0.5, 0 → max 1; 20 bins of 0.05: 0 → bin 0, 0.5 → bin 10, 1 → last bin.
     expect(stats.inkMassMax).toBe(1);
     expect([stats.inkMassHistogram[0], stats.inkMassHistogram[10], stats.inkMassHistogram[19]]).toEqual([1, 1, 1]);
-  });
-
-  it("measures class-distribution shift: 0 when identical, 1 when disjoint", () => {
-    expect(classDistributionShift([5, 5], [10, 10])).toBe(0);
-    expect(classDistributionShift([1, 0], [0, 1])).toBe(1);
-    expect(classDistributionShift([3, 1], [1, 1])).toBeCloseTo(0.25, 12);
   });
 });

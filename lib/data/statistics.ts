@@ -47,10 +47,3 @@ export function datasetStatistics({ count, labels, images }: Snapshot): DatasetS
     inkMassMax,
   };
 }
-
-/** Total variation distance between two class distributions (0 identical, 1 disjoint). */
-export function classDistributionShift(a: number[], b: number[]): number {
-  const ta = a.reduce((x, y) => x + y, 0) || 1;
-  const tb = b.reduce((x, y) => x + y, 0) || 1;
-  return a.reduce((sum, n, c) => sum + Math.abs(n / ta - (b[c] ?? 0) / tb), 0) / 2;
-}

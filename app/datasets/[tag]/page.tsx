@@ -8,9 +8,11 @@ import { EmptyState, PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { classDistributionShift, INK_MASS_BINS, INTENSITY_BINS, KMNIST_CLASSES, tagWithVersions, versionStatistics } from "@/lib/data";
+import { DriftBadge, DriftTable } from "@/components/monitoring/drift-report";
+import { INK_MASS_BINS, INTENSITY_BINS, KMNIST_CLASSES, tagWithVersions, versionStatistics } from "@/lib/data";
 import { getDb } from "@/lib/db";
 import { formatCount, formatDateTime } from "@/lib/format";
+import { driftBetweenVersions } from "@/lib/monitoring";
 import { objectStore } from "@/lib/storage";
 
 export const dynamic = "force-dynamic";
@@ -26,7 +28,8 @@ export default async function DatasetPage({ params }: Params) {
   const tag = name.length <= 100 ? await tagWithVersions(await getDb(), name) : null;
   if (!tag) notFound();
   const [latest, ...older] = tag.versions;
-  const stats = latest ? await versionStatistics(objectStore(), latest) : null;
+  const [stats, drift] = latest ? await Promise.all([versionStatistics(objectStore(), latest), driftBetweenVersions(objectStore(), tag.versions)]) : [null, new Map()];
+  const latestDrift = latest ? drift.get(latest.id) : undefined;
   const share = (counts: number[]) => {
     const total = counts.reduce((a, b) => a + b, 0) || 1;
     return counts.map((n) => n / total);
@@ -50,7 +53,7 @@ export default async function DatasetPage({ params }: Params) {
           <Card>
             <CardHeader>
               <CardTitle>Versions</CardTitle>
-              <CardDescription>Newest first. Shift: total variation distance between a version&apos;s class distribution and the previous one&apos;s (0 same, 1 disjoint).</CardDescription>
+              <CardDescription>Newest first. Drift: each of the newest {drift.size || 6} versions against the version before it (details below).</CardDescription>
             </CardHeader>
             <CardContent className="overflow-x-auto">
               <Table data-testid="dataset-versions">
@@ -60,12 +63,13 @@ export default async function DatasetPage({ params }: Params) {
                     <TableHead>Version</TableHead>
                     <TableHead className="text-right">Records</TableHead>
                     <TableHead>Protocol</TableHead>
-                    <TableHead className="text-right">Class shift</TableHead>
+                    <TableHead>Drift</TableHead>
+                    <TableHead className="text-right">Max PSI</TableHead>
                   </TableRow>
                 </TableHeader>
                 <TableBody>
-                  {tag.versions.map((v, i) => {
-                    const previous = tag.versions[i + 1];
+                  {tag.versions.map((v) => {
+                    const report = drift.get(v.id);
                     return (
                       <TableRow key={v.id}>
                         <TableCell className="whitespace-nowrap">{formatDateTime(v.createdAt)}</TableCell>
@@ -74,12 +78,32 @@ export default async function DatasetPage({ params }: Params) {
                         <TableCell>
                           <Badge variant="secondary">{v.protocol}</Badge>
                         </TableCell>
-                        <TableCell className="text-right tabular-nums">{previous ? classDistributionShift(v.classCounts, previous.classCounts).toFixed(4) : "—"}</TableCell>
+                        <TableCell>{report ? <DriftBadge report={report} /> : <span className="text-muted-foreground">—</span>}</TableCell>
+                        <TableCell className="text-right tabular-nums">{report ? report.maxPsi.toFixed(4) : "—"}</TableCell>
                       </TableRow>
                     );
                   })}
                 </TableBody>
               </Table>
+            </CardContent>
+          </Card>
+
+          <Card>
+            <CardHeader>
+              <CardTitle className="flex items-center gap-2">
+                Drift from the previous version {latestDrift && <DriftBadge report={latestDrift} />}
+              </CardTitle>
+              <CardDescription>
+                KL divergence, Hellinger distance and PSI between the newest version&apos;s feature histograms and the previous version&apos;s, with the
+                average pairwise distance of sampled feature vectors. The same measures watch live inputs on the monitoring page.
+              </CardDescription>
+            </CardHeader>
+            <CardContent>
+              {latestDrift ? (
+                <DriftTable report={latestDrift} />
+              ) : (
+                <p className="text-sm text-muted-foreground">This tag has a single version, so there is nothing to compare it with yet.</p>
+              )}
             </CardContent>
           </Card>
 
