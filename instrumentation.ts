@@ -1,6 +1,7 @@
 /**
  * Runs once when the Next server starts: validates the configuration (a bad variable stops
- * the server with its name), opens and migrates the database, and loads the champion into
+ * the server with its name), opens and migrates the database, creates the local admin
+ * when no LDAP directory is configured, and loads the champion into
  * the inference worker so the first prediction does not pay for it, and starts the embedded
  * job runner (schedules, queued and interrupted jobs, a first benchmark sweep) unless
  * Inngest is the job engine.
@@ -10,7 +11,16 @@ export async function register() {
   const { config } = await import("@/lib/config");
   config();
   const { database } = await import("@/lib/db");
-  await database();
+  const { db } = await database();
+  if (!config().auth.ldap) {
+    const { ensureBootstrapAdmin } = await import("@/lib/auth");
+    const { adminUsername, adminPassword } = config().auth;
+    const admin = await ensureBootstrapAdmin(db, adminUsername, adminPassword);
+    // Shown once, on the console only: the database keeps just its hash.
+    if (admin.generatedPassword) {
+      process.stdout.write(`\n  Local admin created. User name: ${admin.username}  Password: ${admin.generatedPassword}\n  (shown once; set ADMIN_PASSWORD to choose another)\n\n`);
+    }
+  }
   const { predictService } = await import("@/lib/serving");
   const { createLogger } = await import("@/lib/log");
   (await predictService()).warmUp().catch((error: unknown) => createLogger("serving").warn("champion not preloaded", { error }));

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import localFont from "next/font/local";
 import { AppSidebar } from "@/components/app-sidebar";
+import { currentUser } from "@/lib/auth";
 import "./globals.css";
 
 // Hiragana glyphs only (40 KB): every visitor, and every headless browser, sees the same
@@ -12,11 +13,12 @@ export const metadata: Metadata = {
   description: "Handwritten Kuzushiji recognition with continuous training and benchmarking",
 };
 
-export default function RootLayout({ children }: Readonly<{ children: React.ReactNode }>) {
+export default async function RootLayout({ children }: Readonly<{ children: React.ReactNode }>) {
+  const user = await currentUser();
   return (
     <html lang="en" className={kana.variable}>
       <body className="min-h-screen md:flex">
-        <AppSidebar />
+        <AppSidebar user={user} />
         <main className="min-w-0 flex-1 px-4 py-6 md:px-8">{children}</main>
       </body>
     </html>

@@ -4,6 +4,7 @@ import { BarChart3, BookOpen, Database, Dumbbell, GitCompare, Layers, LayoutDash
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils";
+import { UserMenu, type MenuUser } from "./auth/user-menu";
 
 export const NAV_ITEMS = [
   { href: "/", label: "Predict", icon: PenLine },
@@ -23,7 +24,7 @@ function isActive(pathname: string, href: string) {
 }
 
 /** Vertical sidebar on wide screens, a scrollable bar of links on phones. */
-export function AppSidebar() {
+export function AppSidebar({ user }: { user: MenuUser | null }) {
   const pathname = usePathname();
   return (
     <aside className="border-b bg-sidebar md:sticky md:top-0 md:h-screen md:w-56 md:shrink-0 md:border-r md:border-b-0">
@@ -59,6 +60,9 @@ export function AppSidebar() {
           <BookOpen className="size-4" aria-hidden />
           API
         </Link>
+        <div className="md:mt-auto md:border-t md:pt-2">
+          <UserMenu user={user} />
+        </div>
       </nav>
     </aside>
   );

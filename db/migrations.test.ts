@@ -17,6 +17,7 @@ const EXPECTED_TABLES = [
   "import_batches",
   "job_steps",
   "jobs",
+  "local_accounts",
   "logs",
   "model_aliases",
   "model_explanations",

@@ -409,3 +409,15 @@ export const modelExplanations = pgTable(
   },
   (t) => [index("model_explanations_status").on(t.status, t.runAfter)],
 );
+
+/**
+ * Accounts that sign in without LDAP: the bootstrap admin. Passwords are stored as scrypt
+ * hashes ("scrypt$N$r$p$salt$hash", base64), never in clear.
+ */
+export const localAccounts = pgTable("local_accounts", {
+  username: text("username").primaryKey(),
+  passwordHash: text("password_hash").notNull(),
+  role: text("role", { enum: ["admin", "user"] }).notNull(),
+  createdAt: createdAt(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 
-const SECTIONS = ["Predict", "Models", "Training", "Benchmarks", "Leaderboard", "Datasets", "Compare", "Monitoring", "Admin", "API"];
+const SECTIONS = ["Predict", "Overview", "Models", "Training", "Benchmarks", "Leaderboard", "Datasets", "Compare", "Monitoring", "Admin", "API"];
 
 test("the sidebar reaches every section", async ({ page }) => {
   await page.goto("/");

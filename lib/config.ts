@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -61,6 +62,27 @@ const envSchema = z.object({
   PREDICT_MAX_BATCH: z.coerce.number().int().min(1).max(4096).default(64),
   PREDICT_BATCH_WAIT_MS: z.coerce.number().min(0).max(1000).default(2),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  LDAP_URL: z
+    .string()
+    .refine((v) => /^ldaps?:\/\//.test(v), "must be an ldap:// or ldaps:// URL")
+    .optional(),
+  LDAP_BIND_DN: z.string().optional(),
+  LDAP_BIND_PASSWORD: z.string().optional(),
+  LDAP_BASE_DN: z.string().optional(),
+  LDAP_USER_FILTER: z
+    .string()
+    .default("(uid={username})")
+    .refine((v) => v.includes("{username}"), "must contain {username}, where the escaped user name goes"),
+  LDAP_ADMIN_GROUP_DN: z.string().optional(),
+  LDAP_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  ADMIN_USERNAME: z.string().trim().min(1).max(64).default("admin"),
+  ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  DASHBOARDS_REQUIRE_LOGIN: booleanString.default(false),
+  SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  SIGNIN_WINDOW_MS: z.coerce.number().int().min(1000).default(15 * 60_000),
+  UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
 });
 
 function isCron(expression: string): boolean {
@@ -96,6 +118,18 @@ export interface AppConfig {
   predict: { maxBytes: number; maxPixels: number; maxBatch: number; batchWaitMs: number };
   trainOnStart: boolean;
   logLevel: RawEnv["LOG_LEVEL"];
+  auth: {
+    /** Null: no directory configured, the local bootstrap admin signs in instead. */
+    ldap: { url: string; bindDn: string | null; bindPassword: string | null; baseDn: string; userFilter: string; adminGroupDn: string | null; timeoutMs: number } | null;
+    adminUsername: string;
+    adminPassword: string | null;
+    /** Signs session tokens: AUTH_SECRET / NEXTAUTH_SECRET, else one generated once into DATA_DIR. */
+    secret: string;
+    dashboardsRequireLogin: boolean;
+    signInMaxFailures: number;
+    signInWindowMs: number;
+  };
+  upload: { maxBytes: number };
 }
 
 export class ConfigError extends Error {
@@ -122,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const e = parsed.data;
+  if (e.LDAP_URL && !e.LDAP_BASE_DN) throw new ConfigError(["LDAP_BASE_DN: required when LDAP_URL is set (where user entries are searched)"]);
   const dataDir = path.resolve(e.DATA_DIR);
   const downloadDir = path.join(dataDir, "kmnist");
   const kmnistDir = e.KMNIST_DIR
@@ -163,7 +198,53 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     predict: { maxBytes: e.PREDICT_MAX_BYTES, maxPixels: e.PREDICT_MAX_PIXELS, maxBatch: e.PREDICT_MAX_BATCH, batchWaitMs: e.PREDICT_BATCH_WAIT_MS },
     trainOnStart: e.TRAIN_ON_START,
     logLevel: e.LOG_LEVEL,
+    auth: {
+      ldap:
+        e.LDAP_URL && e.LDAP_BASE_DN
+          ? {
+              url: e.LDAP_URL,
+              bindDn: e.LDAP_BIND_DN ?? null,
+              bindPassword: e.LDAP_BIND_PASSWORD ?? null,
+              baseDn: e.LDAP_BASE_DN,
+              userFilter: e.LDAP_USER_FILTER,
+              adminGroupDn: e.LDAP_ADMIN_GROUP_DN ?? null,
+              timeoutMs: e.LDAP_TIMEOUT_MS,
+            }
+          : null,
+      adminUsername: e.ADMIN_USERNAME,
+      adminPassword: e.ADMIN_PASSWORD ?? null,
+      // Read (or created) on first use, so that loading the configuration touches no files.
+      get secret() {
+        const value = e.AUTH_SECRET ?? e.NEXTAUTH_SECRET ?? generatedSecret(dataDir);
+        Object.defineProperty(this, "secret", { value });
+        return value;
+      },
+      dashboardsRequireLogin: e.DASHBOARDS_REQUIRE_LOGIN,
+      signInMaxFailures: e.SIGNIN_MAX_FAILURES,
+      signInWindowMs: e.SIGNIN_WINDOW_MS,
+    },
+    upload: { maxBytes: e.UPLOAD_MAX_BYTES },
   };
+}
+
+/**
+ * A random session-signing secret kept in the data folder, so that sessions survive a
+ * restart and every process sharing DATA_DIR agrees on it. Created once, owner-only.
+ */
+function generatedSecret(dataDir: string): string {
+  const file = path.join(/* turbopackIgnore: true */ dataDir, "auth-secret");
+  try {
+    return fs.readFileSync(file, "utf8").trim();
+  } catch {
+    fs.mkdirSync(dataDir, { recursive: true });
+    try {
+      fs.writeFileSync(file, crypto.randomBytes(32).toString("base64url"), { flag: "wx", mode: 0o600 });
+    } catch (error) {
+      // Another process created it first: use theirs.
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    return fs.readFileSync(file, "utf8").trim();
+  }
 }
 
 let cached: AppConfig | undefined;

@@ -139,7 +139,9 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                       <TableCell>Dataset version</TableCell>
                       {comparison.entries.map((e) => (
                         <TableCell key={e.id} className="text-right font-mono text-xs">
-                          {e.tag} {e.datasetHash.slice(0, 8)}
+                          <Link href={`/datasets/${encodeURIComponent(e.tag)}`} className="underline-offset-4 hover:underline">
+                            {e.tag} {e.datasetHash.slice(0, 8)}
+                          </Link>
                         </TableCell>
                       ))}
                     </TableRow>

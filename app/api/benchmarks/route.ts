@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { sendEvent } from "@/jobs";
 import { benchmarkQuerySchema, benchmarksToCsv, exportBenchmarks, listBenchmarks, requestRerun } from "@/lib/benchmark";
+import { requestUser } from "@/lib/auth";
 import { getDb } from "@/lib/db";
 import { ApiError, errorResponse, readBodyLimited } from "@/lib/http/errors";
 import { parseJsonBody, parseSearchParams } from "@/lib/http/params";
@@ -50,13 +51,13 @@ export async function POST(request: Request) {
     const db = await getDb();
     if (body.rerun) {
       try {
-        await requestRerun(db, body.rerun, "web");
+        await requestRerun(db, body.rerun, (await requestUser(request))?.name ?? "web");
       } catch (error) {
         if ((error as Error).name === "BenchmarkStateError") throw new ApiError(409, "benchmark_busy", (error as Error).message);
         throw error;
       }
     }
-    const sent = await sendEvent(BENCHMARKS_REQUESTED, { reason: body.rerun ? "rerun" : "manual", actor: "web" });
+    const sent = await sendEvent(BENCHMARKS_REQUESTED, { reason: body.rerun ? "rerun" : "manual", actor: (await requestUser(request))?.name ?? "web" });
     return NextResponse.json({ accepted: true, rerun: body.rerun ?? [], ...sent }, { status: 202 });
   } catch (error) {
     return errorResponse(error, "POST /api/benchmarks");

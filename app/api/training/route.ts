@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { sendEvent } from "@/jobs";
+import { requestUser } from "@/lib/auth";
 import { getDb } from "@/lib/db";
 import { ApiError, errorResponse, readBodyLimited } from "@/lib/http/errors";
 import { parseJsonBody } from "@/lib/http/params";
@@ -28,7 +29,7 @@ export async function POST(request: Request) {
   try {
     const body = parseJsonBody(await readBodyLimited(request, 16 * 1024), requestSchema);
     if (await pipelineBusy(await getDb())) throw new ApiError(409, "training_in_progress", "A training pipeline is already queued or running");
-    const sent = await sendEvent(TRAIN_REQUESTED, { trigger: "ui", actor: "web", ...body });
+    const sent = await sendEvent(TRAIN_REQUESTED, { trigger: "ui", actor: (await requestUser(request))?.name ?? "web", ...body });
     return NextResponse.json({ accepted: true, ...sent }, { status: 202 });
   } catch (error) {
     return errorResponse(error, "POST /api/training");

@@ -1,0 +1,39 @@
+import { getToken } from "next-auth/jwt";
+import { NextResponse, type NextRequest } from "next/server";
+import { decide, requiredAccess } from "@/lib/auth/access";
+import { config as appConfig } from "@/lib/config";
+import { errorBody } from "@/lib/http/errors";
+import { createLogger } from "@/lib/log";
+
+const log = createLogger("auth");
+
+/**
+ * Enforces lib/auth/access.ts for every request: anonymous visitors of protected pages go
+ * to the sign-in page, APIs answer 401/403 in the API's error format.
+ */
+export async function proxy(request: NextRequest) {
+  const { pathname, search } = request.nextUrl;
+  const access = requiredAccess(request.method, pathname);
+  const { dashboardsRequireLogin, secret } = appConfig().auth;
+  if (decide(access, null, dashboardsRequireLogin) === "allow") return NextResponse.next();
+
+  const token = await getToken({ req: request, secret });
+  const verdict = decide(access, token?.role, dashboardsRequireLogin);
+  if (verdict === "allow") return NextResponse.next();
+
+  const wantsJson = pathname.startsWith("/api/") || !["GET", "HEAD"].includes(request.method);
+  if (verdict === "unauthenticated") {
+    if (wantsJson) return NextResponse.json(errorBody("unauthenticated", "Sign in first: this needs a signed-in user."), { status: 401 });
+    const signIn = new URL("/signin", request.url);
+    signIn.searchParams.set("callbackUrl", `${pathname}${search}`);
+    return NextResponse.redirect(signIn);
+  }
+  log.warn("request refused: admin role required", { method: request.method, path: pathname, user: token?.name ?? token?.sub ?? null });
+  if (wantsJson) return NextResponse.json(errorBody("forbidden", "This needs the admin role."), { status: 403 });
+  return NextResponse.rewrite(new URL("/forbidden", request.url), { status: 403 });
+}
+
+export const config = {
+  // Everything but Next's own static files.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+};
