@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "@/db/schema";
 import { config, type AppConfig } from "@/lib/config";
@@ -77,4 +77,13 @@ export { schema };
 /** The database if this process has already opened it; never opens one. */
 export function openedDatabase(): Promise<Database> | undefined {
   return globalForDb.kanaDatabase;
+}
+
+/**
+ * Rows of a raw SQL query on either driver: postgres-js answers with an array, PGlite with
+ * `{ rows }`.
+ */
+export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
+  return Array.isArray(result) ? result : result.rows;
 }
