@@ -73,15 +73,15 @@ export function InvalidFilters({ title, error, resetHref, resetLabel }: { title:
 }
 
 /**
- * A table's filter form: a GET to `action` that keeps the current sort, with Filter and,
+ * A table's filter form: a GET to `action` that keeps the current sort (if any), with Filter and,
  * while filters are set, Clear. The fields are the children.
  */
-export function FilterForm({ action, sort, order, filtered, children }: { action: string; sort: string; order: string; filtered: boolean; children: React.ReactNode }) {
+export function FilterForm({ action, sort, order, filtered, children }: { action: string; sort?: string; order?: string; filtered: boolean; children: React.ReactNode }) {
   return (
     <form className="mb-4 flex flex-wrap items-end gap-2 text-sm" action={action}>
       {children}
-      <input type="hidden" name="sort" value={sort} />
-      <input type="hidden" name="order" value={order} />
+      {sort && <input type="hidden" name="sort" value={sort} />}
+      {order && <input type="hidden" name="order" value={order} />}
       <Button type="submit" size="sm">
         Filter
       </Button>

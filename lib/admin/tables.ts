@@ -19,6 +19,8 @@ interface AdminTable {
   search: PgColumn[];
   /** Editable columns and their rules; empty for read-only tables (rows can still be deleted). */
   edit: z.ZodObject<z.ZodRawShape>;
+  /** How the edit form shows each editable column ("tag": a choice of dataset tags). */
+  fields: Array<{ key: string; label: string; kind: "text" | "textarea" | "boolean" | "tag" }>;
   /** Cross-table checks an edit must pass (e.g. a dataset tag that exists). */
   check?: (db: Db, values: Record<string, unknown>) => Promise<string | null>;
 }
@@ -34,6 +36,7 @@ export const ADMIN_TABLES = {
     search: [models.name, models.description],
     // The name is part of every artifact key: renaming would orphan the artifacts.
     edit: z.object({ description: text(2000) }).strict(),
+    fields: [{ key: "description", label: "Description", kind: "textarea" }],
   },
   model_versions: {
     label: "Model versions",
@@ -48,6 +51,11 @@ export const ADMIN_TABLES = {
         archived: z.enum(["true", "false"]).transform((v) => v === "true"),
       })
       .strict(),
+    fields: [
+      { key: "author", label: "Author", kind: "text" },
+      { key: "datasetTag", label: "Dataset tag (benchmarked on)", kind: "tag" },
+      { key: "archived", label: "Archived", kind: "boolean" },
+    ],
     async check(db, values) {
       if (typeof values.datasetTag !== "string") return null;
       const [tag] = await db.select({ id: datasetTags.id }).from(datasetTags).where(eq(datasetTags.name, values.datasetTag));
@@ -62,6 +70,7 @@ export const ADMIN_TABLES = {
     search: [benchmarks.status, benchmarks.error],
     // Results are measurements: they are re-run (Benchmarks page), never edited by hand.
     edit: z.object({}).strict(),
+    fields: [],
   },
   dataset_tags: {
     label: "Dataset tags",
@@ -71,6 +80,7 @@ export const ADMIN_TABLES = {
     search: [datasetTags.name, datasetTags.description],
     // Model versions name their tag: renaming it would cut them off.
     edit: z.object({ description: text(2000) }).strict(),
+    fields: [{ key: "description", label: "Description", kind: "textarea" }],
   },
   logs: {
     label: "Logs",
@@ -79,6 +89,7 @@ export const ADMIN_TABLES = {
     list: ["id", "ts", "level", "component", "message"],
     search: [logs.component, logs.message],
     edit: z.object({}).strict(),
+    fields: [],
   },
 } satisfies Record<string, AdminTable>;
 

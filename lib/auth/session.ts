@@ -1,6 +1,6 @@
 import { getServerSession } from "next-auth";
 import { getToken } from "next-auth/jwt";
-import type { NextRequest } from "next/server";
+import { NextRequest } from "next/server";
 import { config } from "@/lib/config";
 import { ApiError } from "@/lib/http/errors";
 import { authOptions } from "./options";
@@ -20,7 +20,10 @@ export async function currentUser(): Promise<SessionUser | null> {
 
 /** The signed-in user of a route handler's request, from its session cookie; null when anonymous. */
 export async function requestUser(request: Request): Promise<SessionUser | null> {
-  const token = await getToken({ req: request as NextRequest, secret: config().auth.secret });
+  // getToken reads `request.cookies`, which only a NextRequest has; copying only the URL and
+  // headers leaves the body unread for the handler.
+  const req = request instanceof NextRequest ? request : new NextRequest(request.url, { headers: request.headers });
+  const token = await getToken({ req, secret: config().auth.secret });
   return token?.sub ? { id: token.sub, name: token.name ?? token.sub, role: token.role } : null;
 }
 

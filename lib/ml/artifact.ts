@@ -82,6 +82,8 @@ export function parseManifest(value: unknown): ModelManifest {
     const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "manifest"}: ${i.message}`);
     throw new ArtifactError(`Invalid manifest: ${issues.join("; ")}`);
   }
+  // The registry stores the manifest in PostgreSQL, whose text and jsonb cannot hold NUL.
+  if (JSON.stringify(parsed.data).includes("\\u0000")) throw new ArtifactError("Invalid manifest: it contains NUL characters");
   return parsed.data;
 }
 

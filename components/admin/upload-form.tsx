@@ -1,0 +1,152 @@
+"use client";
+
+import { unzip } from "fflate";
+import { Loader2, Upload } from "lucide-react";
+import Link from "next/link";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+
+const FIELDS = [
+  { key: "name", label: "Name", hint: "lowercase letters, digits, . _ -" },
+  { key: "author", label: "Author", hint: "" },
+  { key: "algorithm", label: "Algorithm", hint: "e.g. cnn, logreg, tree" },
+  { key: "datasetTag", label: "Dataset tag", hint: "benchmarked on this tag" },
+  { key: "metrics", label: "Extra metrics", hint: "comma-separated metric ids" },
+] as const;
+
+type Key = (typeof FIELDS)[number]["key"];
+type Result = { status: "idle" } | { status: "uploading"; percent: number } | { status: "checking" } | { status: "done"; id: number; label: string } | { status: "error"; message: string };
+
+/** Reads manifest.json (at the top or in one folder) from a zip in the browser, to pre-fill the form. */
+function readManifest(file: File): Promise<Record<string, unknown> | null> {
+  return file.arrayBuffer().then(
+    (buffer) =>
+      new Promise((resolve) => {
+        unzip(new Uint8Array(buffer), { filter: (f) => /^([^/]+\/)?manifest\.json$/.test(f.name) && f.originalSize < 1_000_000 }, (error, files) => {
+          const entry = error ? undefined : Object.values(files)[0];
+          try {
+            resolve(entry ? (JSON.parse(new TextDecoder().decode(entry)) as Record<string, unknown>) : null);
+          } catch {
+            resolve(null);
+          }
+        });
+      }),
+  );
+}
+
+/** Upload of a model artifact zip with its metadata; the server validates it fully before storing anything. */
+export function UploadForm({ tags, maxBytes }: { tags: string[]; maxBytes: number }) {
+  const [values, setValues] = useState<Record<Key, string>>({ name: "", author: "", algorithm: "", datasetTag: "", metrics: "" });
+  const [file, setFile] = useState<File | null>(null);
+  const [note, setNote] = useState("");
+  const [result, setResult] = useState<Result>({ status: "idle" });
+
+  async function onFile(selected: File | null) {
+    setFile(selected);
+    setResult({ status: "idle" });
+    if (!selected) return;
+    if (selected.size > maxBytes) {
+      setNote(`This file is ${(selected.size / 1e6).toFixed(1)} MB; the limit is ${(maxBytes / 1e6).toFixed(0)} MB.`);
+      return;
+    }
+    const manifest = await readManifest(selected);
+    if (!manifest) {
+      setNote("No readable manifest.json in this zip: fill in the fields (the server will still require a valid manifest).");
+      return;
+    }
+    setNote("Fields pre-filled from the zip's manifest.json; change any before uploading.");
+    const text = (v: unknown) => (typeof v === "string" ? v : "");
+    setValues({
+      name: text(manifest.name),
+      author: text(manifest.author),
+      algorithm: text(manifest.algorithm),
+      datasetTag: text(manifest.datasetTag),
+      metrics: Array.isArray(manifest.metrics) ? manifest.metrics.filter((m) => typeof m === "string").join(", ") : "",
+    });
+  }
+
+  function submit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!file) return;
+    const form = new FormData();
+    form.set("file", file);
+    for (const { key } of FIELDS) form.set(key, values[key]);
+    // XMLHttpRequest, not fetch: it reports upload progress.
+    const request = new XMLHttpRequest();
+    request.open("POST", "/api/admin/models");
+    request.upload.onprogress = (e) => e.lengthComputable && setResult({ status: "uploading", percent: Math.round((e.loaded / e.total) * 100) });
+    request.upload.onload = () => setResult({ status: "checking" });
+    request.onerror = () => setResult({ status: "error", message: "The upload did not reach the server. Check your connection and try again." });
+    request.onload = () => {
+      let body: { id?: number; name?: string; version?: number; error?: { message?: string } } = {};
+      try {
+        body = JSON.parse(request.responseText);
+      } catch {
+        // Non-JSON answers are handled below by status.
+      }
+      if (request.status === 201 && body.id) setResult({ status: "done", id: body.id, label: `${body.name}@${body.version}` });
+      else setResult({ status: "error", message: body.error?.message ?? `The server answered ${request.status}.` });
+    };
+    setResult({ status: "uploading", percent: 0 });
+    request.send(form);
+  }
+
+  const busy = result.status === "uploading" || result.status === "checking";
+  return (
+    <form onSubmit={submit} className="max-w-xl space-y-4" data-testid="upload-form">
+      <label className="block space-y-1 text-sm">
+        <span>Model file (zip of the artifact folder: manifest.json and weight files)</span>
+        <Input type="file" name="file" accept=".zip,application/zip" required onChange={(e) => void onFile(e.target.files?.[0] ?? null)} />
+      </label>
+      {note && <p className="text-sm text-muted-foreground">{note}</p>}
+      <div className="grid gap-3 sm:grid-cols-2">
+        {FIELDS.map(({ key, label, hint }) => (
+          <label key={key} className="block space-y-1 text-sm">
+            <span>{label}</span>
+            <Input
+              name={key}
+              value={values[key]}
+              placeholder={hint}
+              list={key === "datasetTag" ? "upload-tags" : undefined}
+              onChange={(e) => setValues((v) => ({ ...v, [key]: e.target.value }))}
+              maxLength={key === "metrics" ? 1000 : 200}
+            />
+          </label>
+        ))}
+      </div>
+      <datalist id="upload-tags">
+        {tags.map((t) => (
+          <option key={t} value={t} />
+        ))}
+      </datalist>
+      <Button type="submit" disabled={!file || busy}>
+        {busy ? <Loader2 className="animate-spin" aria-hidden /> : <Upload aria-hidden />}
+        Upload and register
+      </Button>
+      {result.status === "uploading" && (
+        <div role="progressbar" aria-valuenow={result.percent} aria-valuemin={0} aria-valuemax={100} aria-label="Upload progress" className="h-2 overflow-hidden rounded bg-muted">
+          <div className="h-full bg-primary transition-all" style={{ width: `${result.percent}%` }} />
+        </div>
+      )}
+      {result.status === "checking" && <p className="text-sm text-muted-foreground">Uploaded. Checking the zip, the manifest, the checksums, and that the model loads…</p>}
+      {result.status === "done" && (
+        <p role="status" className="rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
+          Registered as{" "}
+          <Link href={`/models/${result.id}`} className="font-medium underline">
+            {result.label}
+          </Link>
+          ; its benchmark is queued.{" "}
+          <Link href="/models" className="underline">
+            All models
+          </Link>
+        </p>
+      )}
+      {result.status === "error" && (
+        <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/5 px-3 py-2 text-sm text-destructive">
+          Rejected: {result.message}
+        </p>
+      )}
+    </form>
+  );
+}
