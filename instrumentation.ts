@@ -18,7 +18,7 @@ export async function register() {
     const admin = await ensureBootstrapAdmin(db, adminUsername, adminPassword);
     // Shown once, on the console only: the database keeps just its hash.
     if (admin.generatedPassword) {
-      process.stdout.write(`\n  Local admin created. User name: ${admin.username}  Password: ${admin.generatedPassword}\n  (shown once; set ADMIN_PASSWORD to choose another)\n\n`);
+      console.info(`\n  Local admin created. User name: ${admin.username}  Password: ${admin.generatedPassword}\n  (shown once; set ADMIN_PASSWORD to choose another)\n`);
     }
   }
   const { predictService } = await import("@/lib/serving");

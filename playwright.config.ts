@@ -21,8 +21,11 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "desktop", use: { ...devices["Desktop Chrome"], channel: undefined } },
-    { name: "phone", use: { ...devices["Pixel 7"], channel: undefined } },
+    { name: "desktop", use: { ...devices["Desktop Chrome"], channel: undefined }, testIgnore: "**/admin.spec.ts" },
+    { name: "phone", use: { ...devices["Pixel 7"], channel: undefined }, testIgnore: "**/admin.spec.ts" },
+    // The admin walk changes data (uploads a model, edits a row): it runs once, after the
+    // read-only specs that assert the seeded figures.
+    { name: "admin", use: { ...devices["Desktop Chrome"], channel: undefined }, testMatch: "**/admin.spec.ts", dependencies: ["desktop", "phone"] },
   ],
   webServer: {
     command: "bash e2e/serve.sh",

@@ -71,6 +71,8 @@ const PAGES = [
   "/benchmarks?status=failed&q=tag-1",
   "/benchmarks?page=700",
   "/leaderboard",
+  "/overview",
+  "/datasets",
   "/api/benchmarks?sort=macro_auc&pageSize=100",
 ];
 const rows = [];

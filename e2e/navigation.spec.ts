@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 
-const SECTIONS = ["Predict", "Overview", "Models", "Training", "Benchmarks", "Leaderboard", "Datasets", "Compare", "Monitoring", "Admin", "API"];
+const SECTIONS = ["Predict", "Overview", "Models", "Training", "Benchmarks", "Leaderboard", "Datasets", "Compare", "Monitoring", "API"];
 
 test("the sidebar reaches every section", async ({ page }) => {
   await page.goto("/");
@@ -66,4 +66,11 @@ test("the training page offers a run and explains the empty history", async ({ p
   await expect(page.getByTestId("start-training")).toBeEnabled();
   await expect(page.getByText("No pipeline runs yet")).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath("training.png"), fullPage: true });
+});
+
+test("the admin section asks anonymous visitors to sign in", async ({ page }) => {
+  await page.goto("/");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fadmin$/);
 });

@@ -9,6 +9,8 @@ export TRAIN_ON_START=false
 export TRAIN_SCHEDULE=off
 export BENCHMARK_SCHEDULE=off
 export LOG_LEVEL=warn
+# The local admin the admin spec signs in as (no LDAP in the e2e server).
+export ADMIN_PASSWORD="${E2E_ADMIN_PASSWORD:-e2e-admin-password}"
 rm -rf "$DATA_DIR"
 node node_modules/tsx/dist/cli.mjs lib/cli/train.ts --algorithm logreg --set epochs=3
 node node_modules/tsx/dist/cli.mjs lib/cli/train.ts --algorithm tree --set maxDepth=10

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { SwitchUserLink } from "@/components/auth/sign-out-link";
 import { EmptyState, PageHeader } from "@/components/page-header";
 import { currentUser } from "@/lib/auth";
 
@@ -14,9 +14,7 @@ export default async function ForbiddenPage() {
       <PageHeader title="Not allowed" />
       <EmptyState title="This area needs the admin role">
         {user ? `You are signed in as ${user.name}, who does not have the admin role.` : "Sign in with an administrator account."}{" "}
-        <Link href="/api/auth/signout" className="underline">
-          Sign in as someone else
-        </Link>
+        <SwitchUserLink />
       </EmptyState>
     </>
   );

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { SignInForm } from "@/components/auth/sign-in-form";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Card, CardContent, CardDescription, CardHeader } from "@/components/ui/card";
 import { config } from "@/lib/config";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -17,9 +17,7 @@ export default async function SignInPage({ searchParams }: Props) {
     <div className="mx-auto max-w-sm pt-8">
       <Card>
         <CardHeader>
-          <CardTitle>
-            <h1 className="text-xl">Sign in</h1>
-          </CardTitle>
+          <h1 className="text-xl font-semibold leading-none tracking-tight">Sign in</h1>
           <CardDescription>
             {ldap ? "Use your directory (LDAP) account. Members of the admin group reach the admin area." : "Use the local administrator account printed at first start, or the one ADMIN_PASSWORD sets."}
           </CardDescription>

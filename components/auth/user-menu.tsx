@@ -9,6 +9,15 @@ export interface MenuUser {
   role: string;
 }
 
+/**
+ * Signs out without following next-auth's redirect, which points at NEXTAUTH_URL (default
+ * localhost:3000) rather than the address the app is reached at.
+ */
+export async function signOutHere(to = "/") {
+  await signOut({ redirect: false });
+  window.location.assign(to);
+}
+
 /** Who is signed in, with sign-out; or a sign-in link. */
 export function UserMenu({ user }: { user: MenuUser | null }) {
   if (!user) {
@@ -24,7 +33,7 @@ export function UserMenu({ user }: { user: MenuUser | null }) {
       <span className="min-w-0 truncate" title={`${user.name} (${user.role})`}>
         {user.name} <span className="text-xs text-muted-foreground">({user.role})</span>
       </span>
-      <button type="button" onClick={() => signOut({ callbackUrl: "/" })} className="ml-auto rounded-md p-1 text-muted-foreground hover:bg-accent" aria-label="Sign out" title="Sign out">
+      <button type="button" onClick={() => void signOutHere()} className="ml-auto rounded-md p-1 text-muted-foreground hover:bg-accent" aria-label="Sign out" title="Sign out">
         <LogOut className="size-4" aria-hidden />
       </button>
     </div>

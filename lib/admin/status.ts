@@ -14,13 +14,15 @@ export interface ComponentStatus {
 }
 
 const require = createRequire(import.meta.url);
+// A variable, not a literal: the bundler must not try to resolve an optional package.
+const NATIVE_TFJS = ["@tensorflow", "tfjs-node"].join("/");
 
 /** tfjs-node when it is installed and asked for (or "auto"); the wasm backend otherwise. */
 function mlBackend(): ComponentStatus {
   const preference = config().ml.backend;
   let native = false;
   try {
-    require.resolve("@tensorflow/tfjs-node");
+    require.resolve(NATIVE_TFJS);
     native = true;
   } catch {
     native = false;

@@ -21,6 +21,12 @@ const errorResponse = (description: string, codes: string[]) => ({
   content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
 });
 
+/** Responses of every admin-only operation (lib/auth/access.ts), refused before the handler runs. */
+const adminOnly = {
+  "401": errorResponse("No session: sign in as an administrator (session cookie from /api/auth)", ["unauthenticated"]),
+  "403": errorResponse("Signed in without the admin role", ["forbidden"]),
+};
+
 const modelParameter = {
   name: "model",
   in: "query",
@@ -144,6 +150,58 @@ export const openApiDocument = {
           "409": errorResponse("A benchmark to re-run is unknown, queued or running", ["benchmark_busy"]),
           "413": errorResponse("Too large", ["payload_too_large"]),
           "422": errorResponse("Invalid body", ["validation_failed"]),
+          ...adminOnly,
+        },
+      },
+    },
+    "/api/training": {
+      post: {
+        operationId: "requestTraining",
+        summary: "Queue a run of the training pipeline (admin)",
+        requestBody: {
+          content: { "application/json": { schema: { type: "object", additionalProperties: false, properties: { algorithms: { type: "array", items: { type: "string", enum: ["logreg", "tree", "cnn"] }, minItems: 1, maxItems: 3 } } } } },
+        },
+        responses: {
+          "202": { description: "Queued on the job engine" },
+          "400": errorResponse("Not JSON", ["invalid_json"]),
+          "409": errorResponse("A pipeline is already queued or running", ["training_in_progress"]),
+          "422": errorResponse("Invalid body", ["validation_failed"]),
+          ...adminOnly,
+        },
+      },
+    },
+    "/api/admin/models": {
+      post: {
+        operationId: "uploadModel",
+        summary: "Upload a model artifact zip (admin); it is registered and benchmarked",
+        description:
+          "Nothing is stored unless the zip is safe (no `..`, absolute or nested paths; entry and size limits), the manifest is valid, every weight file matches its sha256, the dataset tag exists and the ML core loads the model. Form fields override the manifest.",
+        requestBody: {
+          required: true,
+          content: {
+            "multipart/form-data": {
+              schema: {
+                type: "object",
+                required: ["file"],
+                properties: {
+                  file: { type: "string", format: "binary", description: "Zip of the artifact folder: manifest.json and its weight files" },
+                  name: { type: "string", maxLength: 63 },
+                  author: { type: "string", maxLength: 200 },
+                  algorithm: { type: "string", maxLength: 64 },
+                  datasetTag: { type: "string", maxLength: 100 },
+                  metrics: { type: "string", description: "Extra metric ids, comma-separated" },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          "201": { description: "`{ id, name, version, algorithm, datasetTag, url }`" },
+          "400": errorResponse("Unparseable multipart body", ["invalid_form"]),
+          "413": errorResponse("Larger than UPLOAD_MAX_BYTES", ["payload_too_large"]),
+          "415": errorResponse("Not multipart/form-data", ["unsupported_media_type"]),
+          "422": errorResponse("Refused, with the reason", ["validation_failed", "invalid_model"]),
+          ...adminOnly,
         },
       },
     },

@@ -1,0 +1,68 @@
+import { expect, test, type Page } from "@playwright/test";
+
+const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? "e2e-admin-password";
+
+async function signIn(page: Page, password: string) {
+  await page.getByLabel("User name").fill("admin");
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+test("anonymous visitors are sent to sign in; a wrong password is refused", async ({ page, request }) => {
+  await page.goto("/admin");
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fadmin$/);
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await signIn(page, "not-the-password");
+  await expect(page.getByRole("alert")).toHaveText("Wrong user name or password.");
+  expect((await request.post("/api/training", { data: {} })).status()).toBe(401);
+});
+
+test("an admin signs in, uploads a model, edits its tag in the database page and finds the audit entry", async ({ page, request }, testInfo) => {
+  await page.goto("/admin");
+  await signIn(page, ADMIN_PASSWORD);
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Admin" })).toBeVisible();
+  await expect(page.getByTestId("user-menu")).toContainText("admin");
+  const status = page.getByTestId("component-status");
+  await expect(status.locator('[data-component="Database"]')).toContainText("ok");
+  await expect(status.locator('[data-component="Champion"]')).toContainText("kmnist-cnn@1");
+  await page.screenshot({ path: testInfo.outputPath("admin.png"), fullPage: true });
+
+  // The artifact of a trained model, downloaded as a zip, is what a data scientist would upload.
+  const zip = await (await request.get("/api/models/versions/2/artifact")).body();
+  await page.getByRole("link", { name: "Upload model" }).click();
+  await page.getByLabel(/Model file/).setInputFiles({ name: "model.zip", mimeType: "application/zip", buffer: zip });
+  await expect(page.getByText("Fields pre-filled from the zip's manifest.json")).toBeVisible();
+  await expect(page.getByLabel("Algorithm")).toHaveValue("tree");
+  await page.getByLabel("Name", { exact: true }).fill("uploaded-tree");
+  await page.getByLabel("Author").fill("e2e-uploader");
+  await page.getByRole("button", { name: "Upload and register" }).click();
+  await expect(page.getByRole("status")).toContainText("Registered as uploaded-tree@1");
+  await page.screenshot({ path: testInfo.outputPath("upload.png"), fullPage: true });
+
+  await page.getByRole("status").getByRole("link", { name: "All models" }).click();
+  const models = page.getByTestId("models-table");
+  await expect(models.getByRole("row", { name: /uploaded-tree@1/ })).toContainText("e2e-uploader");
+
+  await page.goto("/admin/data/model_versions?q=e2e-uploader");
+  const rows = page.getByTestId("admin-rows").getByRole("row");
+  await expect(rows).toHaveCount(2);
+  await rows.nth(1).getByRole("link").click();
+  await expect(page.getByTestId("cascade-preview")).toBeVisible();
+  await page.getByLabel("Dataset tag (benchmarked on)").selectOption("kmnist-train");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("edit-row").getByRole("status")).toHaveText("Saved. The change is in the audit log.");
+  await page.screenshot({ path: testInfo.outputPath("database.png"), fullPage: true });
+
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Audit log" }).click();
+  const entry = page.getByTestId("audit-table").getByRole("row").nth(1);
+  await expect(entry).toContainText("admin");
+  await expect(entry).toContainText("update");
+  await expect(entry).toContainText('"datasetTag":"kmnist-holdout"');
+  await expect(entry).toContainText('"datasetTag":"kmnist-train"');
+  await expect(page.getByTestId("audit-table")).toContainText("upload");
+  await page.screenshot({ path: testInfo.outputPath("audit.png"), fullPage: true });
+
+  await page.getByTestId("user-menu").getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+});
