@@ -13,7 +13,7 @@ test("anonymous visitors are sent to sign in; a wrong password is refused", asyn
   await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fadmin$/);
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
   await signIn(page, "not-the-password");
-  await expect(page.getByRole("alert")).toHaveText("Wrong user name or password.");
+  await expect(page.locator("#signin-error")).toHaveText("Wrong user name or password.");
   expect((await request.post("/api/training", { data: {} })).status()).toBe(401);
 });
 
@@ -52,6 +52,8 @@ test("an admin signs in, uploads a model, edits its tag in the database page and
   await page.getByLabel("Dataset tag (benchmarked on)").selectOption("kmnist-train");
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByTestId("edit-row").getByRole("status")).toHaveText("Saved. The change is in the audit log.");
+  await expect(page.getByLabel("Dataset tag (benchmarked on)")).toHaveValue("kmnist-train");
+  await expect(page.getByTestId("row-values")).toContainText('"datasetTag": "kmnist-train"');
   await page.screenshot({ path: testInfo.outputPath("database.png"), fullPage: true });
 
   await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Audit log" }).click();

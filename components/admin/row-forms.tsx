@@ -1,7 +1,7 @@
 "use client";
 
 import { Loader2 } from "lucide-react";
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import type { ActionState } from "./action-state";
@@ -27,6 +27,13 @@ function Result({ state }: { state: ActionState | null }) {
 /** The edit form of one row: only the table's editable columns; the server validates and audits. */
 export function EditRowForm({ table, id, fields, tags, action }: { table: string; id: string; fields: EditField[]; tags: string[]; action: Action }) {
   const [state, run, pending] = useActionState(action, null);
+  // Controlled, so the form keeps showing what was saved (React resets uncontrolled fields after an action).
+  const [values, setValues] = useState(() => Object.fromEntries(fields.map((f) => [f.key, f.value])));
+  const bind = (key: string) => ({
+    name: key,
+    value: values[key] ?? "",
+    onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>) => setValues((v) => ({ ...v, [key]: e.target.value })),
+  });
   return (
     <form action={run} className="max-w-xl space-y-4" data-testid="edit-row">
       <input type="hidden" name="table" value={table} />
@@ -35,14 +42,14 @@ export function EditRowForm({ table, id, fields, tags, action }: { table: string
         <label key={f.key} className="block space-y-1 text-sm">
           <span>{f.label}</span>
           {f.kind === "textarea" ? (
-            <textarea name={f.key} defaultValue={f.value} rows={3} maxLength={2000} className="w-full rounded-md border bg-background px-3 py-2" />
+            <textarea {...bind(f.key)} rows={3} maxLength={2000} className="w-full rounded-md border bg-background px-3 py-2" />
           ) : f.kind === "boolean" ? (
-            <select name={f.key} defaultValue={f.value} className="h-9 w-full rounded-md border bg-background px-2">
+            <select {...bind(f.key)} className="h-9 w-full rounded-md border bg-background px-2">
               <option value="false">no</option>
               <option value="true">yes</option>
             </select>
           ) : f.kind === "tag" ? (
-            <select name={f.key} defaultValue={f.value} className="h-9 w-full rounded-md border bg-background px-2">
+            <select {...bind(f.key)} className="h-9 w-full rounded-md border bg-background px-2">
               {[...new Set([f.value, ...tags])].map((t) => (
                 <option key={t} value={t}>
                   {t}
@@ -50,7 +57,7 @@ export function EditRowForm({ table, id, fields, tags, action }: { table: string
               ))}
             </select>
           ) : (
-            <Input name={f.key} defaultValue={f.value} maxLength={200} />
+            <Input {...bind(f.key)} maxLength={200} />
           )}
         </label>
       ))}
