@@ -16,6 +16,7 @@ const EXPECTED_TABLES = [
   "dataset_versions",
   "import_batches",
   "job_steps",
+  "drift_reports",
   "jobs",
   "local_accounts",
   "logs",
@@ -24,6 +25,7 @@ const EXPECTED_TABLES = [
   "model_versions",
   "models",
   "pipeline_runs",
+  "predictions",
   "training_runs",
 ];
 

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigserial,
   boolean,
+  customType,
   doublePrecision,
   index,
   integer,
@@ -80,6 +81,8 @@ export const datasetTags = pgTable("dataset_tags", {
   name: text("name").notNull().unique(),
   description: text("description").notNull().default(""),
   query: jsonb("query").$type<TagQuery>().notNull(),
+  /** Every live model version is benchmarked on this tag (e.g. feedback), not only those naming it. */
+  followedByAll: boolean("followed_by_all").notNull().default(false),
   createdAt: createdAt(),
 });
 
@@ -421,3 +424,56 @@ export const localAccounts = pgTable("local_accounts", {
   createdAt: createdAt(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => "bytea" });
+
+/**
+ * The prediction log: what the model saw (the preprocessed 28x28 input), what it answered
+ * and how fast, and, once a person says so, what the character really was.
+ */
+export const predictions = pgTable(
+  "predictions",
+  {
+    id: text("id").primaryKey(),
+    ts: timestamp("ts", { withTimezone: true }).notNull(),
+    modelVersionId: integer("model_version_id")
+      .notNull()
+      .references(() => modelVersions.id, { onDelete: "cascade" }),
+    /** 784 bytes, white ink on black, as the model received it. */
+    input: bytea("input").notNull(),
+    probabilities: jsonb("probabilities").$type<number[]>().notNull(),
+    predicted: smallint("predicted").notNull(),
+    confidence: doublePrecision("confidence").notNull(),
+    latencyMs: doublePrecision("latency_ms").notNull(),
+    feedbackLabel: smallint("feedback_label"),
+    feedbackKind: text("feedback_kind", { enum: ["confirmed", "corrected"] }),
+    feedbackAt: timestamp("feedback_at", { withTimezone: true }),
+    /** The import batch that turned this feedback into a labelled record. */
+    feedbackBatchId: integer("feedback_batch_id").references(() => importBatches.id),
+  },
+  (t) => [index("predictions_ts").on(t.ts), index("predictions_feedback_pending").on(t.feedbackAt, t.feedbackBatchId)],
+);
+
+/** One drift check: a window of live inputs against the champion's training data. */
+export const driftReports = pgTable(
+  "drift_reports",
+  {
+    id: serial("id").primaryKey(),
+    computedAt: timestamp("computed_at", { withTimezone: true }).notNull().defaultNow(),
+    windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
+    windowEnd: timestamp("window_end", { withTimezone: true }).notNull(),
+    modelVersionId: integer("model_version_id")
+      .notNull()
+      .references(() => modelVersions.id, { onDelete: "cascade" }),
+    referenceVersionId: integer("reference_version_id")
+      .notNull()
+      .references(() => datasetVersions.id, { onDelete: "cascade" }),
+    sampleCount: integer("sample_count").notNull(),
+    maxPsi: doublePrecision("max_psi").notNull(),
+    pairwiseDistance: doublePrecision("pairwise_distance").notNull(),
+    level: text("level", { enum: ["stable", "moderate", "drift"] }).notNull(),
+    /** Per feature: KL, Hellinger and PSI (lib/monitoring FeatureDrift[]). */
+    features: jsonb("features").$type<Array<{ feature: string; label: string; kl: number; hellinger: number; psi: number }>>().notNull(),
+  },
+  (t) => [index("drift_reports_window_end").on(t.windowEnd)],
+);

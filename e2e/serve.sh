@@ -8,6 +8,7 @@ export DATA_DIR="${E2E_DATA_DIR:-.data/e2e}"
 export TRAIN_ON_START=false
 export TRAIN_SCHEDULE=off
 export BENCHMARK_SCHEDULE=off
+export MONITORING_SCHEDULE=off
 export LOG_LEVEL=warn
 # The local admin the admin spec signs in as (no LDAP in the e2e server).
 export ADMIN_PASSWORD="${E2E_ADMIN_PASSWORD:-e2e-admin-password}"

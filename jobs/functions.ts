@@ -16,6 +16,7 @@ function toInngestFunction(definition: JobDefinition) {
       // Inngest types retries as a literal 0-20.
       retries: Math.min(20, definition.maxAttempts - 1) as 0 | 1 | 2,
       concurrency: { limit: definition.concurrency },
+      ...(definition.coalesce ? { debounce: { period: "5s" } } : {}),
     },
     async ({ event, step }) => {
       const steps: StepRunner = { run: <T>(name: string, fn: () => Promise<T>) => step.run(name, fn) as Promise<T> };
@@ -28,4 +29,4 @@ function toInngestFunction(definition: JobDefinition) {
 }
 
 export const functions = JOB_DEFINITIONS.map(toInngestFunction);
-export const [trainPipelineFunction, pollModelsFunction, benchmarkFunction] = functions;
+export const [trainPipelineFunction, pollModelsFunction, benchmarkFunction, monitoringFunction] = functions;

@@ -83,6 +83,17 @@ const envSchema = z.object({
   SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   SIGNIN_WINDOW_MS: z.coerce.number().int().min(1000).default(15 * 60_000),
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
+  PREDICTION_LOG_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(1),
+  PREDICTION_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  MONITORING_SCHEDULE: z
+    .string()
+    .default("*/5 * * * *")
+    .refine((v) => v === "off" || isCron(v), "must be a cron expression or \"off\""),
+  DRIFT_MIN_WINDOW: z.coerce.number().int().min(10).max(100_000).default(200),
+  DRIFT_MAX_WINDOW: z.coerce.number().int().min(10).max(100_000).default(5000),
+  DRIFT_PSI_THRESHOLD: z.coerce.number().positive().default(0.25),
+  DRIFT_PAIRWISE_THRESHOLD: z.coerce.number().positive().default(0.1),
+  FEEDBACK_RETRAIN_AFTER: z.coerce.number().int().min(1).default(500),
 });
 
 function isCron(expression: string): boolean {
@@ -130,6 +141,18 @@ export interface AppConfig {
     signInWindowMs: number;
   };
   upload: { maxBytes: number };
+  monitoring: {
+    /** Share of predictions recorded (0-1). */
+    sampleRate: number;
+    retentionDays: number;
+    schedule: string | null;
+    /** A drift window waits for this many new inputs, and uses at most the newest max. */
+    minWindow: number;
+    maxWindow: number;
+    thresholds: { psi: number; averagePairwiseDistance: number };
+    /** New feedback records since the last training run that request a retraining. */
+    retrainAfter: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -224,6 +247,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       signInWindowMs: e.SIGNIN_WINDOW_MS,
     },
     upload: { maxBytes: e.UPLOAD_MAX_BYTES },
+    monitoring: {
+      sampleRate: e.PREDICTION_LOG_SAMPLE_RATE,
+      retentionDays: e.PREDICTION_LOG_RETENTION_DAYS,
+      schedule: e.MONITORING_SCHEDULE === "off" ? null : e.MONITORING_SCHEDULE,
+      minWindow: e.DRIFT_MIN_WINDOW,
+      maxWindow: Math.max(e.DRIFT_MAX_WINDOW, e.DRIFT_MIN_WINDOW),
+      thresholds: { psi: e.DRIFT_PSI_THRESHOLD, averagePairwiseDistance: e.DRIFT_PAIRWISE_THRESHOLD },
+      retrainAfter: e.FEEDBACK_RETRAIN_AFTER,
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { benchmarks, modelVersions } from "@/db/schema";
+import { benchmarks, datasetTags, modelVersions } from "@/db/schema";
 import { EmptyTagError, resolveTag, UnknownTagError } from "@/lib/data/tags";
 import type { Db } from "@/lib/db";
 import { createLogger } from "@/lib/log";
@@ -19,14 +19,21 @@ export interface PlanResult {
 }
 
 /**
- * Resolves every tag that a non-archived model version follows (its dataset tag): records
- * added or removed since the last resolution make a new version. Then queues the missing
+ * Resolves every tag that a non-archived model version follows (its dataset tag, and every
+ * tag marked `followedByAll`, like the feedback tag): records added or removed since the
+ * last resolution make a new version. Then queues the missing
  * benchmarks of every follower on its tag's current version. A benchmark is unique per
  * (model version, dataset version), so planning twice, or concurrently, queues each once.
  */
 export async function planBenchmarks(db: Db, store: ObjectStore): Promise<PlanResult> {
   const result: PlanResult = { created: 0, newVersions: [], unresolved: [] };
-  const followed = await db.selectDistinct({ tag: modelVersions.datasetTag }).from(modelVersions).where(eq(modelVersions.archived, false));
+  const live = eq(modelVersions.archived, false);
+  const [named, forAll] = await Promise.all([
+    db.selectDistinct({ tag: modelVersions.datasetTag }).from(modelVersions).where(live),
+    db.select({ tag: datasetTags.name }).from(datasetTags).where(eq(datasetTags.followedByAll, true)),
+  ]);
+  const followedByAll = new Set(forAll.map((t) => t.tag));
+  const followed = [...new Set([...named.map((t) => t.tag), ...followedByAll])].map((tag) => ({ tag }));
   for (const { tag } of followed) {
     let versionId: number;
     try {
@@ -41,7 +48,7 @@ export async function planBenchmarks(db: Db, store: ObjectStore): Promise<PlanRe
     const followers = await db
       .select({ id: modelVersions.id })
       .from(modelVersions)
-      .where(and(eq(modelVersions.datasetTag, tag), eq(modelVersions.archived, false)));
+      .where(followedByAll.has(tag) ? live : and(eq(modelVersions.datasetTag, tag), live));
     if (followers.length === 0) continue;
     const benchmarked = new Set(
       (

@@ -16,6 +16,8 @@ export { offlineSplitOf, HOLDOUT_EVERY } from "./protocol";
 export { decodeSnapshot, encodeSnapshot, type Snapshot } from "./snapshot";
 export {
   DEFAULT_TAGS,
+  FEEDBACK_SOURCE,
+  FEEDBACK_TAG,
   seedDefaultTags,
   resolveTag,
   latestVersion,

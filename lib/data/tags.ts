@@ -11,9 +11,18 @@ const log = createLogger("data.tags");
 
 export type DatasetVersion = typeof datasetVersions.$inferSelect;
 
-export const DEFAULT_TAGS: Array<{ name: string; description: string; query: TagQuery }> = [
+export const FEEDBACK_SOURCE = "feedback";
+export const FEEDBACK_TAG = "kmnist-feedback";
+
+export const DEFAULT_TAGS: Array<{ name: string; description: string; query: TagQuery; followedByAll?: boolean }> = [
   { name: "kmnist-train", description: "KMNIST training split (official train, or the offline protocol's 8,000)", query: { sources: ["kmnist"], split: "train" } },
   { name: "kmnist-holdout", description: "KMNIST holdout split (official test, or the offline protocol's 2,000)", query: { sources: ["kmnist"], split: "holdout" } },
+  {
+    name: FEEDBACK_TAG,
+    description: "Characters people drew, labelled by their feedback on the prediction (confirmed or corrected); every model is benchmarked on it",
+    query: { sources: [FEEDBACK_SOURCE] },
+    followedByAll: true,
+  },
 ];
 
 export async function seedDefaultTags(db: Db): Promise<void> {

@@ -3,6 +3,7 @@ import { benchmarkSweep } from "@/lib/benchmark";
 import { config } from "@/lib/config";
 import { getDb } from "@/lib/db";
 import { trainingPipeline, type StepRunner } from "@/lib/pipeline";
+import { checkDrift, ingestFeedback, purgePredictions } from "@/lib/monitoring";
 import { pollModelDrops } from "@/lib/registry/drop";
 import { objectStore } from "@/lib/storage";
 
@@ -25,6 +26,11 @@ export interface JobDefinition<P = unknown> {
   run(payload: P, step: StepRunner): Promise<unknown>;
   /** Events to send once a run has succeeded, decided from its result. */
   followUps?(result: unknown): FollowUpEvent[];
+  /**
+   * Events arriving while a run is already queued fold into it (embedded: one pending job;
+   * Inngest: a short debounce). For jobs that take whatever has accumulated.
+   */
+  coalesce?: boolean;
 }
 
 export interface FollowUpEvent {
@@ -34,6 +40,7 @@ export interface FollowUpEvent {
 
 export const TRAIN_REQUESTED = "kana/train.requested";
 export const BENCHMARKS_REQUESTED = "kana/benchmarks.requested";
+export const MONITORING_REQUESTED = "kana/monitoring.requested";
 
 /** New model versions are benchmarked right away rather than at the next scheduled sweep. */
 const benchmarkNewModels: FollowUpEvent = { name: BENCHMARKS_REQUESTED, data: { reason: "model_registered" } };
@@ -94,4 +101,40 @@ export const benchmarkJob: JobDefinition<z.infer<typeof benchmarkPayload>> = {
   },
 };
 
-export const JOB_DEFINITIONS: JobDefinition[] = [trainPipelineJob as JobDefinition, pollModelsJob as JobDefinition, benchmarkJob as JobDefinition];
+const monitoringPayload = z.object({ reason: z.string().max(200).optional(), trigger: z.string().max(50).optional(), actor: z.string().max(200).optional() });
+
+/**
+ * The monitoring loop: new feedback becomes labelled records (a new feedback tag version,
+ * so benchmarks follow, and past FEEDBACK_RETRAIN_AFTER a retraining), the champion's
+ * newest inputs are checked for drift, and old prediction logs are purged.
+ */
+export const monitoringJob: JobDefinition<z.infer<typeof monitoringPayload>> = {
+  name: "monitoring",
+  event: MONITORING_REQUESTED,
+  cron: () => config().monitoring.schedule,
+  maxAttempts: 3,
+  concurrency: 1,
+  coalesce: true,
+  payload: monitoringPayload,
+  async run(_payload, step) {
+    const db = await getDb();
+    const store = objectStore();
+    const { minWindow, maxWindow, thresholds, retentionDays, retrainAfter } = config().monitoring;
+    const feedback = await step.run("ingest-feedback", () => ingestFeedback(db, store));
+    const drift = await step.run("check-drift", async () => {
+      const check = await checkDrift(db, store, { minWindow, maxWindow, thresholds });
+      return check.status === "checked" ? { status: check.status, reportId: check.report.id, level: check.report.level } : check;
+    });
+    const purged = await step.run("purge-predictions", () => purgePredictions(db, retentionDays));
+    return { feedback, drift, purged, retrain: feedback.records > 0 && feedback.sinceTraining >= retrainAfter };
+  },
+  followUps: (result) => {
+    const { feedback, retrain } = result as { feedback: { records: number }; retrain: boolean };
+    return [
+      ...(feedback.records > 0 ? [{ name: BENCHMARKS_REQUESTED, data: { reason: "feedback" } }] : []),
+      ...(retrain ? [{ name: TRAIN_REQUESTED, data: { trigger: "event", actor: "feedback" } }] : []),
+    ];
+  },
+};
+
+export const JOB_DEFINITIONS: JobDefinition[] = [trainPipelineJob as JobDefinition, pollModelsJob as JobDefinition, benchmarkJob as JobDefinition, monitoringJob as JobDefinition];

@@ -113,11 +113,12 @@ export class EmbeddedRunner {
   /** Delivers an event: one job for every definition it triggers. */
   async send(event: string, data: Record<string, unknown>): Promise<Job[]> {
     const created = [];
-    for (const definition of this.options.definitions.filter((d) => d.event === event)) {
-      const job = await this.enqueue(definition.name, data);
+    const listeners = this.options.definitions.filter((d) => d.event === event);
+    if (listeners.length === 0) throw new Error(`No job listens to event "${event}"`);
+    for (const definition of listeners) {
+      const job = await this.enqueue(definition.name, data, { unlessPending: definition.coalesce });
       if (job) created.push(job);
     }
-    if (created.length === 0) throw new Error(`No job listens to event "${event}"`);
     return created;
   }
 

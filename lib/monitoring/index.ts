@@ -1,4 +1,7 @@
-/** Drift monitoring: distribution measures over image features, and when they are worth a warning. */
+/** Live monitoring: the prediction log, feedback, and drift of live inputs from the training data. */
 export { klDivergence, hellingerDistance, populationStabilityIndex, averagePairwiseDistance, EPSILON, type Vectors } from "./measures";
 export { profileImages, compareProfiles, versionProfile, driftBetweenVersions, IMAGE_FEATURES, SAMPLE_SIZE, type FeatureProfile, type DriftReport, type FeatureDrift, type ProfileFeature } from "./features";
 export { driftLevel, DEFAULT_DRIFT_THRESHOLDS, type DriftThresholds, type DriftLevel } from "./thresholds";
+export { PredictionRecorder, predictionRecorder, type PredictionEntry } from "./recorder";
+export { submitFeedback, ingestFeedback, feedbackSchema, FeedbackError, type FeedbackInput, type IngestResult } from "./feedback";
+export { checkDrift, purgePredictions, type DriftCheck } from "./drift-window";

@@ -1,10 +1,11 @@
 import { config } from "@/lib/config";
 import { getDb } from "@/lib/db";
+import { predictionRecorder } from "@/lib/monitoring/recorder";
 import { InferencePool } from "./inference-pool";
 import { PredictService } from "./predict";
 
 export { InferencePool, type BatchingOptions } from "./inference-pool";
-export { PredictService, type Prediction } from "./predict";
+export { PredictService, type Prediction, type PredictionSink } from "./predict";
 export { parsePredictRequest, type PredictRequest, type PredictInput } from "./request";
 
 const globalForServing = globalThis as unknown as { kanaPredictService?: Promise<PredictService> };
@@ -13,7 +14,8 @@ const globalForServing = globalThis as unknown as { kanaPredictService?: Promise
 export function predictService(): Promise<PredictService> {
   globalForServing.kanaPredictService ??= (async () => {
     const { maxBatch, batchWaitMs } = config().predict;
-    return new PredictService(await getDb(), new InferencePool({ maxBatch, maxWaitMs: batchWaitMs }));
+    const db = await getDb();
+    return new PredictService(db, new InferencePool({ maxBatch, maxWaitMs: batchWaitMs }), predictionRecorder(db));
   })();
   return globalForServing.kanaPredictService;
 }

@@ -14,6 +14,13 @@ export interface Prediction {
   model: { name: string; version: number; algorithm: string };
   preprocessed?: number[];
   timingMs: { preprocess: number; inference: number; total: number };
+  /** Refer to it in feedback (POST /api/feedback); null when this prediction was not recorded (sampling). */
+  predictionId: string | null;
+}
+
+/** Where predictions go to be logged (lib/monitoring's recorder): must return at once. */
+export interface PredictionSink {
+  record(entry: { modelVersionId: number; input: Uint8Array; probabilities: ArrayLike<number>; predicted: number; latencyMs: number }): string | null;
 }
 
 const PREPROCESS_STATUS = { unsupported_image: 422, too_many_pixels: 413, no_ink: 422 } as const;
@@ -27,6 +34,7 @@ export class PredictService {
   constructor(
     private readonly db: Db,
     private readonly pool: InferencePool,
+    private readonly sink: PredictionSink | null = null,
   ) {}
 
   /**
@@ -77,6 +85,7 @@ export class PredictService {
     const inferred = performance.now();
 
     const ranked = KMNIST_CLASSES.map(({ label, char }) => ({ label, char, p: probabilities[label] })).sort((a, b) => b.p - a.p);
+    const predictionId = this.sink?.record({ modelVersionId: model.id, input: pixels, probabilities, predicted: ranked[0].label, latencyMs: inferred - started }) ?? null;
     return {
       label: ranked[0].label,
       char: ranked[0].char,
@@ -88,6 +97,7 @@ export class PredictService {
         inference: round(inferred - preprocessed),
         total: round(inferred - started),
       },
+      predictionId,
     };
   }
 }

@@ -1,0 +1,172 @@
+import fs from "node:fs";
+import path from "node:path";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { benchmarks, datasetTags, datasetVersions, driftReports, jobs, logs, modelVersions, predictions } from "@/db/schema";
+import { createPostgresTestDatabase, createTempStore, importTestKmnist, KMNIST_TEST_DIR, type TestDatabase } from "@/lib/testing/database";
+
+/**
+ * The monitoring loop end to end on real parts: models trained on KMNIST, predictions
+ * through the real predict route (logged by the recorder), feedback through the feedback
+ * route, the monitoring job, and the benchmark engine.
+ */
+let database: TestDatabase;
+let store: Awaited<ReturnType<typeof createTempStore>>;
+let predict: typeof import("../predict/route");
+let feedback: typeof import("./route");
+let images: Uint8Array;
+let labels: Uint8Array;
+
+beforeAll(async () => {
+  database = await createPostgresTestDatabase();
+  store = await createTempStore();
+  process.env.DATABASE_URL = database.url;
+  process.env.STORAGE_DIR = store.root;
+  const { getDb } = await import("@/lib/db");
+  const { KMNIST_FILES, parseIdx } = await import("@/lib/data");
+  const { trainAndRegister } = await import("@/lib/ml/training");
+  const { objectStore } = await import("@/lib/storage");
+  const db = await getDb();
+  await importTestKmnist(db, objectStore());
+  await trainAndRegister(db, objectStore(), { algorithm: "logreg", hyperparameters: { epochs: 4 } });
+  await trainAndRegister(db, objectStore(), { algorithm: "tree", hyperparameters: { maxDepth: 6 } });
+  images = parseIdx(fs.readFileSync(path.join(KMNIST_TEST_DIR, KMNIST_FILES.testImages.name))).data;
+  labels = parseIdx(fs.readFileSync(path.join(KMNIST_TEST_DIR, KMNIST_FILES.testLabels.name))).data;
+  [predict, feedback] = await Promise.all([import("../predict/route"), import("./route")]);
+}, 180_000);
+
+afterAll(async () => {
+  const { closeBenchmarkPool } = await import("@/lib/benchmark");
+  await closeBenchmarkPool();
+  const { closeDatabase } = await import("@/lib/db");
+  await closeDatabase();
+  await database?.cleanup();
+  await store?.cleanup();
+});
+
+const image = (k: number) => images.subarray(k * 784, (k + 1) * 784);
+const postJson = (handler: (r: Request) => Promise<Response>, url: string, body: unknown) =>
+  handler(new Request(url, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body), headers: { "content-type": "application/json" } }));
+const predictImage = async (k: number) => (await postJson(predict.POST, "http://localhost/api/predict", { pixels: Array.from(image(k)) })).json();
+const sendFeedback = (body: unknown) => postJson(feedback.POST, "http://localhost/api/feedback", body);
+
+describe("prediction log and feedback", () => {
+  it("records each prediction with its input, answer and latency, and hands out its id", async () => {
+    const answer = await predictImage(0);
+    expect(answer.predictionId).toMatch(/^[0-9a-f-]{36}$/);
+    const { predictionRecorder } = await import("@/lib/monitoring");
+    await predictionRecorder(database.db).flush();
+    const [row] = await database.db.select().from(predictions).where(eq(predictions.id, answer.predictionId));
+    expect(row).toMatchObject({ predicted: answer.label, confidence: answer.probabilities[0].p });
+    expect(row.latencyMs).toBeGreaterThan(0);
+    expect(Buffer.from(row.input).equals(Buffer.from(image(0)))).toBe(true);
+  });
+
+  it("refuses hostile feedback with clear 4xx errors and changes nothing", async () => {
+    const answer = await predictImage(1);
+    const cases: Array<[unknown, number, RegExp]> = [
+      ["{not json", 400, /not valid JSON/],
+      [{}, 422, /predictionId/],
+      [{ predictionId: "not-a-uuid", label: 1 }, 422, /predictionId: must be the predictionId/],
+      [{ predictionId: answer.predictionId }, 422, /exactly one of "label"/],
+      [{ predictionId: answer.predictionId, label: 2, correct: true }, 422, /exactly one/],
+      [{ predictionId: answer.predictionId, label: 10 }, 422, /label/],
+      [{ predictionId: answer.predictionId, label: -1 }, 422, /label/],
+      [{ predictionId: answer.predictionId, label: 1.5 }, 422, /label/],
+      [{ predictionId: answer.predictionId, correct: false }, 422, /correct/],
+      [{ predictionId: answer.predictionId, label: 1, extra: "x" }, 422, /Unrecognized key/],
+      [{ predictionId: "00000000-0000-4000-8000-000000000000", label: 1 }, 404, /No recorded prediction/],
+      [{ predictionId: answer.predictionId, label: 1, pad: "x".repeat(5000) }, 413, /limit/],
+    ];
+    for (const [body, status, message] of cases) {
+      const response = await sendFeedback(body);
+      expect([body, response.status, (await response.json()).error?.message]).toEqual([body, status, expect.stringMatching(message)]);
+    }
+    const [row] = await database.db.select().from(predictions).where(eq(predictions.id, answer.predictionId));
+    expect(row.feedbackAt).toBeNull();
+
+    expect((await sendFeedback({ predictionId: answer.predictionId, correct: true })).status).toBe(201);
+    const again = await sendFeedback({ predictionId: answer.predictionId, label: 3 });
+    expect(again.status).toBe(409);
+    expect((await again.json()).error.code).toBe("feedback_exists");
+  });
+
+  it("50 corrected predictions make a new feedback dataset version, and every model is benchmarked on it", async () => {
+    const { db } = database;
+    const { monitoringJob } = await import("@/lib/jobs");
+    const { directSteps } = await import("@/lib/pipeline");
+    const { benchmarkSweep, engineOptions, listBenchmarks, benchmarkQuerySchema } = await import("@/lib/benchmark");
+    const { objectStore } = await import("@/lib/storage");
+    // The confirmation from the previous test is already waiting; ingest it first so the
+    // next version holds exactly the 50 corrections.
+    await monitoringJob.run({}, directSteps);
+
+    let corrected = 0;
+    for (let k = 100; corrected < 50; k++) {
+      const answer = await predictImage(k);
+      if (answer.label === labels[k]) continue;
+      const response = await sendFeedback({ predictionId: answer.predictionId, label: labels[k] });
+      expect(response.status).toBe(201);
+      expect(await response.json()).toMatchObject({ kind: "corrected", label: labels[k] });
+      corrected++;
+    }
+    // Each feedback asked for the monitoring job; queued requests fold into one job.
+    const queued = await db.select().from(jobs).where(and(eq(jobs.name, "monitoring"), eq(jobs.status, "pending")));
+    expect(queued).toHaveLength(1);
+
+    const result = (await monitoringJob.run({}, directSteps)) as { feedback: { records: number } };
+    expect(result.feedback.records).toBe(50);
+    expect(monitoringJob.followUps!(result)).toContainEqual({ name: "kana/benchmarks.requested", data: { reason: "feedback" } });
+
+    await benchmarkSweep({ db, store: objectStore() }, engineOptions({ workers: 1, explain: false }));
+    const [tag] = await db.select().from(datasetTags).where(eq(datasetTags.name, "kmnist-feedback"));
+    const versions = await db.select().from(datasetVersions).where(eq(datasetVersions.tagId, tag.id));
+    const newest = versions.sort((a, b) => b.id - a.id)[0];
+    expect(newest.recordCount).toBe(51);
+    const live = await db.select({ id: modelVersions.id }).from(modelVersions).where(eq(modelVersions.archived, false));
+    const onFeedback = await db.select().from(benchmarks).where(eq(benchmarks.datasetVersionId, newest.id));
+    expect(onFeedback.map((b) => b.modelVersionId).sort()).toEqual(live.map((v) => v.id).sort());
+    expect(onFeedback.every((b) => b.status === "done")).toBe(true);
+    // Visible to the dashboards: the benchmark list filtered by the feedback tag.
+    const listed = await listBenchmarks(db, benchmarkQuerySchema.parse({ tag: "kmnist-feedback", datasetVersionId: String(newest.id) }));
+    expect(listed.total).toBe(live.length);
+  });
+});
+
+describe("drift check on logged inputs", () => {
+  it("unshifted holdout inputs are stable; thicker strokes raise a drift warning", async () => {
+    const { db } = database;
+    const { checkDrift, predictionRecorder, DEFAULT_DRIFT_THRESHOLDS } = await import("@/lib/monitoring");
+    const { resolveModelRef } = await import("@/lib/registry");
+    const { objectStore } = await import("@/lib/storage");
+    const champion = await resolveModelRef(db);
+    const recorder = predictionRecorder(db);
+    const options = { minWindow: 300, maxWindow: 1000, thresholds: DEFAULT_DRIFT_THRESHOLDS };
+    // Everything logged so far belongs to the earlier tests: start after it.
+    await recorder.flush();
+    await checkDrift(db, objectStore(), { ...options, minWindow: 1 });
+
+    const log = (input: Uint8Array, k: number) =>
+      recorder.record({ modelVersionId: champion.id, input, probabilities: Array.from({ length: 10 }, (_, c) => (c === labels[k] ? 0.9 : 0.01)), predicted: labels[k], latencyMs: 1 });
+    for (let k = 2000; k < 2300; k++) log(image(k), k);
+    await recorder.flush();
+    const stable = await checkDrift(db, objectStore(), options);
+    expect(stable).toMatchObject({ status: "checked", report: { sampleCount: 300, level: "stable" } });
+
+    const thicken = (src: Uint8Array) => {
+      const out = new Uint8Array(src);
+      for (let i = 0; i < 784; i++) out[i] = Math.max(src[i], i % 28 > 0 ? src[i - 1] : 0, i >= 28 ? src[i - 28] : 0);
+      return out;
+    };
+    for (let k = 3000; k < 3300; k++) log(thicken(image(k)), k);
+    await recorder.flush();
+    const drifted = await checkDrift(db, objectStore(), options);
+    expect(drifted).toMatchObject({ status: "checked", report: { sampleCount: 300, level: "drift" } });
+    const { flushLogs } = await import("@/lib/log");
+    await flushLogs();
+    const warnings = await db.select().from(logs).where(and(eq(logs.component, "monitoring.drift"), eq(logs.level, "warn")));
+    expect(warnings.at(-1)?.message).toMatch(/input drift on .*Ink mass/);
+    expect(await checkDrift(db, objectStore(), options)).toMatchObject({ status: "skipped", reason: /waiting for inputs: 0 of 300/ });
+    expect(await db.select().from(driftReports)).toHaveLength(3);
+  });
+});

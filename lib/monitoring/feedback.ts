@@ -1,0 +1,99 @@
+import { and, asc, count, eq, gt, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { z } from "zod";
+import { importBatches, pipelineRuns, predictions } from "@/db/schema";
+import { appendRecords, FEEDBACK_SOURCE, IMAGE_PIXELS, NUM_CLASSES } from "@/lib/data";
+import type { Db } from "@/lib/db";
+import { createLogger } from "@/lib/log";
+import type { ObjectStore } from "@/lib/storage";
+import type { PredictionRecorder } from "./recorder";
+
+const log = createLogger("monitoring.feedback");
+
+/** `POST /api/feedback`: confirm a prediction, or say which class it really is. */
+export const feedbackSchema = z
+  .object({
+    predictionId: z.uuid("must be the predictionId a prediction answered with"),
+    label: z.number().int().min(0).max(NUM_CLASSES - 1).optional(),
+    correct: z.literal(true).optional(),
+  })
+  .strict()
+  .refine((b) => (b.label === undefined) !== (b.correct === undefined), { message: 'give exactly one of "label" (the right class) or "correct": true' });
+
+export type FeedbackInput = z.infer<typeof feedbackSchema>;
+
+export class FeedbackError extends Error {
+  constructor(
+    readonly status: 404 | 409,
+    readonly code: "unknown_prediction" | "feedback_exists",
+    message: string,
+  ) {
+    super(message);
+    this.name = "FeedbackError";
+  }
+}
+
+/**
+ * Stores a person's verdict on a logged prediction. Each prediction takes one verdict; it
+ * becomes a labelled record of the feedback source at the next ingestion.
+ */
+export async function submitFeedback(db: Db, recorder: PredictionRecorder | null, input: FeedbackInput) {
+  // The prediction may still wait in the recorder's queue.
+  await recorder?.flush();
+  const [prediction] = await db.select({ predicted: predictions.predicted, feedbackKind: predictions.feedbackKind }).from(predictions).where(eq(predictions.id, input.predictionId));
+  if (!prediction) throw new FeedbackError(404, "unknown_prediction", "No recorded prediction has this id (it may not have been sampled, or it is past retention)");
+  const label = input.correct ? prediction.predicted : input.label!;
+  const kind = label === prediction.predicted ? "confirmed" : "corrected";
+  const updated = await db
+    .update(predictions)
+    .set({ feedbackLabel: label, feedbackKind: kind, feedbackAt: new Date() })
+    .where(and(eq(predictions.id, input.predictionId), isNull(predictions.feedbackAt)))
+    .returning({ id: predictions.id });
+  if (updated.length === 0) throw new FeedbackError(409, "feedback_exists", "This prediction already has feedback");
+  return { predictionId: input.predictionId, label, kind, predicted: prediction.predicted };
+}
+
+export interface IngestResult {
+  records: number;
+  batchId: number | null;
+  /** Feedback records added since the last training pipeline started. */
+  sinceTraining: number;
+}
+
+/**
+ * Turns feedback not yet ingested into one import batch of the feedback source (so tags
+ * over it get a new version). Serialised by an advisory lock: two ingestions never take
+ * the same feedback twice.
+ */
+export async function ingestFeedback(db: Db, store: ObjectStore, limit = 5000): Promise<IngestResult> {
+  const ingested = await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('kana:feedback-ingest'))`);
+    const pending = await tx
+      .select({ id: predictions.id, input: predictions.input, label: predictions.feedbackLabel })
+      .from(predictions)
+      .where(and(isNotNull(predictions.feedbackAt), isNull(predictions.feedbackBatchId)))
+      .orderBy(asc(predictions.feedbackAt))
+      .limit(limit);
+    if (pending.length === 0) return { records: 0, batchId: null };
+    const images = new Uint8Array(pending.length * IMAGE_PIXELS);
+    pending.forEach((p, i) => images.set(p.input, i * IMAGE_PIXELS));
+    const { batchId } = await appendRecords(tx as unknown as Db, store, {
+      source: FEEDBACK_SOURCE,
+      sourceDescription: "Characters drawn on the predict page, labelled by people's feedback",
+      images,
+      labels: Uint8Array.from(pending, (p) => p.label ?? 0),
+    });
+    await tx
+      .update(predictions)
+      .set({ feedbackBatchId: batchId })
+      .where(inArray(predictions.id, pending.map((p) => p.id)));
+    return { records: pending.length, batchId };
+  });
+  if (ingested.records) log.info(`ingested ${ingested.records} feedback record(s)`, { batchId: ingested.batchId });
+  const [lastRun] = await db.select({ at: sql<Date | null>`max(${pipelineRuns.startedAt})` }).from(pipelineRuns);
+  const [{ n }] = await db
+    .select({ n: count() })
+    .from(predictions)
+    .innerJoin(importBatches, eq(importBatches.id, predictions.feedbackBatchId))
+    .where(lastRun?.at ? gt(importBatches.createdAt, new Date(lastRun.at)) : undefined);
+  return { ...ingested, sinceTraining: n };
+}
