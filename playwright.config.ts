@@ -1,6 +1,7 @@
 import { defineConfig, devices } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
+const WRITES = ["**/admin.spec.ts", "**/monitoring.spec.ts"];
 
 export default defineConfig({
   testDir: "./e2e",
@@ -21,11 +22,11 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "desktop", use: { ...devices["Desktop Chrome"], channel: undefined }, testIgnore: "**/admin.spec.ts" },
-    { name: "phone", use: { ...devices["Pixel 7"], channel: undefined }, testIgnore: "**/admin.spec.ts" },
-    // The admin walk changes data (uploads a model, edits a row): it runs once, after the
-    // read-only specs that assert the seeded figures.
-    { name: "admin", use: { ...devices["Desktop Chrome"], channel: undefined }, testMatch: "**/admin.spec.ts", dependencies: ["desktop", "phone"] },
+    { name: "desktop", use: { ...devices["Desktop Chrome"], channel: undefined }, testIgnore: WRITES },
+    { name: "phone", use: { ...devices["Pixel 7"], channel: undefined }, testIgnore: WRITES },
+    // Specs that change data (upload a model, edit a row, give feedback that becomes a
+    // dataset version) run once, after the read-only specs that assert the seeded figures.
+    { name: "writes", use: { ...devices["Desktop Chrome"], channel: undefined }, testMatch: WRITES, dependencies: ["desktop", "phone"] },
   ],
   webServer: {
     command: "bash e2e/serve.sh",

@@ -1,6 +1,7 @@
 /**
  * Predict API throughput and latency against `next start` at 1, 16 and 64 concurrent
- * clients, next to the same model's in-process inference (batched and single image).
+ * clients, next to the same model's in-process inference (batched and single image), and
+ * what recording every prediction in the prediction log costs (log off vs on).
  * Uses the configured database's champion (train one first: `npm run train`) and needs a
  * build (`npm run build`). `npm run bench -- predict`
  */
@@ -39,56 +40,72 @@ const batchedPerSecond = (64 / batchedMs) * 1000;
 console.log(`model: ${champion.name}@${champion.version} (${champion.algorithm}), backend ${rt.detail}`);
 console.log(`in-process: batched (64) ${batchedPerSecond.toFixed(0)} img/s, single image ${singleMs.toFixed(3)} ms\n`);
 
-// 2. The real server.
-const server = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(PORT)], {
-  env: { ...process.env, LOG_LEVEL: "warn" },
-  stdio: ["ignore", "ignore", "inherit"],
-});
-const stop = () => server.kill("SIGTERM");
-process.on("exit", stop);
-const base = `http://127.0.0.1:${PORT}`;
-for (let i = 0; ; i++) {
-  const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
-  if (ok) break;
-  if (i > 120) throw new Error("server did not become healthy within 60 s");
-  await new Promise((r) => setTimeout(r, 500));
-}
+// 2. The real server, with the prediction log off and on (PREDICTION_LOG_SAMPLE_RATE 0 / 1),
+// in alternating phases so that a drift in the machine's load does not favour either.
 const body = JSON.stringify({ pixels: Array.from(holdout.images.subarray(0, 784)) });
-const warm = await fetch(`${base}/api/predict`, { method: "POST", headers: { "content-type": "application/json" }, body });
-const answeredBy = (await warm.json()) as { model?: { name: string; version: number } };
-if (answeredBy.model?.name !== champion.name || answeredBy.model.version !== champion.version) {
-  throw new Error(`server answered with ${JSON.stringify(answeredBy.model)}, expected ${champion.name}@${champion.version}`);
+const base = `http://127.0.0.1:${PORT}`;
+
+async function startServer(sampleRate: number) {
+  const server = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(PORT)], {
+    env: { ...process.env, LOG_LEVEL: "warn", PREDICTION_LOG_SAMPLE_RATE: String(sampleRate), MONITORING_SCHEDULE: "off" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const exited = new Promise((resolve) => server.once("exit", resolve));
+  const stop = async () => {
+    server.kill("SIGTERM");
+    await exited;
+  };
+  process.on("exit", () => server.kill("SIGTERM"));
+  for (let i = 0; ; i++) {
+    const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (i > 120) throw new Error("server did not become healthy within 60 s");
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const warm = await fetch(`${base}/api/predict`, { method: "POST", headers: { "content-type": "application/json" }, body });
+  const answeredBy = (await warm.json()) as { model?: { name: string; version: number } };
+  if (answeredBy.model?.name !== champion.name || answeredBy.model.version !== champion.version) {
+    throw new Error(`server answered with ${JSON.stringify(answeredBy.model)}, expected ${champion.name}@${champion.version}`);
+  }
+  return stop;
+}
+
+type Run = { rps: number; p50: number; p99: number };
+const runs = new Map<string, Run[]>();
+for (let phase = 0; phase < 2 * RUNS; phase++) {
+  const sampleRate = phase % 2;
+  const stop = await startServer(sampleRate);
+  for (const connections of CONCURRENCY) {
+    const result = await autocannon({ url: `${base}/api/predict`, method: "POST", headers: { "content-type": "application/json" }, body, connections, duration: SECONDS });
+    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx responses and ${result.errors} errors at ${connections} clients`);
+    const key = `${sampleRate}/${connections}`;
+    runs.set(key, [...(runs.get(key) ?? []), { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 }]);
+  }
+  await stop();
 }
 
 const rows = [];
 for (const connections of CONCURRENCY) {
-  const runs = [];
-  for (let r = 0; r < RUNS; r++) {
-    const result = await autocannon({
-      url: `${base}/api/predict`,
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body,
-      connections,
-      duration: SECONDS,
-    });
-    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx responses and ${result.errors} errors at ${connections} clients`);
-    runs.push({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 });
-  }
-  const rps = median(runs.map((x) => x.rps));
-  const p50 = median(runs.map((x) => x.p50));
+  const off = runs.get(`0/${connections}`)!;
+  const on = runs.get(`1/${connections}`)!;
+  const rps = median(on.map((x) => x.rps));
+  const rpsOff = median(off.map((x) => x.rps));
+  const p50 = median(on.map((x) => x.p50));
   rows.push({
     clients: connections,
     "req/s": rps,
     "p50 ms": p50,
-    "p99 ms": median(runs.map((x) => x.p99)),
+    "p99 ms": median(on.map((x) => x.p99)),
     "req/s ÷ batched img/s": rps / batchedPerSecond,
     "p50 ÷ single-image ms": p50 / singleMs,
+    "req/s, log off": rpsOff,
+    "log cost": 1 - rps / rpsOff,
   });
 }
-stop();
 printTable(rows);
-console.log(`\n(median of ${RUNS} runs of ${SECONDS} s each; in-process batched ${batchedPerSecond.toFixed(0)} img/s, single ${singleMs.toFixed(3)} ms)`);
+console.log(
+  `\n(median of ${RUNS} runs of ${SECONDS} s each with the prediction log on, and ${RUNS} with it off, alternating; in-process batched ${batchedPerSecond.toFixed(0)} img/s, single ${singleMs.toFixed(3)} ms)`,
+);
 console.log(
   `wrote ${writeResults("predict", {
     model: `${champion.name}@${champion.version}`,

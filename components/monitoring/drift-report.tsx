@@ -2,10 +2,13 @@ import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { DEFAULT_DRIFT_THRESHOLDS, driftLevel, type DriftReport, type DriftThresholds } from "@/lib/monitoring";
 
+/** A drift comparison as computed, or as stored in drift_reports (feature names as plain strings). */
+type ShownReport = Pick<DriftReport, "maxPsi" | "averagePairwiseDistance"> & { features: Array<{ feature: string; label: string; kl: number; hellinger: number; psi: number }> };
+
 const LEVEL_VARIANTS = { stable: "success", moderate: "warning", drift: "destructive" } as const;
 
 /** "stable", "moderate" or "drift", with the figures that decided it in the tooltip. */
-export function DriftBadge({ report, thresholds = DEFAULT_DRIFT_THRESHOLDS }: { report: DriftReport; thresholds?: DriftThresholds }) {
+export function DriftBadge({ report, thresholds = DEFAULT_DRIFT_THRESHOLDS }: { report: ShownReport; thresholds?: DriftThresholds }) {
   const level = driftLevel(report, thresholds);
   return (
     <Badge variant={LEVEL_VARIANTS[level]} title={`max PSI ${report.maxPsi.toFixed(3)} (threshold ${thresholds.psi}); pairwise ${report.averagePairwiseDistance.toFixed(3)} (threshold ${thresholds.averagePairwiseDistance})`}>
@@ -15,7 +18,7 @@ export function DriftBadge({ report, thresholds = DEFAULT_DRIFT_THRESHOLDS }: { 
 }
 
 /** Every measure for every feature of one comparison, values at or past a threshold marked. */
-export function DriftTable({ report, thresholds = DEFAULT_DRIFT_THRESHOLDS }: { report: DriftReport; thresholds?: DriftThresholds }) {
+export function DriftTable({ report, thresholds = DEFAULT_DRIFT_THRESHOLDS }: { report: ShownReport; thresholds?: DriftThresholds }) {
   const pairwiseOver = report.averagePairwiseDistance >= thresholds.averagePairwiseDistance;
   return (
     <div className="overflow-x-auto">

@@ -8,6 +8,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { cn } from "@/lib/utils";
 import { DrawingCanvas, type DrawingCanvasHandle } from "./drawing-canvas";
 import { PixelView } from "./pixel-view";
+import { PredictionFeedback } from "./prediction-feedback";
 
 interface Prediction {
   label: number;
@@ -16,6 +17,7 @@ interface Prediction {
   model: { name: string; version: number; algorithm: string };
   preprocessed: number[];
   timingMs: { total: number };
+  predictionId: string | null;
 }
 
 type State =
@@ -36,13 +38,14 @@ export function PredictPanel() {
   const [state, setState] = useState<State>({ status: "idle" });
   const [dragging, setDragging] = useState(false);
 
-  const send = useCallback(async (body: Blob, source: string) => {
+  /** `record: false` for previews while a stroke is still being drawn: only finished drawings go to the prediction log. */
+  const send = useCallback(async (body: Blob, source: string, record = true) => {
     inFlight.current?.abort();
     const controller = new AbortController();
     inFlight.current = controller;
     setState((s) => ({ status: "loading", previous: s.status === "done" ? s.prediction : s.status === "loading" ? s.previous : undefined }));
     try {
-      const response = await fetch("/api/predict?preprocessed=true", {
+      const response = await fetch(`/api/predict?preprocessed=true${record ? "" : "&record=false"}`, {
         method: "POST",
         headers: { "content-type": body.type || "application/octet-stream" },
         body,
@@ -58,15 +61,18 @@ export function PredictPanel() {
     }
   }, []);
 
-  const predictDrawing = useCallback(async () => {
-    const blob = await canvas.current?.toBlob();
-    if (!blob) {
-      inFlight.current?.abort();
-      setState({ status: "idle" });
-      return;
-    }
-    await send(blob, "your drawing");
-  }, [send]);
+  const predictDrawing = useCallback(
+    async (finished: boolean) => {
+      const blob = await canvas.current?.toBlob();
+      if (!blob) {
+        inFlight.current?.abort();
+        setState({ status: "idle" });
+        return;
+      }
+      await send(blob, "your drawing", finished);
+    },
+    [send],
+  );
 
   const onCanvasChange = useCallback(
     (_strokes: number, drawing: boolean) => {
@@ -74,10 +80,10 @@ export function PredictPanel() {
       const now = Date.now();
       if (drawing && now - lastDrawingCall.current > WHILE_DRAWING_MS) {
         lastDrawingCall.current = now;
-        void predictDrawing();
+        void predictDrawing(false);
         return;
       }
-      timer.current = setTimeout(() => void predictDrawing(), drawing ? WHILE_DRAWING_MS : AFTER_STROKE_MS);
+      timer.current = setTimeout(() => void predictDrawing(!drawing), drawing ? WHILE_DRAWING_MS : AFTER_STROKE_MS);
     },
     [predictDrawing],
   );
@@ -157,7 +163,10 @@ export function PredictPanel() {
                   {prediction.model.name}@{prediction.model.version} · {prediction.model.algorithm}
                 </Badge>
               </div>
-              <ProbabilityChart probabilities={prediction.probabilities} />
+              <div className="space-y-4">
+                <ProbabilityChart probabilities={prediction.probabilities} />
+                {state.status === "done" && prediction.predictionId && <PredictionFeedback key={prediction.predictionId} predictionId={prediction.predictionId} predicted={prediction.label} />}
+              </div>
             </div>
           ) : (
             state.status !== "error" && <div className="grid h-48 place-items-center text-6xl text-muted-foreground/30">？</div>

@@ -17,7 +17,9 @@ function client(settings: LdapSettings): Client {
 }
 
 function unavailable(error: unknown): SignInError {
-  log.error("LDAP directory unreachable", { error: (error as Error).message });
+  const detail =
+    error instanceof InvalidCredentialsError ? "the service account (LDAP_BIND_DN) was refused: check LDAP_BIND_PASSWORD" : (error as Error).message || (error as Error).name;
+  log.error(`LDAP sign-in impossible: ${detail}`, { error: (error as Error).message });
   return new SignInError("directory_unavailable", "The sign-in directory (LDAP) cannot be reached right now. Try again in a moment, or ask an administrator.");
 }
 

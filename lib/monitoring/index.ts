@@ -5,3 +5,4 @@ export { driftLevel, DEFAULT_DRIFT_THRESHOLDS, type DriftThresholds, type DriftL
 export { PredictionRecorder, predictionRecorder, type PredictionEntry } from "./recorder";
 export { submitFeedback, ingestFeedback, feedbackSchema, FeedbackError, type FeedbackInput, type IngestResult } from "./feedback";
 export { checkDrift, purgePredictions, type DriftCheck } from "./drift-window";
+export { monitoringSummary, type MonitoringSummary } from "./queries";

@@ -54,6 +54,13 @@ export const openApiDocument = {
         parameters: [
           modelParameter,
           { name: "preprocessed", in: "query", required: false, description: "Also return the 28x28 input the model saw.", schema: { type: "boolean", default: false } },
+          {
+            name: "record",
+            in: "query",
+            required: false,
+            description: "`false` keeps this prediction out of the prediction log (e.g. previews while drawing); it then has no `predictionId`.",
+            schema: { type: "boolean", default: true },
+          },
         ],
         requestBody: {
           required: true,
@@ -151,6 +158,39 @@ export const openApiDocument = {
           "413": errorResponse("Too large", ["payload_too_large"]),
           "422": errorResponse("Invalid body", ["validation_failed"]),
           ...adminOnly,
+        },
+      },
+    },
+    "/api/feedback": {
+      post: {
+        operationId: "feedback",
+        summary: "Confirm or correct a prediction",
+        description:
+          "The verdict becomes a labelled record of the `feedback` source (ingested by the monitoring job), so the `kmnist-feedback` tag gets a new version and every model is benchmarked on it.",
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                required: ["predictionId"],
+                additionalProperties: false,
+                properties: {
+                  predictionId: { type: "string", format: "uuid" },
+                  correct: { type: "boolean", enum: [true], description: "The prediction was right" },
+                  label: { type: "integer", minimum: 0, maximum: 9, description: "The right class (give this or `correct`)" },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          "201": { description: "`{ predictionId, label, kind: confirmed | corrected, predicted }`" },
+          "400": errorResponse("Not JSON", ["invalid_json"]),
+          "404": errorResponse("No recorded prediction with this id", ["unknown_prediction"]),
+          "409": errorResponse("This prediction already has feedback", ["feedback_exists"]),
+          "413": errorResponse("Too large", ["payload_too_large"]),
+          "422": errorResponse("Invalid body", ["validation_failed"]),
         },
       },
     },
@@ -281,6 +321,7 @@ export const openApiDocument = {
           model: { type: "object", properties: { name: { type: "string" }, version: { type: "integer" }, algorithm: { type: "string" } } },
           preprocessed: { type: "array", items: { type: "integer", minimum: 0, maximum: 255 }, description: "Only when asked" },
           timingMs: { type: "object", properties: { preprocess: { type: "number" }, inference: { type: "number" }, total: { type: "number" } } },
+          predictionId: { type: ["string", "null"], format: "uuid", description: "Refer to it in POST /api/feedback; null when the prediction was not recorded (sampling, `record=false`)" },
         },
       },
     },

@@ -85,7 +85,7 @@ export class PredictService {
     const inferred = performance.now();
 
     const ranked = KMNIST_CLASSES.map(({ label, char }) => ({ label, char, p: probabilities[label] })).sort((a, b) => b.p - a.p);
-    const predictionId = this.sink?.record({ modelVersionId: model.id, input: pixels, probabilities, predicted: ranked[0].label, latencyMs: inferred - started }) ?? null;
+    const predictionId = !request.record ? null : this.sink?.record({ modelVersionId: model.id, input: pixels, probabilities, predicted: ranked[0].label, latencyMs: inferred - started }) ?? null;
     return {
       label: ranked[0].label,
       char: ranked[0].char,

@@ -11,6 +11,8 @@ export interface PredictRequest {
   input: PredictInput;
   model?: string;
   includePreprocessed: boolean;
+  /** False keeps this prediction out of the prediction log (`?record=false`: e.g. previews while drawing). */
+  record: boolean;
 }
 
 const flag = z.union([z.boolean(), z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1")]);
@@ -60,9 +62,10 @@ function decodeDataUrl(value: string, maxBytes: number): Buffer {
 /** Parses any supported predict request, or throws an ApiError that names the problem. */
 export async function parsePredictRequest(request: Request, maxBytes: number): Promise<PredictRequest> {
   const url = new URL(request.url);
-  const query = z.object({ model: modelRef.optional(), preprocessed: flag.optional() }).safeParse({
+  const query = z.object({ model: modelRef.optional(), preprocessed: flag.optional(), record: flag.optional() }).safeParse({
     model: url.searchParams.get("model") ?? undefined,
     preprocessed: url.searchParams.get("preprocessed") ?? undefined,
+    record: url.searchParams.get("record") ?? undefined,
   });
   if (!query.success) throw validationError(query.error);
 
@@ -79,7 +82,7 @@ export async function parsePredictRequest(request: Request, maxBytes: number): P
   const body = await readBodyLimited(request, maxBytes);
   if (body.length === 0) throw new ApiError(400, "empty_body", "The request body is empty");
 
-  const base = { model: query.data.model, includePreprocessed: query.data.preprocessed ?? false };
+  const base = { model: query.data.model, includePreprocessed: query.data.preprocessed ?? false, record: query.data.record ?? true };
 
   if (mediaType.startsWith("image/")) return { ...base, input: { kind: "image", bytes: body } };
 
@@ -100,6 +103,7 @@ export async function parsePredictRequest(request: Request, maxBytes: number): P
     });
     if (!fields.success) throw validationError(fields.error);
     return {
+      ...base,
       model: base.model ?? fields.data.model,
       includePreprocessed: base.includePreprocessed || (fields.data.preprocessed ?? false),
       input: { kind: "image", bytes },
@@ -119,6 +123,7 @@ export async function parsePredictRequest(request: Request, maxBytes: number): P
   if (!parsed.success) throw validationError(parsed.error);
   const b = parsed.data;
   return {
+    ...base,
     model: base.model ?? b.model,
     includePreprocessed: base.includePreprocessed || (b.preprocessed ?? false),
     input: b.pixels ? { kind: "pixels", pixels: pixelsFrom(b.pixels, b.scale) } : { kind: "image", bytes: decodeDataUrl(b.image!, maxBytes) },
