@@ -57,7 +57,7 @@ export async function monitoringSummary(db: Db, options: { hours?: number; now?:
       .orderBy(sql`1`),
     db
       .select({
-        predictions: sql<number>`count(*) filter (where ${predictions.ts} >= ${since})::int`,
+        predictions: sql<number>`count(*) filter (where ${predictions.ts} >= ${since.toISOString()}::timestamptz)::int`,
         feedback: sql<number>`count(*) filter (where ${predictions.feedbackAt} is not null)::int`,
         pendingFeedback: sql<number>`count(*) filter (where ${predictions.feedbackAt} is not null and ${predictions.feedbackBatchId} is null)::int`,
       })

@@ -115,8 +115,10 @@ describe("prediction log and feedback", () => {
     expect(queued).toHaveLength(1);
 
     const result = (await monitoringJob.run({}, directSteps)) as { feedback: { records: number } };
-    expect(result.feedback.records).toBe(50);
-    expect(monitoringJob.followUps!(result)).toContainEqual({ name: "kana/benchmarks.requested", data: { reason: "feedback" } });
+    // No training pipeline has run here, so all 51 feedback records count towards a retraining.
+    expect(result).toMatchObject({ feedback: { records: 50, sinceTraining: 51 }, retrain: false });
+    expect(monitoringJob.followUps!(result)).toEqual([{ name: "kana/benchmarks.requested", data: { reason: "feedback" } }]);
+    expect(monitoringJob.followUps!({ ...result, retrain: true })).toContainEqual({ name: "kana/train.requested", data: { trigger: "event", actor: "feedback" } });
 
     await benchmarkSweep({ db, store: objectStore() }, engineOptions({ workers: 1, explain: false }));
     const [tag] = await db.select().from(datasetTags).where(eq(datasetTags.name, "kmnist-feedback"));
@@ -168,5 +170,20 @@ describe("drift check on logged inputs", () => {
     expect(warnings.at(-1)?.message).toMatch(/input drift on .*Ink mass/);
     expect(await checkDrift(db, objectStore(), options)).toMatchObject({ status: "skipped", reason: /waiting for inputs: 0 of 300/ });
     expect(await db.select().from(driftReports)).toHaveLength(3);
+  });
+
+  it("the monitoring page's summary reflects the log, the feedback and the checks", async () => {
+    const { monitoringSummary } = await import("@/lib/monitoring");
+    const summary = await monitoringSummary(database.db);
+    expect(summary.totals.feedback).toBe(51);
+    expect(summary.totals.pendingFeedback).toBe(0);
+    expect(summary.totals.predictions).toBeGreaterThanOrEqual(650);
+    expect(summary.volume.reduce((n, v) => n + v.count, 0)).toBe(summary.totals.predictions);
+    expect(summary.drift.map((d) => d.level).slice(1)).toEqual(["stable", "drift"]);
+    const [day] = summary.feedback;
+    expect(day).toMatchObject({ confirmed: 1, corrected: 50 });
+    expect(day.accuracy).toBeCloseTo(1 / 51, 12);
+    expect(summary.trainingCounts).toHaveLength(10);
+    expect(summary.predictedCounts.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   });
 });

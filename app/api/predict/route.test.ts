@@ -123,6 +123,14 @@ describe("POST /api/predict: input forms", () => {
     expect(viaBody.preprocessed).toEqual(Array.from(image(2)));
   });
 
+  it("hands out a predictionId for the log, unless asked not to record (?record=false)", async () => {
+    const recorded = (await (await json({ pixels: Array.from(image(3)) })).json()) as { predictionId: string | null };
+    expect(recorded.predictionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-/);
+    const preview = (await (await json({ pixels: Array.from(image(3)) }, "?record=false")).json()) as { predictionId: string | null };
+    expect(preview.predictionId).toBeNull();
+    expect((await json({ pixels: Array.from(image(3)) }, "?record=maybe")).status).toBe(422);
+  });
+
   it("selects a model by name@version, name@latest and name", async () => {
     for (const ref of ["kmnist-tree@1", "kmnist-tree@latest", "kmnist-tree"]) {
       const body = await expectPrediction(await json({ pixels: Array.from(image(1)) }, `?model=${encodeURIComponent(ref)}`));
