@@ -1,31 +1,48 @@
 import { expect, test, type Page } from "@playwright/test";
 
-const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? "e2e-admin-password";
+// e2e/serve.sh signs people in against a real slapd (e2e/ldap-server.ts, lib/testing/ldap.ts).
+const ALICE = { username: "alice", password: "alice-pw-1" }; // in the admin group
+const BOB = { username: "bob", password: "bob-pw-2" }; // not in it
 
-async function signIn(page: Page, password: string) {
-  await page.getByLabel("User name").fill("admin");
+async function signIn(page: Page, { username, password }: { username: string; password: string }) {
+  await page.getByLabel("User name").fill(username);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-test("anonymous visitors are sent to sign in; a wrong password is refused", async ({ page, request }) => {
+test("anonymous visitors are sent to sign in; wrong passwords and filter injection are refused", async ({ page, request }) => {
   await page.goto("/admin");
   await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fadmin$/);
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
-  await signIn(page, "not-the-password");
+  await signIn(page, { ...ALICE, password: "not-the-password" });
   await expect(page.locator("#signin-error")).toHaveText("Wrong user name or password.");
+  await signIn(page, { username: "*)(uid=*))(|(uid=*", password: ALICE.password });
+  await expect(page.locator("#signin-error")).toHaveText("Wrong user name or password.");
+  expect((await request.post("/api/training", { data: {} })).status()).toBe(401);
+});
+
+test("a directory user outside the admin group gets 403 on the admin area", async ({ page, request }) => {
+  await page.goto("/signin?callbackUrl=%2Fadmin");
+  await signIn(page, BOB);
+  await expect(page.getByRole("heading", { level: 1, name: "Not allowed" })).toBeVisible();
+  await expect(page.getByText("You are signed in as Bob, who does not have the admin role.")).toBeVisible();
+  const response = await page.request.get("/admin");
+  expect(response.status()).toBe(403);
+  expect((await page.request.post("/api/training", { data: {} })).status()).toBe(403);
+  // The anonymous API client still gets 401, not Bob's 403.
   expect((await request.post("/api/training", { data: {} })).status()).toBe(401);
 });
 
 test("an admin signs in, uploads a model, edits its tag in the database page and finds the audit entry", async ({ page, request }, testInfo) => {
   await page.goto("/admin");
-  await signIn(page, ADMIN_PASSWORD);
+  await signIn(page, ALICE);
   await expect(page).toHaveURL(/\/admin$/);
   await expect(page.getByRole("heading", { level: 1, name: "Admin" })).toBeVisible();
-  await expect(page.getByTestId("user-menu")).toContainText("admin");
+  await expect(page.getByTestId("user-menu")).toContainText("Alice (admin)");
   const status = page.getByTestId("component-status");
   await expect(status.locator('[data-component="Database"]')).toContainText("ok");
   await expect(status.locator('[data-component="Champion"]')).toContainText("kmnist-cnn@1");
+  await expect(status.locator('[data-component="LDAP"]')).toContainText("ok");
   await page.screenshot({ path: testInfo.outputPath("admin.png"), fullPage: true });
 
   // The artifact of a trained model, downloaded as a zip, is what a data scientist would upload.
@@ -58,7 +75,7 @@ test("an admin signs in, uploads a model, edits its tag in the database page and
 
   await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Audit log" }).click();
   const entry = page.getByTestId("audit-table").getByRole("row").nth(1);
-  await expect(entry).toContainText("admin");
+  await expect(entry).toContainText("Alice");
   await expect(entry).toContainText("update");
   await expect(entry).toContainText('"datasetTag":"kmnist-holdout"');
   await expect(entry).toContainText('"datasetTag":"kmnist-train"');

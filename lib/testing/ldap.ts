@@ -44,7 +44,7 @@ export interface TestLdap {
   stop(): Promise<void>;
 }
 
-export async function startTestLdap(): Promise<TestLdap> {
+export async function startTestLdap(options: { port?: number } = {}): Promise<TestLdap> {
   await fs.access(SLAPD).catch(() => {
     throw new Error(`slapd not found at ${SLAPD}: run \`npm run test:setup\` (it installs slapd) or set SLAPD_PATH`);
   });
@@ -70,7 +70,7 @@ export async function startTestLdap(): Promise<TestLdap> {
       "",
     ].join("\n"),
   );
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const url = `ldap://127.0.0.1:${port}`;
   // -d 0: stay in the foreground (so the test owns the process) without debug output.
   const child: ChildProcess = spawn(SLAPD, ["-f", conf, "-h", `${url}/`, "-d", "0"], { stdio: ["ignore", "ignore", "pipe"] });
