@@ -165,7 +165,13 @@ export default async function MonitoringPage() {
                 No feedback yet. On the <Link href="/" className="underline">predict page</Link>, say whether a prediction was right.
               </p>
             ) : (
-              <TimeSeries label="Live accuracy per day" testId="feedback-chart" data={summary.feedback} series={[{ key: "accuracy", name: "live accuracy", colour: "#16a34a" }]} />
+              <TimeSeries
+                label="Live accuracy per day"
+                testId="feedback-chart"
+                data={summary.feedback}
+                yDomain={[0, 1]}
+                series={[{ key: "accuracy", name: "live accuracy", colour: "#16a34a" }]}
+              />
             )}
           </CardContent>
         </Card>

@@ -19,6 +19,7 @@ export function TimeSeries({
   label,
   testId,
   digits = 2,
+  yDomain,
 }: {
   data: Array<Record<string, number | null>>;
   series: Series[];
@@ -26,6 +27,8 @@ export function TimeSeries({
   label: string;
   testId: string;
   digits?: number;
+  /** Left axis range; by default fitted to the data. */
+  yDomain?: [number, number];
 }) {
   const hasRight = series.some((s) => s.right);
   const time = (v: number) => new Date(v).toISOString().slice(5, 16).replace("T", " ");
@@ -35,7 +38,7 @@ export function TimeSeries({
         <ComposedChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" className="stroke-muted" />
           <XAxis dataKey="at" type="number" scale="time" domain={["dataMin", "dataMax"]} padding={{ left: 16, right: 16 }} fontSize={11} tickFormatter={time} />
-          <YAxis yAxisId="left" fontSize={11} width={48} tickFormatter={(v: number) => v.toFixed(digits)} />
+          <YAxis yAxisId="left" domain={yDomain ?? [0, "auto"]} fontSize={11} width={48} tickFormatter={(v: number) => v.toFixed(digits)} />
           {hasRight && <YAxis yAxisId="right" orientation="right" fontSize={11} width={48} />}
           <Tooltip labelFormatter={(v: unknown) => time(Number(v))} formatter={(v: unknown) => Number(v).toFixed(digits)} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
@@ -44,7 +47,8 @@ export function TimeSeries({
           ))}
           {series.map((s) =>
             s.kind === "bar" ? (
-              <Bar key={s.key} yAxisId={s.right ? "right" : "left"} dataKey={s.key} name={s.name} fill={s.colour} isAnimationActive={false} />
+              // A time axis has no bands: without a fixed size, bars (a single one above all) get no width.
+              <Bar key={s.key} yAxisId={s.right ? "right" : "left"} dataKey={s.key} name={s.name} fill={s.colour} barSize={10} isAnimationActive={false} />
             ) : (
               <Line key={s.key} yAxisId={s.right ? "right" : "left"} dataKey={s.key} name={s.name} stroke={s.colour} dot={data.length < 30} isAnimationActive={false} connectNulls />
             ),

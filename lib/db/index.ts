@@ -32,7 +32,8 @@ export async function openDatabase(dbConfig: AppConfig["database"] = config().da
     } finally {
       await migrationClient.end();
     }
-    const client = postgres(dbConfig.url, { max: 10, onnotice: () => {} });
+    // A short connect timeout: while the server is down, requests fail fast (503) instead of hanging for postgres.js's default 30 s.
+    const client = postgres(dbConfig.url, { max: 10, connect_timeout: 5, onnotice: () => {} });
     return { db: drizzle(client, { schema }) as unknown as Db, kind: "postgres", close: () => client.end() };
   }
 

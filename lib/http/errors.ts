@@ -35,14 +35,35 @@ export function errorBody(code: string, message: string) {
   return { error: { code, message } };
 }
 
+// Network failures, postgres.js connection states, and SQLSTATE class 08 / 57P0x (the
+// server is shutting down or starting up).
+const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND", "EPIPE", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "57P01", "57P02", "57P03"]);
+
+/** True when `error` (or one of its causes: drizzle wraps driver errors) says the database cannot be reached. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = String((e as { code?: unknown }).code ?? "");
+    if (UNAVAILABLE_CODES.has(code) || code.startsWith("08")) return true;
+  }
+  return false;
+}
+
 /**
  * Turns any thrown value into a JSON response. ApiErrors are the client's fault: 4xx, logged
- * as a rejection. Anything else is ours: 500 with a generic message, logged with details.
+ * as a rejection. A database that cannot be reached is a 503 the client may retry. Anything
+ * else is ours: 500 with a generic message, logged with details.
  */
 export function errorResponse(error: unknown, route: string): NextResponse {
   if (isApiError(error)) {
     log.warn(`${route}: rejected (${error.code})`, { status: error.status, message: error.message });
     return NextResponse.json(errorBody(error.code, error.message), { status: error.status });
+  }
+  if (isDatabaseUnavailable(error)) {
+    log.error(`${route}: database unavailable`, { error });
+    return NextResponse.json(errorBody("database_unavailable", "The database cannot be reached right now; try again shortly."), {
+      status: 503,
+      headers: { "Retry-After": "5" },
+    });
   }
   log.error(`${route}: internal error`, { error });
   return NextResponse.json(errorBody("internal_error", "The server failed to handle this request; it has been logged."), { status: 500 });
