@@ -10,7 +10,7 @@ import type { AuthUser } from "./types";
 
 const SECRET = "access-test-secret-access-test-secret-0123";
 process.env.AUTH_SECRET = SECRET;
-const { proxy } = await import("@/proxy");
+const { proxy, SKIPPED_PATHS, config: proxyConfig } = await import("@/proxy");
 
 const APP = path.resolve("app");
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
@@ -104,6 +104,16 @@ describe("route access rules", () => {
     const foreign = await encode({ secret: "another-secret-another-secret-another-secret", token: { sub: "x", role: "admin", source: "local" } });
     expect((await proxy(request("POST", "/api/training", `next-auth.session-token=${foreign}`))).status).toBe(401);
     expect((await proxy(request("POST", "/api/training", "next-auth.session-token=not-a-jwt"))).status).toBe(401);
+  });
+
+  it("the proxy skips only paths that are public for every method anyway", () => {
+    const matcher = new RegExp(`^${proxyConfig.matcher[0]}$`);
+    for (const p of SKIPPED_PATHS) {
+      expect([p, matcher.test(p)]).toEqual([p, false]);
+      for (const method of ["GET", "POST", "PUT", "DELETE"]) expect([method, p, decide(requiredAccess(method, p), null, true)]).toEqual([method, p, "allow"]);
+    }
+    // Near misses are still checked.
+    for (const p of ["/api/predictions", "/api/predict/x", "/api/health", "/admin", "/api/training"]) expect([p, matcher.test(p)]).toEqual([p, true]);
   });
 
   it("DASHBOARDS_REQUIRE_LOGIN turns dashboards into signed-in-only pages", () => {
