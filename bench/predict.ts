@@ -52,10 +52,12 @@ async function startServer(sampleRate: number) {
   });
   const exited = new Promise((resolve) => server.once("exit", resolve));
   const stop = async () => {
+    process.off("exit", killOnExit);
     server.kill("SIGTERM");
     await exited;
   };
-  process.on("exit", () => server.kill("SIGTERM"));
+  const killOnExit = () => server.kill("SIGTERM");
+  process.once("exit", killOnExit);
   for (let i = 0; ; i++) {
     const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
     if (ok) break;
@@ -114,6 +116,8 @@ console.log(
     database: config().database.kind,
     inProcess: { batchedImagesPerSecond: batchedPerSecond, batchedMs, singleImageMs: singleMs },
     api: rows,
+    // Every run, by "sample rate/clients", to judge the noise behind the medians.
+    runs: Object.fromEntries(runs),
   })}`,
 );
 process.exit(0);

@@ -44,11 +44,12 @@ test("invalid benchmark filters and ids get a clear message", async ({ page }) =
   await expect(page.getByText("Page not found")).toBeVisible();
 });
 
-test("the leaderboard ranks the best model per algorithm on kmnist-holdout", async ({ page, request }) => {
+test("the leaderboard ranks the best model per algorithm on kmnist-holdout", async ({ page, request }, testInfo) => {
   const best = await (await request.get("/api/benchmarks/best")).json();
   await page.goto("/leaderboard");
   const board = page.getByTestId("leaderboard-kmnist-holdout");
   await expect(board.getByRole("row")).toHaveCount(4);
   await expect(board.getByRole("row").nth(1)).toContainText(`${best.byTag[0].model}@${best.byTag[0].version}`);
   await expect(board.getByRole("row").nth(1)).toContainText("leader");
+  await page.screenshot({ path: testInfo.outputPath("leaderboard.png"), fullPage: true });
 });
