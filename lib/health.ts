@@ -13,7 +13,8 @@ export interface HealthReport {
   components: Record<"database" | "objectStore", ComponentHealth>;
 }
 
-async function probe(check: () => Promise<string>, timeoutMs = 3000): Promise<ComponentHealth> {
+/** Runs a check with a time limit: its answer, or why it failed, and how long it took. */
+export async function probe(check: () => Promise<string>, timeoutMs = 3000): Promise<ComponentHealth> {
   const started = performance.now();
   try {
     const detail = await Promise.race([

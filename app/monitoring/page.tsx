@@ -3,12 +3,11 @@ import Link from "next/link";
 import { ClassBars } from "@/components/charts/class-bars";
 import { Heatmap } from "@/components/charts/heatmap";
 import { TimeSeries } from "@/components/charts/time-series";
-import { DriftTable } from "@/components/monitoring/drift-report";
+import { DriftLevelBadge, DriftTable } from "@/components/monitoring/drift-report";
 import { EmptyState, PageHeader } from "@/components/page-header";
-import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { config } from "@/lib/config";
-import { KMNIST_CLASSES } from "@/lib/data";
+import { KMNIST_CLASSES, shares } from "@/lib/data";
 import { getDb } from "@/lib/db";
 import { formatCount, formatDateTime, formatPercent } from "@/lib/format";
 import { monitoringSummary } from "@/lib/monitoring";
@@ -16,12 +15,6 @@ import { monitoringSummary } from "@/lib/monitoring";
 export const metadata: Metadata = { title: "Monitoring" };
 export const dynamic = "force-dynamic";
 
-const LEVEL_VARIANTS = { stable: "success", moderate: "warning", drift: "destructive" } as const;
-
-const share = (counts: number[]) => {
-  const total = counts.reduce((a, b) => a + b, 0) || 1;
-  return counts.map((n) => n / total);
-};
 
 export default async function MonitoringPage() {
   const summary = await monitoringSummary(await getDb());
@@ -97,8 +90,8 @@ export default async function MonitoringPage() {
             ) : (
               <ClassBars
                 classes={KMNIST_CLASSES.map((c) => c.char)}
-                series={[{ name: "live", values: share(summary.predictedCounts) }, ...(summary.trainingCounts ? [{ name: "training", values: share(summary.trainingCounts) }] : [])]}
-                yDomain={[0, Math.max(0.2, ...share(summary.predictedCounts))]}
+                series={[{ name: "live", values: shares(summary.predictedCounts) }, ...(summary.trainingCounts ? [{ name: "training", values: shares(summary.trainingCounts) }] : [])]}
+                yDomain={[0, Math.max(0.2, ...shares(summary.predictedCounts))]}
               />
             )}
           </CardContent>
@@ -107,7 +100,7 @@ export default async function MonitoringPage() {
         <Card className="lg:col-span-2">
           <CardHeader>
             <CardTitle className="flex items-center gap-2">
-              Drift over time {latest && <Badge variant={LEVEL_VARIANTS[latest.level]}>{latest.level}</Badge>}
+              Drift over time {latest && <DriftLevelBadge level={latest.level} />}
             </CardTitle>
             <CardDescription>
               Each check compares the champion&apos;s newest inputs (at least {minWindow}) with its training data: the largest PSI over the features and the

@@ -1,19 +1,28 @@
 import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { DEFAULT_DRIFT_THRESHOLDS, driftLevel, type DriftReport, type DriftThresholds } from "@/lib/monitoring";
+import { DEFAULT_DRIFT_THRESHOLDS, driftLevel, type DriftLevel, type DriftReport, type DriftThresholds } from "@/lib/monitoring";
 
 /** A drift comparison as computed, or as stored in drift_reports (feature names as plain strings). */
 type ShownReport = Pick<DriftReport, "maxPsi" | "averagePairwiseDistance"> & { features: Array<{ feature: string; label: string; kl: number; hellinger: number; psi: number }> };
 
 const LEVEL_VARIANTS = { stable: "success", moderate: "warning", drift: "destructive" } as const;
 
-/** "stable", "moderate" or "drift", with the figures that decided it in the tooltip. */
-export function DriftBadge({ report, thresholds = DEFAULT_DRIFT_THRESHOLDS }: { report: ShownReport; thresholds?: DriftThresholds }) {
-  const level = driftLevel(report, thresholds);
+/** A drift level as a coloured badge. */
+export function DriftLevelBadge({ level, title }: { level: DriftLevel; title?: string }) {
   return (
-    <Badge variant={LEVEL_VARIANTS[level]} title={`max PSI ${report.maxPsi.toFixed(3)} (threshold ${thresholds.psi}); pairwise ${report.averagePairwiseDistance.toFixed(3)} (threshold ${thresholds.averagePairwiseDistance})`}>
+    <Badge variant={LEVEL_VARIANTS[level]} title={title}>
       {level}
     </Badge>
+  );
+}
+
+/** "stable", "moderate" or "drift", with the figures that decided it in the tooltip. */
+export function DriftBadge({ report, thresholds = DEFAULT_DRIFT_THRESHOLDS }: { report: ShownReport; thresholds?: DriftThresholds }) {
+  return (
+    <DriftLevelBadge
+      level={driftLevel(report, thresholds)}
+      title={`max PSI ${report.maxPsi.toFixed(3)} (threshold ${thresholds.psi}); pairwise ${report.averagePairwiseDistance.toFixed(3)} (threshold ${thresholds.averagePairwiseDistance})`}
+    />
   );
 }
 

@@ -4,7 +4,7 @@ import { jobs } from "@/db/schema";
 import { pingLdap } from "@/lib/auth/ldap";
 import { config } from "@/lib/config";
 import type { Db } from "@/lib/db";
-import { checkHealth } from "@/lib/health";
+import { checkHealth, probe as probeHealth } from "@/lib/health";
 import { ModelRefError, resolveModelRef } from "@/lib/registry";
 
 export interface ComponentStatus {
@@ -32,11 +32,8 @@ function mlBackend(): ComponentStatus {
 }
 
 async function probe(name: string, check: () => Promise<string>): Promise<ComponentStatus> {
-  try {
-    return { name, ok: true, detail: await check() };
-  } catch (error) {
-    return { name, ok: false, detail: (error as Error).message };
-  }
+  const { ok, detail } = await probeHealth(check);
+  return { name, ok, detail };
 }
 
 /** Every component the admin dashboard reports, checked now. */

@@ -3,7 +3,7 @@ import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import { auditLog, benchmarks, datasetTags, logs, models, modelVersions } from "@/db/schema";
 import { queryRows, type Db } from "@/lib/db";
-import { containsPattern, pageOf } from "@/lib/http/list-query";
+import { containsPattern, pageOf, paging, searchText } from "@/lib/http/list-query";
 
 /**
  * The tables the admin area may browse and change, and exactly which columns an edit may
@@ -116,20 +116,7 @@ function spec(name: AdminTableName): AdminTable {
   return ADMIN_TABLES[name];
 }
 
-export const tableQuerySchema = z
-  .object({
-    page: z.coerce.number().int().min(1).max(1_000_000).default(1),
-    pageSize: z.coerce.number().int().min(1).max(200).default(25),
-    order: z.enum(["asc", "desc"]).default("desc"),
-    q: z
-      .string()
-      .trim()
-      .min(1)
-      .max(100)
-      .refine((v) => !v.includes("\u0000"), "must not contain NUL characters")
-      .optional(),
-  })
-  .strict();
+export const tableQuerySchema = z.object({ ...paging, q: searchText }).strict();
 
 export async function listRows(db: Db, name: AdminTableName, query: z.infer<typeof tableQuerySchema>) {
   const { table, id, search } = spec(name);

@@ -4,6 +4,7 @@ import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LDAP_USERS, startTestLdap, testLdapSettings, type TestLdap } from "@/lib/testing/ldap";
+import { sessionCookie } from "@/lib/testing/sessions";
 import { decide, requiredAccess } from "./access";
 import { ldapSignIn } from "./ldap";
 import type { AuthUser } from "./types";
@@ -42,10 +43,7 @@ function enumerateRoutes(): Array<{ method: string; path: string; file: string }
   return routes;
 }
 
-async function sessionCookie(user: Pick<AuthUser, "id" | "name" | "role" | "source">): Promise<string> {
-  const token = await encode({ secret: SECRET, token: { sub: user.id, name: user.name, role: user.role, source: user.source } });
-  return `next-auth.session-token=${token}`;
-}
+const sessionOf = (user: Pick<AuthUser, "id" | "name" | "role" | "source">) => sessionCookie(SECRET, user);
 
 function request(method: string, urlPath: string, cookie?: string) {
   return new NextRequest(new URL(urlPath, "http://localhost:3000"), { method, headers: cookie ? { cookie } : {} });
@@ -77,8 +75,8 @@ describe("route access rules", () => {
   });
 
   it("each protected route refuses an anonymous request and a non-admin session; an admin passes", async () => {
-    const user = await sessionCookie({ id: "ldap:uid=bob", name: "Bob", role: "user", source: "ldap" });
-    const admin = await sessionCookie({ id: "local:admin", name: "admin", role: "admin", source: "local" });
+    const user = await sessionOf({ id: "ldap:uid=bob", name: "Bob", role: "user", source: "ldap" });
+    const admin = await sessionOf({ id: "local:admin", name: "admin", role: "admin", source: "local" });
     const protectedRoutes = routes.filter(expectedProtected);
     expect(protectedRoutes.length).toBeGreaterThanOrEqual(5);
     for (const { method, path: p } of protectedRoutes) {
@@ -137,8 +135,8 @@ describe("LDAP users through the access rules (real slapd)", () => {
   it("a member of the admin group reaches /admin; a user outside it gets 403", async () => {
     const alice = await ldapSignIn(testLdapSettings(ldap.url), "alice", LDAP_USERS.alice.password);
     const bob = await ldapSignIn(testLdapSettings(ldap.url), "bob", LDAP_USERS.bob.password);
-    expect((await proxy(request("GET", "/admin", await sessionCookie(alice)))).headers.get("x-middleware-next")).toBe("1");
-    const refused = await proxy(request("GET", "/admin", await sessionCookie(bob)));
+    expect((await proxy(request("GET", "/admin", await sessionOf(alice)))).headers.get("x-middleware-next")).toBe("1");
+    const refused = await proxy(request("GET", "/admin", await sessionOf(bob)));
     expect(refused.status).toBe(403);
     expect(refused.headers.get("x-middleware-rewrite")).toBe("http://localhost:3000/forbidden");
   });

@@ -32,5 +32,5 @@ export {
 } from "./tags";
 export { prepareKmnist } from "./prepare";
 export { appendRecords, type NewRecords } from "./records";
-export { datasetStatistics, INTENSITY_BINS, INK_MASS_BINS, type DatasetStatistics } from "./statistics";
+export { datasetStatistics, shares, INTENSITY_BINS, INK_MASS_BINS, type DatasetStatistics } from "./statistics";
 export { versionStatistics, perVersionCache } from "./statistics-cache";

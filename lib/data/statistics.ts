@@ -47,3 +47,9 @@ export function datasetStatistics({ count, labels, images }: Snapshot): DatasetS
     inkMassMax,
   };
 }
+
+/** Counts as shares of their total (all zeros stay zeros). */
+export function shares(counts: number[]): number[] {
+  const total = counts.reduce((a, b) => a + b, 0) || 1;
+  return counts.map((n) => n / total);
+}

@@ -8,14 +8,14 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { listAudit } from "@/lib/admin";
 import { getDb } from "@/lib/db";
 import { formatDateTime } from "@/lib/format";
-import { searchText } from "@/lib/http/list-query";
+import { paging, searchText } from "@/lib/http/list-query";
 
 export const metadata: Metadata = { title: "Audit log" };
 export const dynamic = "force-dynamic";
 
 const querySchema = z
   .object({
-    page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+    page: paging.page,
     pageSize: z.coerce.number().int().min(1).max(200).default(50),
     entity: searchText,
   })

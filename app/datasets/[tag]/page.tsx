@@ -9,7 +9,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { DriftBadge, DriftTable } from "@/components/monitoring/drift-report";
-import { INK_MASS_BINS, INTENSITY_BINS, KMNIST_CLASSES, tagWithVersions, versionStatistics } from "@/lib/data";
+import { INK_MASS_BINS, INTENSITY_BINS, KMNIST_CLASSES, shares, tagWithVersions, versionStatistics } from "@/lib/data";
 import { getDb } from "@/lib/db";
 import { formatCount, formatDateTime } from "@/lib/format";
 import { driftBetweenVersions } from "@/lib/monitoring";
@@ -30,10 +30,6 @@ export default async function DatasetPage({ params }: Params) {
   const [latest, ...older] = tag.versions;
   const [stats, drift] = latest ? await Promise.all([versionStatistics(objectStore(), latest), driftBetweenVersions(objectStore(), tag.versions)]) : [null, new Map()];
   const latestDrift = latest ? drift.get(latest.id) : undefined;
-  const share = (counts: number[]) => {
-    const total = counts.reduce((a, b) => a + b, 0) || 1;
-    return counts.map((n) => n / total);
-  };
   const shown = tag.versions.slice(0, 3);
 
   return (
@@ -116,8 +112,8 @@ export default async function DatasetPage({ params }: Params) {
               <CardContent>
                 <ClassBars
                   classes={KMNIST_CLASSES.map((c) => c.char)}
-                  series={shown.map((v) => ({ name: v.contentHash.slice(0, 8), values: share(v.classCounts) }))}
-                  yDomain={[0, Math.max(0.2, ...shown.flatMap((v) => share(v.classCounts)))]}
+                  series={shown.map((v) => ({ name: v.contentHash.slice(0, 8), values: shares(v.classCounts) }))}
+                  yDomain={[0, Math.max(0.2, ...shown.flatMap((v) => shares(v.classCounts)))]}
                 />
               </CardContent>
             </Card>
