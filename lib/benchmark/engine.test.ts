@@ -6,6 +6,7 @@ import { appendRecords, latestVersion, loadSnapshot } from "@/lib/data";
 import { buildArtifact, getArtifact } from "@/lib/ml/artifact";
 import { trainAndRegister } from "@/lib/ml/training";
 import { registerModelVersion, type ModelVersion } from "@/lib/registry";
+import { checkConsistency } from "@/lib/integrity";
 import { createPostgresTestDatabase, createTempStore, importTestKmnist, type TestDatabase } from "@/lib/testing/database";
 import { benchmarkSweep, BenchmarkStateError, getBenchmark, planBenchmarks, requestRerun, runPendingBenchmarks, type EngineOptions } from ".";
 
@@ -166,6 +167,7 @@ describe("benchmark engine (real KMNIST, PostgreSQL, worker threads)", () => {
     const rows = await rowsOf(trained.cnn.id);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: "done", attempts: 2, runs: 3 });
+    expect((await checkConsistency(database.db, store, { deep: true, graceMs: 0 })).problems).toEqual([]);
   }, 120_000);
 
   it("fails a model whose artifact was tampered with after every attempt, naming why; others are unaffected", async () => {

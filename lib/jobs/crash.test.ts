@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { benchmarks, jobs, modelVersions, pipelineRuns, trainingRuns } from "@/db/schema";
+import { checkConsistency, repairConsistency } from "@/lib/integrity";
 import { createPostgresTestDatabase, createTempStore, KMNIST_TEST_DIR, type TestDatabase } from "@/lib/testing/database";
 
 let database: TestDatabase;
@@ -79,5 +80,9 @@ describe("a training job killed with SIGKILL", () => {
     const benchmarked = await database.db.select().from(benchmarks);
     expect(benchmarked.map((b) => b.modelVersionId).sort()).toEqual(versions.map((v) => v.id).sort());
     expect(benchmarked.every((b) => b.status === "done" && b.trigger === "model_registered")).toBe(true);
+
+    // What the killed run wrote and never committed was overwritten or is flagged: the store agrees with the rows.
+    await repairConsistency(database.db, store);
+    expect((await checkConsistency(database.db, store, { deep: true, graceMs: 0 })).problems).toEqual([]);
   }, 240_000);
 });

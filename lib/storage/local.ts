@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { assertValidKey, ObjectNotFoundError, type ObjectInfo, type ObjectStore, type PutOptions } from "./types";
+import { assertValidKey, ObjectNotFoundError, type ObjectInfo, type ObjectStore, type PartialWrite, type PutOptions } from "./types";
 
 interface SidecarMeta {
   bytes: number;
@@ -42,7 +42,8 @@ export class LocalObjectStore implements ObjectStore {
   private async writeAtomically(target: string, data: Uint8Array | string) {
     await fs.mkdir(this.tmpDir, { recursive: true });
     await fs.mkdir(path.dirname(target), { recursive: true });
-    const tmp = path.join(this.tmpDir, `${randomUUID()}.part`);
+    // The writer's pid in the name tells a crashed write (dead pid) from one in progress.
+    const tmp = path.join(this.tmpDir, `${process.pid}-${randomUUID()}.part`);
     try {
       await fs.writeFile(tmp, data, { flag: "wx" });
       await fs.rename(tmp, target);
@@ -113,8 +114,35 @@ export class LocalObjectStore implements ObjectStore {
     return infos.filter((info): info is ObjectInfo => info !== null);
   }
 
+  async partialWrites(): Promise<PartialWrite[]> {
+    const names = await fs.readdir(this.tmpDir).catch(() => [] as string[]);
+    const found: PartialWrite[] = [];
+    for (const name of names) {
+      const stat = await fs.stat(path.join(this.tmpDir, name)).catch(() => null);
+      if (!stat?.isFile()) continue;
+      found.push({ name, bytes: stat.size, modifiedAt: stat.mtime, writerAlive: processAlive(Number(/^(\d+)-/.exec(name)?.[1])) });
+    }
+    return found;
+  }
+
+  async removePartialWrite(name: string): Promise<void> {
+    if (!/^[A-Za-z0-9-]+\.part$/.test(name)) throw new Error(`not a temporary write: ${JSON.stringify(name)}`);
+    await fs.rm(path.join(this.tmpDir, name), { force: true });
+  }
+
   async ping(): Promise<void> {
     await fs.mkdir(this.tmpDir, { recursive: true });
     await fs.access(this.tmpDir, fs.constants.W_OK);
+  }
+}
+
+/** Signal 0 probes a pid without touching it; EPERM still means the process exists. */
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

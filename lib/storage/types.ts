@@ -7,6 +7,15 @@ export interface ObjectInfo {
   modifiedAt: Date;
 }
 
+/** A write that never finished: its temporary file is still there (its writer died, or is still writing). */
+export interface PartialWrite {
+  name: string;
+  bytes: number;
+  modifiedAt: Date;
+  /** Whether the process that started the write is still running on this machine. */
+  writerAlive: boolean;
+}
+
 export interface PutOptions {
   contentType?: string;
 }
@@ -24,6 +33,9 @@ export interface ObjectStore {
   head(key: string): Promise<ObjectInfo | null>;
   delete(key: string): Promise<void>;
   list(prefix: string): Promise<ObjectInfo[]>;
+  /** Temporary files of writes that have not (or never) completed. */
+  partialWrites(): Promise<PartialWrite[]>;
+  removePartialWrite(name: string): Promise<void>;
   /** Cheap liveness check for the status page. */
   ping(): Promise<void>;
 }

@@ -4,8 +4,9 @@ import { buildArtifact, type ManifestInput, type ModelArtifact } from "@/lib/ml/
 /**
  * A decision-tree artifact for tests that need a registered model but not a trained one.
  * `tree` defaults to a stub (fine for registry tests; a served model needs a real tree).
+ * `paddingBytes` of trailing whitespace (still valid JSON) make the weights file slow to write.
  */
-export function treeArtifact(name: string, options: { tree?: unknown; manifest?: Partial<ManifestInput> } = {}): ModelArtifact {
+export function treeArtifact(name: string, options: { tree?: unknown; manifest?: Partial<ManifestInput>; paddingBytes?: number } = {}): ModelArtifact {
   return buildArtifact(
     {
       name,
@@ -22,6 +23,6 @@ export function treeArtifact(name: string, options: { tree?: unknown; manifest?:
       trainingData: null,
       ...options.manifest,
     },
-    { "tree.json": Buffer.from(JSON.stringify(options.tree ?? { kind: "cart", name })) },
+    { "tree.json": Buffer.from(JSON.stringify(options.tree ?? { kind: "cart", name }) + " ".repeat(options.paddingBytes ?? 0)) },
   );
 }
