@@ -34,7 +34,8 @@ export async function openDatabase(dbConfig: AppConfig["database"] = config().da
     }
     // A short connect timeout: while the server is down, requests fail fast (503) instead of hanging for postgres.js's default 30 s.
     const client = postgres(dbConfig.url, { max: 10, connect_timeout: 5, onnotice: () => {} });
-    return { db: drizzle(client, { schema }) as unknown as Db, kind: "postgres", close: () => client.end() };
+    // end() waits for queries in flight; a server that has gone away must not hold up a shutdown.
+    return { db: drizzle(client, { schema }) as unknown as Db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
   }
 
   const { PGlite } = await import("@electric-sql/pglite");

@@ -1,7 +1,7 @@
 import { config } from "@/lib/config";
 import { KMNIST_CLASSES } from "@/lib/data/classes";
 import type { Db } from "@/lib/db";
-import { ApiError } from "@/lib/http/errors";
+import { ApiError, isDatabaseUnavailable } from "@/lib/http/errors";
 import { preprocessImage, PreprocessError } from "@/lib/ml/preprocess";
 import { DEFAULT_MODEL_REF, ModelRefError, resolveModelRef, type ResolvedModel } from "@/lib/registry";
 import type { InferencePool } from "./inference-pool";
@@ -30,6 +30,8 @@ const RESOLUTION_TTL_MS = 1000;
 
 export class PredictService {
   private readonly resolved = new Map<string, { model: Promise<ResolvedModel>; at: number }>();
+  /** The newest successful resolution of each reference: served while the database is down. */
+  private readonly lastKnown = new Map<string, ResolvedModel>();
 
   constructor(
     private readonly db: Db,
@@ -40,14 +42,27 @@ export class PredictService {
   /**
    * Requests resolve their model once and are answered entirely by that version; a champion
    * change takes effect for requests arriving after the short resolution cache expires.
+   * While the database cannot be reached, a reference resolved before keeps its version:
+   * the model is loaded already, and predicting needs nothing else from the database.
    */
   resolve(ref: string): Promise<ResolvedModel> {
     const cached = this.resolved.get(ref);
     if (cached && Date.now() - cached.at < RESOLUTION_TTL_MS) return cached.model;
-    const model = resolveModelRef(this.db, ref);
+    const model = resolveModelRef(this.db, ref).then(
+      (resolved) => {
+        this.lastKnown.set(ref, resolved);
+        return resolved;
+      },
+      (error: unknown) => {
+        const known = this.lastKnown.get(ref);
+        if (known && isDatabaseUnavailable(error)) return known;
+        throw error;
+      },
+    );
     this.resolved.set(ref, { model, at: Date.now() });
     model.catch(() => this.resolved.delete(ref));
     if (this.resolved.size > 1000) this.resolved.clear();
+    if (this.lastKnown.size > 1000) this.lastKnown.clear();
     return model;
   }
 
