@@ -4,12 +4,12 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import type { ActionState } from "@/components/admin/action-state";
 import { sendEvent } from "@/jobs";
-import { AdminEditError, deleteRow, isAdminTable, updateRow } from "@/lib/admin";
+import { AdminEditError, removeRowForm, saveRowForm } from "@/lib/admin";
 import { requireAdmin } from "@/lib/auth";
 import { getDb } from "@/lib/db";
-import { rowIdOrNull } from "@/lib/http/params";
 import { BENCHMARKS_REQUESTED, TRAIN_REQUESTED } from "@/lib/jobs";
 import { pipelineBusy } from "@/lib/pipeline";
+import { objectStore } from "@/lib/storage";
 
 /** Queues a training pipeline run, unless one is already queued or running. */
 export async function requestTraining(): Promise<ActionState> {
@@ -26,20 +26,11 @@ export async function requestBenchmarks(): Promise<ActionState> {
   return { ok: true, message: `Benchmark sweep requested (${sent.engine} job engine).` };
 }
 
-function target(table: string, id: string) {
-  const rowId = rowIdOrNull(id);
-  if (!isAdminTable(table) || rowId === null) throw new AdminEditError(404, "No such table or row");
-  return { table, rowId };
-}
-
 /** Saves an edit form (fields are validated by the table's rules in lib/admin). */
 export async function saveRow(_previous: ActionState | null, form: FormData): Promise<ActionState> {
   const user = await requireAdmin();
   try {
-    const { table, rowId } = target(String(form.get("table")), String(form.get("id")));
-    const fields: Record<string, string> = {};
-    for (const [key, value] of form) if (!key.startsWith("$") && key !== "table" && key !== "id" && typeof value === "string") fields[key] = value;
-    await updateRow(await getDb(), table, rowId, fields, user.name);
+    const { table } = await saveRowForm(await getDb(), form, user.name);
     revalidatePath(`/admin/data/${table}`);
     return { ok: true, message: "Saved. The change is in the audit log." };
   } catch (error) {
@@ -53,10 +44,7 @@ export async function removeRow(_previous: ActionState | null, form: FormData): 
   const user = await requireAdmin();
   let table: string;
   try {
-    const parsed = target(String(form.get("table")), String(form.get("id")));
-    table = parsed.table;
-    if (form.get("confirm") !== "yes") return { ok: false, message: "Tick the confirmation first." };
-    await deleteRow(await getDb(), parsed.table, parsed.rowId, user.name);
+    ({ table } = await removeRowForm(await getDb(), objectStore(), form, user.name));
   } catch (error) {
     if (error instanceof AdminEditError) return { ok: false, message: error.message };
     throw error;

@@ -101,21 +101,24 @@ describe("row management", () => {
   });
 
   it("refuses a delete that something still refers to, and changes nothing", async () => {
-    const error = await failure(deleteRow(database.db, "model_versions", versions[1].id, "admin"));
+    const error = await failure(deleteRow(database.db, store, "model_versions", versions[1].id, "admin"));
     expect(error).toMatchObject({ status: 409, message: expect.stringMatching(/1 row of model_aliases refer to it/) });
     expect(await getRow(database.db, "model_versions", versions[1].id)).not.toBeNull();
   });
 
-  it("deletes with its cascade, and audits the row as it was", async () => {
+  it("deletes with its cascade and its artifact, and audits the row as it was", async () => {
     const { db } = database;
     const id = versions[0].id;
-    const { deleted } = await deleteRow(db, "model_versions", id, "admin");
+    expect(await store.list(versions[0].artifactKey)).toHaveLength(2);
+    const { deleted } = await deleteRow(db, store, "model_versions", id, "admin");
     expect(deleted.id).toBe(id);
+    expect(await store.list(versions[0].artifactKey)).toEqual([]);
+    expect(await store.list(versions[1].artifactKey)).toHaveLength(2);
     expect(await getRow(db, "model_versions", id)).toBeNull();
     expect(await db.select().from(benchmarks).where(eq(benchmarks.modelVersionId, id))).toEqual([]);
     const audit = await listAudit(db, { page: 1, pageSize: 10, entity: "model_versions" });
     expect(audit.rows[0]).toMatchObject({ action: "delete", entityId: String(id), after: null, before: { id, author: "grace" } });
-    expect((await failure(deleteRow(db, "model_versions", id, "admin")))!.status).toBe(404);
+    expect((await failure(deleteRow(db, store, "model_versions", id, "admin")))!.status).toBe(404);
   });
 });
 

@@ -1,4 +1,5 @@
 /** The admin area's services: component status, logs, and audited row management of allow-listed tables. */
+export { removeRowForm, saveRowForm } from "./forms";
 export { componentStatus, type ComponentStatus } from "./status";
 export { listLogs, logQuerySchema, LOG_LEVELS, type LogQuery, type LogRow } from "./logs";
 export {

@@ -3,6 +3,7 @@ import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import { auditLog, benchmarks, datasetTags, logs, models, modelVersions } from "@/db/schema";
 import { queryRows, type Db } from "@/lib/db";
+import type { ObjectStore } from "@/lib/storage";
 import { containsPattern, pageOf, paging, searchText } from "@/lib/http/list-query";
 
 /**
@@ -23,6 +24,8 @@ interface AdminTable {
   fields: Array<{ key: string; label: string; kind: "text" | "textarea" | "boolean" | "tag" }>;
   /** Cross-table checks an edit must pass (e.g. a dataset tag that exists). */
   check?: (db: Db, values: Record<string, unknown>) => Promise<string | null>;
+  /** The object-store prefix a row owns (removed with the row). */
+  objectPrefix?: (row: Record<string, unknown>) => string;
 }
 
 const text = (max: number) => z.string().trim().max(max).refine((v) => !v.includes("\u0000"), "must not contain NUL characters");
@@ -51,6 +54,8 @@ export const ADMIN_TABLES = {
         archived: z.enum(["true", "false"]).transform((v) => v === "true"),
       })
       .strict(),
+    // Its artifact goes with it (after the row: objects may outlive rows, never the reverse).
+    objectPrefix: (row) => String(row.artifactKey),
     fields: [
       { key: "author", label: "Author", kind: "text" },
       { key: "datasetTag", label: "Dataset tag (benchmarked on)", kind: "tag" },
@@ -220,20 +225,26 @@ function blockers(dependents: Dependent[]): Dependent[] {
   return dependents.flatMap((d) => [...(d.rule === "restrict" ? [d] : []), ...blockers(d.dependents)]);
 }
 
-/** Deletes a row (and what cascades from it) after checking nothing blocks it; audited with the row as it was. */
-export async function deleteRow(db: Db, name: AdminTableName, id: number, actor: string): Promise<{ deleted: Row; cascaded: Dependent[] }> {
+/**
+ * Deletes a row (and what cascades from it) after checking nothing blocks it; audited with
+ * the row as it was. Objects the row owned in the store are removed once the delete commits.
+ */
+export async function deleteRow(db: Db, store: ObjectStore, name: AdminTableName, id: number, actor: string): Promise<{ deleted: Row; cascaded: Dependent[] }> {
   const { table, id: idColumn } = spec(name);
   const preview = await deletePreview(db, name, id);
   const blocking = blockers(preview);
   if (blocking.length) {
     throw new AdminEditError(409, `cannot delete: ${blocking.map((b) => `${b.rows} row${b.rows === 1 ? "" : "s"} of ${b.table} refer to it`).join(", ")}`);
   }
-  return db.transaction(async (tx) => {
-    const [deleted] = (await tx.delete(table).where(eq(idColumn, id)).returning()) as Row[];
-    if (!deleted) throw new AdminEditError(404, `${getTableName(table)} row ${id} does not exist`);
-    await tx.insert(auditLog).values({ actor, action: "delete", entity: getTableName(table), entityId: String(id), before: auditable(deleted), after: null });
-    return { deleted, cascaded: preview };
+  const deleted = await db.transaction(async (tx) => {
+    const [row] = (await tx.delete(table).where(eq(idColumn, id)).returning()) as Row[];
+    if (!row) throw new AdminEditError(404, `${getTableName(table)} row ${id} does not exist`);
+    await tx.insert(auditLog).values({ actor, action: "delete", entity: getTableName(table), entityId: String(id), before: auditable(row), after: null });
+    return row;
   });
+  const prefix = spec(name).objectPrefix?.(deleted);
+  if (prefix) for (const object of await store.list(prefix)) await store.delete(object.key);
+  return { deleted, cascaded: preview };
 }
 
 /** The list columns of a table, with the SQL name each maps to (for headers). */
