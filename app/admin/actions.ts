@@ -3,26 +3,24 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import type { ActionState } from "@/components/admin/action-state";
-import { sendEvent } from "@/jobs";
 import { AdminEditError, removeRowForm, saveRowForm } from "@/lib/admin";
 import { requireAdmin } from "@/lib/auth";
 import { getDb } from "@/lib/db";
-import { BENCHMARKS_REQUESTED, TRAIN_REQUESTED } from "@/lib/jobs";
-import { pipelineBusy } from "@/lib/pipeline";
+import { requestBenchmarkSweep, requestTraining as queueTraining } from "@/lib/jobs";
 import { objectStore } from "@/lib/storage";
 
 /** Queues a training pipeline run, unless one is already queued or running. */
 export async function requestTraining(): Promise<ActionState> {
   const user = await requireAdmin();
-  if (await pipelineBusy(await getDb())) return { ok: false, message: "A training pipeline is already queued or running." };
-  const sent = await sendEvent(TRAIN_REQUESTED, { trigger: "ui", actor: user.name });
-  return { ok: true, message: `Training requested (${sent.engine} job engine). Follow it on the Training page.` };
+  const result = await queueTraining(await getDb(), { actor: user.name });
+  if (!result.accepted) return { ok: false, message: result.reason };
+  return { ok: true, message: `Training requested (${result.engine} job engine). Follow it on the Training page.` };
 }
 
 /** Queues a benchmark sweep: every model on its tag's newest version, where not done yet. */
 export async function requestBenchmarks(): Promise<ActionState> {
   const user = await requireAdmin();
-  const sent = await sendEvent(BENCHMARKS_REQUESTED, { reason: "admin", actor: user.name });
+  const sent = await requestBenchmarkSweep(await getDb(), { reason: "admin", actor: user.name });
   return { ok: true, message: `Benchmark sweep requested (${sent.engine} job engine).` };
 }
 

@@ -5,10 +5,9 @@ import { EmptyState, PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { config } from "@/lib/config";
+import { componentStatus } from "@/lib/admin";
 import { getDb } from "@/lib/db";
 import { formatCount, formatDateTime, formatPercent } from "@/lib/format";
-import { checkHealth } from "@/lib/health";
 import { overview } from "@/lib/overview";
 
 export const metadata: Metadata = { title: "Overview" };
@@ -51,9 +50,9 @@ function ComponentRow({ name, ok, detail }: { name: string; ok: boolean; detail:
 }
 
 export default async function OverviewPage() {
-  const [data, health] = await Promise.all([getDb().then(overview), checkHealth()]);
+  const db = await getDb();
+  const [data, components] = await Promise.all([overview(db), componentStatus(db)]);
   const { counts, champion, lastPipeline } = data;
-  const queued = data.queue.reduce((n, q) => n + q.pending + q.running, 0);
   const headline = champion?.benchmark;
 
   return (
@@ -135,10 +134,9 @@ export default async function OverviewPage() {
           </CardHeader>
           <CardContent>
             <dl className="divide-y">
-              <ComponentRow name="Database" ok={health.components.database.ok} detail={health.components.database.detail} />
-              <ComponentRow name="Object store" ok={health.components.objectStore.ok} detail={health.components.objectStore.detail} />
-              <ComponentRow name="Job engine" ok detail={`${config().jobs.engine}, ${queued} queued or running`} />
-              <ComponentRow name="ML backend" ok detail={config().ml.backend} />
+              {components.map((c) => (
+                <ComponentRow key={c.name} name={c.name} ok={c.ok} detail={c.detail} />
+              ))}
               <ComponentRow
                 name="Last pipeline"
                 ok={lastPipeline?.status !== "failed"}

@@ -4,6 +4,7 @@ import { JOB_DEFINITIONS } from "./catalogue";
 import { EmbeddedRunner } from "./runner";
 
 export { EmbeddedRunner, type Job, type RunnerOptions } from "./runner";
+export { requestBenchmarkSweep, requestTraining, type JobRequestResult } from "./requests";
 export { JOB_DEFINITIONS, TRAIN_REQUESTED, BENCHMARKS_REQUESTED, MONITORING_REQUESTED, benchmarkJob, monitoringJob, pollModelsJob, trainPipelineJob, type JobDefinition } from "./catalogue";
 
 const globalForJobs = globalThis as unknown as { kanaRunner?: Promise<EmbeddedRunner> };

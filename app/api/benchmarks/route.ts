@@ -1,12 +1,11 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { sendEvent } from "@/jobs";
-import { benchmarkQuerySchema, benchmarksToCsv, exportBenchmarks, listBenchmarks, requestRerun } from "@/lib/benchmark";
+import { benchmarkQuerySchema, benchmarksToCsv, exportBenchmarks, listBenchmarks } from "@/lib/benchmark";
 import { requestUser } from "@/lib/auth";
 import { getDb } from "@/lib/db";
 import { ApiError, errorResponse, readBodyLimited } from "@/lib/http/errors";
 import { parseJsonBody, parseSearchParams } from "@/lib/http/params";
-import { BENCHMARKS_REQUESTED } from "@/lib/jobs";
+import { requestBenchmarkSweep } from "@/lib/jobs";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -48,17 +47,15 @@ const requestSchema = z
 export async function POST(request: Request) {
   try {
     const body = parseJsonBody(await readBodyLimited(request, 16 * 1024), requestSchema);
-    const db = await getDb();
-    if (body.rerun) {
-      try {
-        await requestRerun(db, body.rerun, (await requestUser(request))?.name ?? "web");
-      } catch (error) {
-        if ((error as Error).name === "BenchmarkStateError") throw new ApiError(409, "benchmark_busy", (error as Error).message);
-        throw error;
-      }
+    const actor = (await requestUser(request))?.name ?? "web";
+    let sent;
+    try {
+      sent = await requestBenchmarkSweep(await getDb(), { actor, reason: body.rerun ? "rerun" : "manual", rerun: body.rerun });
+    } catch (error) {
+      if ((error as Error).name === "BenchmarkStateError") throw new ApiError(409, "benchmark_busy", (error as Error).message);
+      throw error;
     }
-    const sent = await sendEvent(BENCHMARKS_REQUESTED, { reason: body.rerun ? "rerun" : "manual", actor: (await requestUser(request))?.name ?? "web" });
-    return NextResponse.json({ accepted: true, rerun: body.rerun ?? [], ...sent }, { status: 202 });
+    return NextResponse.json({ ...sent, rerun: body.rerun ?? [] }, { status: 202 });
   } catch (error) {
     return errorResponse(error, "POST /api/benchmarks");
   }

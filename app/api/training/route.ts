@@ -1,12 +1,11 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { sendEvent } from "@/jobs";
 import { requestUser } from "@/lib/auth";
 import { getDb } from "@/lib/db";
 import { ApiError, errorResponse, readBodyLimited } from "@/lib/http/errors";
 import { parseJsonBody } from "@/lib/http/params";
-import { TRAIN_REQUESTED } from "@/lib/jobs";
-import { pipelineBusy, trainingStatus } from "@/lib/pipeline";
+import { requestTraining } from "@/lib/jobs";
+import { trainingStatus } from "@/lib/pipeline";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -28,9 +27,9 @@ export async function GET() {
 export async function POST(request: Request) {
   try {
     const body = parseJsonBody(await readBodyLimited(request, 16 * 1024), requestSchema);
-    if (await pipelineBusy(await getDb())) throw new ApiError(409, "training_in_progress", "A training pipeline is already queued or running");
-    const sent = await sendEvent(TRAIN_REQUESTED, { trigger: "ui", actor: (await requestUser(request))?.name ?? "web", ...body });
-    return NextResponse.json({ accepted: true, ...sent }, { status: 202 });
+    const result = await requestTraining(await getDb(), { actor: (await requestUser(request))?.name ?? "web", algorithms: body.algorithms });
+    if (!result.accepted) throw new ApiError(409, "training_in_progress", result.reason);
+    return NextResponse.json(result, { status: 202 });
   } catch (error) {
     return errorResponse(error, "POST /api/training");
   }
