@@ -7,20 +7,25 @@ export interface CurvePoint {
 }
 
 /**
- * Points of a threshold sweep over (score, positive) pairs, highest score first. Tied
- * scores move together (one point per distinct score), so ties give a diagonal segment.
+ * Points of a threshold sweep over (score, positive) pairs, highest score first: `point`
+ * turns the running true/false-positive counts at each distinct score into a curve point.
+ * Tied scores move together (one point per distinct score), so ties give a diagonal segment.
  */
-function sweep(scores: number[], positives: boolean[]) {
-  const order = scores.map((_, i) => i).sort((a, b) => scores[b] - scores[a]);
-  const steps: Array<{ tp: number; fp: number; threshold: number }> = [];
+function sweep(scores: number[], positives: boolean[], point: (tp: number, fp: number, threshold: number) => CurvePoint, first?: CurvePoint): CurvePoint[] {
+  // A typed index array sorts faster than an Array of numbers with the same comparator.
+  const order = new Uint32Array(scores.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  order.sort((a, b) => scores[b] - scores[a]);
+  const points: CurvePoint[] = first ? [first] : [];
   let tp = 0;
   let fp = 0;
   for (let k = 0; k < order.length; k++) {
     if (positives[order[k]]) tp++;
     else fp++;
-    if (k === order.length - 1 || scores[order[k + 1]] !== scores[order[k]]) steps.push({ tp, fp, threshold: scores[order[k]] });
+    const score = scores[order[k]];
+    if (k === order.length - 1 || scores[order[k + 1]] !== score) points.push(point(tp, fp, score));
   }
-  return steps;
+  return points;
 }
 
 /** ROC curve (x = false-positive rate, y = true-positive rate), starting at (0, 0). */
@@ -28,7 +33,7 @@ export function rocCurve(scores: number[], positives: boolean[]): CurvePoint[] {
   const p = positives.filter(Boolean).length;
   const n = positives.length - p;
   if (p === 0 || n === 0) return [];
-  return [{ x: 0, y: 0, threshold: Infinity }, ...sweep(scores, positives).map((s) => ({ x: s.fp / n, y: s.tp / p, threshold: s.threshold }))];
+  return sweep(scores, positives, (tp, fp, threshold) => ({ x: fp / n, y: tp / p, threshold }), { x: 0, y: 0, threshold: Infinity });
 }
 
 /** Area under a curve by the trapezoidal rule (x must be non-decreasing). */
@@ -42,7 +47,7 @@ export function trapezoid(points: CurvePoint[]): number {
 export function precisionRecallCurve(scores: number[], positives: boolean[]): CurvePoint[] {
   const p = positives.filter(Boolean).length;
   if (p === 0) return [];
-  return sweep(scores, positives).map((s) => ({ x: s.tp / p, y: s.tp / (s.tp + s.fp), threshold: s.threshold }));
+  return sweep(scores, positives, (tp, fp, threshold) => ({ x: tp / p, y: tp / (tp + fp), threshold }));
 }
 
 /** Average precision: Σ (R_k − R_{k−1}) · P_k, as scikit-learn computes it. */
