@@ -1,8 +1,9 @@
 /**
  * Predict API throughput and latency against `next start` at 1, 16 and 64 concurrent
  * clients, next to the same model's in-process inference (batched and single image), and
- * what recording every prediction in the prediction log costs (log off vs on).
- * Uses the configured database's champion (train one first: `npm run train`) and needs a
+ * what recording every prediction in the prediction log costs (log off vs on). Each server
+ * start is followed by a discarded warm-up at 16 clients (BENCH_WARM_UP_SECONDS, default 3).
+ * Uses the configured database's champion (train one first: `npm run train`), or BENCH_MODEL, and needs a
  * build (`npm run build`). `npm run bench -- predict`
  */
 import { spawn } from "node:child_process";
@@ -22,10 +23,13 @@ const PORT = Number(process.env.BENCH_PORT ?? 3300);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONCURRENCY = [1, 16, 64];
+const WARM_UP_SECONDS = Number(process.env.BENCH_WARM_UP_SECONDS ?? 3);
 
 // 1. In-process figures for the champion, then release the database (PGlite is single-process).
 const db = await getDb();
-const champion = await resolveModelRef(db);
+// BENCH_MODEL picks another model reference (e.g. kmnist-cnn@2); the default is the champion.
+const MODEL_REF = process.env.BENCH_MODEL ?? "champion";
+const champion = await resolveModelRef(db, MODEL_REF);
 const holdoutVersion = await latestVersion(db, "kmnist-holdout");
 if (!holdoutVersion) throw new Error("kmnist-holdout has no version; run `npm run setup` first");
 const holdout = await loadSnapshot(objectStore(), holdoutVersion);
@@ -44,6 +48,7 @@ console.log(`in-process: batched (64) ${batchedPerSecond.toFixed(0)} img/s, sing
 // in alternating phases so that a drift in the machine's load does not favour either.
 const body = JSON.stringify({ pixels: Array.from(holdout.images.subarray(0, 784)) });
 const base = `http://127.0.0.1:${PORT}`;
+const predictUrl = `${base}/api/predict?model=${encodeURIComponent(MODEL_REF)}`;
 
 async function startServer(sampleRate: number) {
   const server = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(PORT)], {
@@ -64,11 +69,13 @@ async function startServer(sampleRate: number) {
     if (i > 120) throw new Error("server did not become healthy within 60 s");
     await new Promise((r) => setTimeout(r, 500));
   }
-  const warm = await fetch(`${base}/api/predict`, { method: "POST", headers: { "content-type": "application/json" }, body });
+  const warm = await fetch(predictUrl, { method: "POST", headers: { "content-type": "application/json" }, body });
   const answeredBy = (await warm.json()) as { model?: { name: string; version: number } };
   if (answeredBy.model?.name !== champion.name || answeredBy.model.version !== champion.version) {
     throw new Error(`server answered with ${JSON.stringify(answeredBy.model)}, expected ${champion.name}@${champion.version}`);
   }
+  // Steady state, not start-up: the JIT compiles Next's and our request path under load first.
+  await autocannon({ url: predictUrl, method: "POST", headers: { "content-type": "application/json" }, body, connections: 16, duration: WARM_UP_SECONDS });
   return stop;
 }
 
@@ -78,7 +85,7 @@ for (let phase = 0; phase < 2 * RUNS; phase++) {
   const sampleRate = phase % 2;
   const stop = await startServer(sampleRate);
   for (const connections of CONCURRENCY) {
-    const result = await autocannon({ url: `${base}/api/predict`, method: "POST", headers: { "content-type": "application/json" }, body, connections, duration: SECONDS });
+    const result = await autocannon({ url: predictUrl, method: "POST", headers: { "content-type": "application/json" }, body, connections, duration: SECONDS });
     if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx responses and ${result.errors} errors at ${connections} clients`);
     const key = `${sampleRate}/${connections}`;
     runs.set(key, [...(runs.get(key) ?? []), { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 }]);
@@ -109,7 +116,7 @@ console.log(
   `\n(median of ${RUNS} runs of ${SECONDS} s each with the prediction log on, and ${RUNS} with it off, alternating; in-process batched ${batchedPerSecond.toFixed(0)} img/s, single ${singleMs.toFixed(3)} ms)`,
 );
 console.log(
-  `wrote ${writeResults("predict", {
+  `wrote ${writeResults(process.env.BENCH_MODEL ? `predict-${MODEL_REF.replace(/[^A-Za-z0-9._-]/g, "_")}` : "predict", {
     model: `${champion.name}@${champion.version}`,
     algorithm: champion.algorithm,
     backend: rt.detail,

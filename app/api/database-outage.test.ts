@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDefaultTags } from "@/lib/data";
 import { registerModelVersion } from "@/lib/registry";
-import { treeArtifact } from "@/lib/testing/artifacts";
+import { ONE_LEAF_TREE, treeArtifact } from "@/lib/testing/artifacts";
 import { createTempStore } from "@/lib/testing/database";
 import { startPrivatePostgres, type PrivatePostgres } from "@/lib/testing/postgres-server";
 
@@ -18,7 +18,6 @@ let benchmarksApi: typeof import("./benchmarks/route");
 let predictApi: typeof import("./predict/route");
 let feedbackApi: typeof import("./feedback/route");
 
-const LEAF = { kind: "cart", classes: 10, features: 784, feature: [-1], threshold: [0], left: [-1], right: [-1], counts: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] };
 
 beforeAll(async () => {
   pg = await startPrivatePostgres();
@@ -29,7 +28,7 @@ beforeAll(async () => {
   const { objectStore } = await import("@/lib/storage");
   const db = await getDb();
   await seedDefaultTags(db);
-  await registerModelVersion(db, objectStore(), { artifact: treeArtifact("outage-tree", { tree: LEAF }) });
+  await registerModelVersion(db, objectStore(), { artifact: treeArtifact("outage-tree", { tree: ONE_LEAF_TREE }) });
   health = await import("./health/route");
   benchmarksApi = await import("./benchmarks/route");
   predictApi = await import("./predict/route");

@@ -5,7 +5,7 @@ import { modelVersions } from "@/db/schema";
 import { seedDefaultTags } from "@/lib/data";
 import { MANIFEST_FILE } from "@/lib/ml/artifact";
 import { artifactToZip } from "@/lib/ml/artifact-zip";
-import { treeArtifact } from "@/lib/testing/artifacts";
+import { ONE_LEAF_TREE, treeArtifact } from "@/lib/testing/artifacts";
 import { createPostgresTestDatabase, createTempStore, type TestDatabase } from "@/lib/testing/database";
 import { kmnistPng } from "@/lib/testing/images";
 import { sessionCookie } from "@/lib/testing/sessions";
@@ -18,7 +18,6 @@ import { sessionCookie } from "@/lib/testing/sessions";
  */
 const SECRET = "fuzz-test-secret-fuzz-test-secret-0123456";
 const SEED = 20261123;
-const LEAF = { kind: "cart", classes: 10, features: 784, feature: [-1], threshold: [0], left: [-1], right: [-1], counts: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] };
 
 let database: TestDatabase;
 let store: Awaited<ReturnType<typeof createTempStore>>;
@@ -46,10 +45,10 @@ beforeAll(async () => {
   await seedDefaultTags(database.db);
   const { registerModelVersion, promote } = await import("@/lib/registry");
   const { objectStore } = await import("@/lib/storage");
-  const champion = await registerModelVersion(database.db, objectStore(), { artifact: treeArtifact("fuzz-tree", { tree: LEAF }) });
+  const champion = await registerModelVersion(database.db, objectStore(), { artifact: treeArtifact("fuzz-tree", { tree: ONE_LEAF_TREE }) });
   await promote(database.db, champion.id, { actor: "tests", reason: "fuzzing needs a champion" });
   adminCookie = await sessionCookie(SECRET, "admin", "fuzz-admin");
-  validZip = artifactToZip(treeArtifact("fuzz-upload", { tree: LEAF }));
+  validZip = artifactToZip(treeArtifact("fuzz-upload", { tree: ONE_LEAF_TREE }));
   validPng = await kmnistPng(new Uint8Array(784).map((_, i) => (i % 7 === 0 ? 255 : 0)), 56);
   routes = {
     predict: await import("./predict/route"),
@@ -208,7 +207,7 @@ describe("hostile input, generated", () => {
         fc
           .record({ name: anyJson, algorithm: anyJson, format: anyJson, labels: anyJson, weights: anyJson, weightsSha256: anyJson, datasetTag: anyJson }, { requiredKeys: [] })
           .map((change) => {
-            const artifact = treeArtifact("fuzz-broken", { tree: LEAF });
+            const artifact = treeArtifact("fuzz-broken", { tree: ONE_LEAF_TREE });
             return zipSync({ "tree.json": artifact.files["tree.json"], [MANIFEST_FILE]: strToU8(JSON.stringify({ ...artifact.manifest, ...change })) });
           }),
       ),

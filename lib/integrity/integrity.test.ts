@@ -4,13 +4,12 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendRecords, resolveTag, seedDefaultTags } from "@/lib/data";
 import { registerModelVersion } from "@/lib/registry";
-import { treeArtifact } from "@/lib/testing/artifacts";
+import { ONE_LEAF_TREE, treeArtifact } from "@/lib/testing/artifacts";
 import { createPgliteTestDatabase, createTempStore, type TestDatabase } from "@/lib/testing/database";
 import { checkConsistency, repairConsistency } from "./index";
 
 let database: TestDatabase;
 let store: Awaited<ReturnType<typeof createTempStore>>;
-const LEAF = { kind: "cart", classes: 10, features: 784, feature: [-1], threshold: [0], left: [-1], right: [-1], counts: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] };
 const HOUR = 3_600_000;
 
 beforeAll(async () => {
@@ -19,7 +18,7 @@ beforeAll(async () => {
   await seedDefaultTags(database.db);
   await appendRecords(database.db, store, { source: "feedback", images: new Uint8Array(3 * 784).fill(7), labels: Uint8Array.from([1, 2, 3]) });
   await resolveTag(database.db, store, "kmnist-feedback");
-  await registerModelVersion(database.db, store, { artifact: treeArtifact("tree-a", { tree: LEAF }) });
+  await registerModelVersion(database.db, store, { artifact: treeArtifact("tree-a", { tree: ONE_LEAF_TREE }) });
 });
 afterAll(async () => {
   await database?.cleanup();
@@ -58,7 +57,7 @@ describe("the DB ↔ object store consistency check", () => {
 
   it("reports missing and corrupt objects and never deletes them or their rows", async () => {
     const weights = await store.get("models/tree-a/1/tree.json");
-    await store.put("models/tree-a/1/tree.json", Buffer.from(JSON.stringify({ ...LEAF, counts: LEAF.counts.map(() => 1) })));
+    await store.put("models/tree-a/1/tree.json", Buffer.from(JSON.stringify({ ...ONE_LEAF_TREE, counts: ONE_LEAF_TREE.counts.map(() => 1) })));
     const [snapshot] = await store.list("snapshots");
     const snapshotBytes = await store.get(snapshot.key);
     await store.put(snapshot.key, snapshotBytes.subarray(0, snapshotBytes.length - 1));

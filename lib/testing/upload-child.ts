@@ -11,9 +11,8 @@ import { closeDatabase, getDb } from "@/lib/db";
 import { artifactToZip } from "@/lib/ml/artifact-zip";
 import { registerUploadedModel } from "@/lib/registry/upload";
 import { LocalObjectStore, objectStore } from "@/lib/storage";
-import { treeArtifact } from "./artifacts";
+import { ONE_LEAF_TREE, treeArtifact } from "./artifacts";
 
-const LEAF = { kind: "cart", classes: 10, features: 784, feature: [-1], threshold: [0], left: [-1], right: [-1], counts: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] };
 const [mode, nth] = (process.argv[2] ?? "complete=0").split("=");
 
 const real = objectStore() as LocalObjectStore;
@@ -37,7 +36,7 @@ store.put = async (key, data, options) => {
 };
 
 // 32 MB of weights: the write takes long enough to be caught half-way.
-const zip = artifactToZip(treeArtifact("crash-upload", { tree: LEAF, paddingBytes: 32 * 1024 * 1024, manifest: { author: "crash-test" } }));
+const zip = artifactToZip(treeArtifact("crash-upload", { tree: ONE_LEAF_TREE, paddingBytes: 32 * 1024 * 1024, manifest: { author: "crash-test" } }));
 const version = await registerUploadedModel(await getDb(), store, zip, {}, "crash-test");
 console.log(JSON.stringify({ id: version.id, version: version.version, artifactKey: version.artifactKey }));
 await closeDatabase();
