@@ -4,11 +4,9 @@
  * `next start` (build first: `npm run build`). Prints p50/p95 per page over BENCH_REQUESTS
  * sequential requests after a warm-up. `npm run bench -- dashboards`
  */
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { sql } from "drizzle-orm";
 import { createPostgresTestDatabase } from "@/lib/testing/database";
-import { median, printTable, writeResults } from "./lib";
+import { median, printTable, startNextServer, writeResults } from "./lib";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3301);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 40);
@@ -48,18 +46,8 @@ await db.execute(sql`analyze`);
 const [{ count }] = (await db.execute(sql`select count(*)::int as count from benchmarks`)) as unknown as Array<{ count: number }>;
 console.log(`${count} benchmarks`);
 
-const server = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(PORT)], {
-  env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: "warn", JOB_ENGINE: "inngest" },
-  stdio: ["ignore", "ignore", "inherit"],
-});
-const stop = () => server.kill("SIGTERM");
-process.on("exit", stop);
-const base = `http://127.0.0.1:${PORT}`;
-for (let i = 0; ; i++) {
-  if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
-  if (i > 120) throw new Error("server did not become healthy within 60 s");
-  await new Promise((r) => setTimeout(r, 500));
-}
+const server = await startNextServer(PORT, { DATABASE_URL: database.url!, JOB_ENGINE: "inngest" });
+const base = server.base;
 
 const PAGES = [
   "/models",
@@ -88,7 +76,7 @@ for (const page of PAGES) {
   times.sort((a, b) => a - b);
   rows.push({ page, "p50 ms": median(times), "p95 ms": times[Math.ceil(0.95 * times.length) - 1], "max ms": times[times.length - 1], "≤ 200 ms p95": times[Math.ceil(0.95 * times.length) - 1] <= 200 ? "yes" : "no" });
 }
-stop();
+await server.stop();
 printTable(rows);
 console.log(`\n${count} benchmarks, 1,000 model versions; ${REQUESTS} sequential requests per page after 3 warm-ups; next start on PostgreSQL.`);
 console.log(`results: ${writeResults("dashboards", { requests: REQUESTS, benchmarks: count, pages: rows })}`);

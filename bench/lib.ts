@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -35,4 +36,39 @@ export function writeResults(name: string, data: unknown): string {
   const file = path.join(dir, `${name}.json`);
   fs.writeFileSync(file, JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, ...(data as object) }, null, 2));
   return file;
+}
+
+export interface NextServer {
+  base: string;
+  pid: number;
+  /** Sends SIGTERM and resolves once the server has exited. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `next start` on `port` (needs a build) with extra environment variables, resolved once
+ * /api/health answers 200. The server is stopped too if this process exits first.
+ */
+export async function startNextServer(port: number, env: Record<string, string>): Promise<NextServer> {
+  const server = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port)], {
+    env: { ...process.env, LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const exited = new Promise((resolve) => server.once("exit", resolve));
+  const killOnExit = () => server.kill("SIGTERM");
+  process.once("exit", killOnExit);
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; !(await fetch(`${base}/api/health`).then((r) => r.ok, () => false)); i++) {
+    if (i > 120) throw new Error("server did not become healthy within 60 s");
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return {
+    base,
+    pid: server.pid!,
+    async stop() {
+      process.off("exit", killOnExit);
+      server.kill("SIGTERM");
+      await exited;
+    },
+  };
 }

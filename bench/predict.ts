@@ -6,8 +6,6 @@
  * Uses the configured database's champion (train one first: `npm run train`), or BENCH_MODEL, and needs a
  * build (`npm run build`). `npm run bench -- predict`
  */
-import { spawn } from "node:child_process";
-import path from "node:path";
 import autocannon from "autocannon";
 import { config } from "@/lib/config";
 import { latestVersion, loadSnapshot } from "@/lib/data";
@@ -17,7 +15,7 @@ import { mlRuntime } from "@/lib/ml/backend";
 import { loadClassifier } from "@/lib/ml/classifier";
 import { resolveModelRef } from "@/lib/registry";
 import { objectStore } from "@/lib/storage";
-import { median, medianMs, printTable, writeResults } from "./lib";
+import { median, medianMs, printTable, startNextServer, writeResults } from "./lib";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3300);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -51,24 +49,7 @@ const base = `http://127.0.0.1:${PORT}`;
 const predictUrl = `${base}/api/predict?model=${encodeURIComponent(MODEL_REF)}`;
 
 async function startServer(sampleRate: number) {
-  const server = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(PORT)], {
-    env: { ...process.env, LOG_LEVEL: "warn", PREDICTION_LOG_SAMPLE_RATE: String(sampleRate), MONITORING_SCHEDULE: "off" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const exited = new Promise((resolve) => server.once("exit", resolve));
-  const stop = async () => {
-    process.off("exit", killOnExit);
-    server.kill("SIGTERM");
-    await exited;
-  };
-  const killOnExit = () => server.kill("SIGTERM");
-  process.once("exit", killOnExit);
-  for (let i = 0; ; i++) {
-    const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
-    if (ok) break;
-    if (i > 120) throw new Error("server did not become healthy within 60 s");
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  const { stop } = await startNextServer(PORT, { PREDICTION_LOG_SAMPLE_RATE: String(sampleRate), MONITORING_SCHEDULE: "off" });
   const warm = await fetch(predictUrl, { method: "POST", headers: { "content-type": "application/json" }, body });
   const answeredBy = (await warm.json()) as { model?: { name: string; version: number } };
   if (answeredBy.model?.name !== champion.name || answeredBy.model.version !== champion.version) {

@@ -9,14 +9,12 @@
  * needs a build. `npm run bench -- soak` (SOAK_SECONDS=300, SOAK_WARMUP_SECONDS=60,
  * SOAK_RATE=150 req/s, SOAK_CLIENTS=16)
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
-import path from "node:path";
 import autocannon from "autocannon";
 import { latestVersion, loadSnapshot } from "@/lib/data";
 import { closeDatabase, getDb } from "@/lib/db";
 import { objectStore } from "@/lib/storage";
-import { median, printTable, writeResults } from "./lib";
+import { median, printTable, startNextServer, writeResults } from "./lib";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3301);
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 300);
@@ -38,16 +36,8 @@ const requests = Array.from({ length: 64 }, (_, i) => ({
   body: JSON.stringify({ pixels: Array.from(holdout.images.subarray(i * 784, (i + 1) * 784)) }),
 }));
 
-const base = `http://127.0.0.1:${PORT}`;
-const server = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(PORT)], {
-  env: { ...process.env, LOG_LEVEL: "warn", MONITORING_SCHEDULE: "off", BENCHMARK_SCHEDULE: "off", TRAIN_SCHEDULE: "off", MODEL_POLL_SCHEDULE: "off", TRAIN_ON_START: "false" },
-  stdio: ["ignore", "ignore", "inherit"],
-});
-process.once("exit", () => server.kill("SIGTERM"));
-for (let i = 0; !(await fetch(`${base}/api/health`).then((r) => r.ok, () => false)); i++) {
-  if (i > 120) throw new Error("server did not become healthy within 60 s");
-  await new Promise((r) => setTimeout(r, 500));
-}
+const server = await startNextServer(PORT, { MONITORING_SCHEDULE: "off", BENCHMARK_SCHEDULE: "off", TRAIN_SCHEDULE: "off", MODEL_POLL_SCHEDULE: "off", TRAIN_ON_START: "false" });
+const base = server.base;
 
 const rssMb = () => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${server.pid}/status`, "utf8"))?.[1]) / 1024;
 const samples: Array<{ second: number; rssMb: number }> = [];
@@ -66,7 +56,7 @@ const afterWarmUp = rssMb();
 for (let done = 0; done < SECONDS; done += SEGMENT_SECONDS) await load("soak", Math.min(SEGMENT_SECONDS, SECONDS - done));
 clearInterval(sampler);
 const end = rssMb();
-server.kill("SIGTERM");
+await server.stop();
 
 const soakSamples = samples.filter((s) => s.second >= WARMUP_SECONDS);
 const peak = Math.max(...soakSamples.map((s) => s.rssMb), end);

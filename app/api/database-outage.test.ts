@@ -18,7 +18,6 @@ let benchmarksApi: typeof import("./benchmarks/route");
 let predictApi: typeof import("./predict/route");
 let feedbackApi: typeof import("./feedback/route");
 
-
 beforeAll(async () => {
   pg = await startPrivatePostgres();
   store = await createTempStore();

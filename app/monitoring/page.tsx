@@ -15,7 +15,6 @@ import { monitoringSummary } from "@/lib/monitoring";
 export const metadata: Metadata = { title: "Monitoring" };
 export const dynamic = "force-dynamic";
 
-
 export default async function MonitoringPage() {
   const summary = await monitoringSummary(await getDb());
   const { thresholds, minWindow, sampleRate } = config().monitoring;
