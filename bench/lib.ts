@@ -46,12 +46,13 @@ export interface NextServer {
 }
 
 /**
- * `next start` on `port` (needs a build) with extra environment variables, resolved once
- * /api/health answers 200. The server is stopped too if this process exits first.
+ * The production server (server.ts, needs a build) on `port` with extra environment
+ * variables, resolved once /api/health answers 200. The server is stopped too if this process
+ * exits first.
  */
 export async function startNextServer(port: number, env: Record<string, string>): Promise<NextServer> {
-  const server = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port)], {
-    env: { ...process.env, LOG_LEVEL: "warn", ...env },
+  const server = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+    env: { ...process.env, LOG_LEVEL: "warn", ...env, PORT: String(port) },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const exited = new Promise((resolve) => server.once("exit", resolve));

@@ -150,7 +150,8 @@ export const trainingRuns = pgTable(
   {
     id: serial("id").primaryKey(),
     algorithm: text("algorithm").notNull(),
-    status: text("status", { enum: ["pending", "running", "succeeded", "failed"] })
+    /** `interrupted`: its process stopped (shutdown or crash) before it finished. */
+    status: text("status", { enum: ["pending", "running", "succeeded", "failed", "interrupted"] })
       .notNull()
       .default("pending"),
     hyperparameters: jsonb("hyperparameters").$type<Record<string, unknown>>().notNull(),
@@ -163,6 +164,9 @@ export const trainingRuns = pgTable(
     modelVersionId: integer("model_version_id").references(() => modelVersions.id),
     /** Set when the run is one step of a pipeline run (pipeline_runs.id). */
     pipelineRunId: integer("pipeline_run_id"),
+    /** The live process training it (lib/leases); a stale heartbeat means it is not running any more. */
+    lockedBy: text("locked_by"),
+    heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
     error: text("error"),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
@@ -241,7 +245,10 @@ export const pipelineRuns = pgTable(
     id: serial("id").primaryKey(),
     trigger: text("trigger").notNull(),
     actor: text("actor").notNull(),
-    status: text("status", { enum: ["running", "succeeded", "failed"] }).notNull().default("running"),
+    /** `interrupted`: no process holds it any more; its job resumes it when retried. */
+    status: text("status", { enum: ["running", "succeeded", "failed", "interrupted"] }).notNull().default("running"),
+    lockedBy: text("locked_by"),
+    heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
     trainVersionId: integer("train_version_id").references(() => datasetVersions.id),
     holdoutVersionId: integer("holdout_version_id").references(() => datasetVersions.id),
     candidates: jsonb("candidates").$type<PipelineCandidate[]>(),
@@ -272,6 +279,8 @@ export const jobs = pgTable(
     dedupeKey: text("dedupe_key").unique(),
     lockedBy: text("locked_by"),
     lockedAt: timestamp("locked_at", { withTimezone: true }),
+    /** Refreshed by the runner holding it; a running job with a stale heartbeat is taken back. */
+    heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
     lastError: text("last_error"),
     result: jsonb("result"),
     createdAt: createdAt(),

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Starts the app for the end-to-end tests on its own data: a fresh embedded store (and a
 # fresh PGlite unless DATABASE_URL points at a throwaway PostgreSQL database), KMNIST
-# imported, three quick models trained, a production build, a real slapd for sign-in, then
-# `next start`.
+# imported, three quick models trained, a production build (unless E2E_REBUILD=false and one
+# exists), a real slapd for sign-in, then the production server (server.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DATA_DIR="${E2E_DATA_DIR:-.data/e2e}"
@@ -37,7 +37,7 @@ export LDAP_BIND_PASSWORD="search-pw"
 export LDAP_USER_FILTER="(&(objectClass=inetOrgPerson)(uid={username}))"
 export LDAP_ADMIN_GROUP_DN="cn=kana-admins,ou=groups,dc=kana,dc=test"
 
-node node_modules/next/dist/bin/next start -p "${E2E_PORT:-3100}" &
+PORT="${E2E_PORT:-3100}" node --import tsx server.ts &
 next_pid=$!
 trap 'kill "$next_pid" "$ldap_pid" 2>/dev/null || true' EXIT INT TERM
 wait "$next_pid"

@@ -39,6 +39,8 @@ const envSchema = z.object({
   JOB_ENGINE: z.enum(["embedded", "inngest"]).default("embedded"),
   JOB_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   JOB_RETRY_BASE_MS: z.coerce.number().int().min(0).default(5_000),
+  JOB_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(8_000),
   TRAIN_SCHEDULE: z
     .string()
     .default("0 3 * * *")
@@ -122,7 +124,17 @@ export interface AppConfig {
     downloadTimeoutMs: number;
   };
   ml: { backend: RawEnv["ML_BACKEND"] };
-  jobs: { engine: RawEnv["JOB_ENGINE"]; concurrency: number; retryBaseMs: number; trainSchedule: string | null; modelPollSchedule: string | null };
+  jobs: {
+    engine: RawEnv["JOB_ENGINE"];
+    concurrency: number;
+    retryBaseMs: number;
+    /** A running job, pipeline run or training run whose holder has not said it is alive for this long is taken back. */
+    leaseMs: number;
+    trainSchedule: string | null;
+    modelPollSchedule: string | null;
+  };
+  /** How long a graceful shutdown (SIGTERM/SIGINT) may take before the process exits anyway. */
+  shutdownTimeoutMs: number;
   benchmarks: { schedule: string | null; workers: number; leaseMs: number; maxAttempts: number; explain: boolean };
   /** A challenger replaces the champion only when it beats it by both margins (holdout accuracy). */
   promotion: { minAbsolute: number; minRelative: number };
@@ -207,6 +219,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       engine: e.JOB_ENGINE,
       concurrency: e.JOB_CONCURRENCY,
       retryBaseMs: e.JOB_RETRY_BASE_MS,
+      leaseMs: e.JOB_LEASE_MS,
       trainSchedule: e.TRAIN_SCHEDULE === "off" ? null : e.TRAIN_SCHEDULE,
       modelPollSchedule: e.MODEL_POLL_SCHEDULE === "off" ? null : e.MODEL_POLL_SCHEDULE,
     },
@@ -219,6 +232,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     promotion: { minAbsolute: e.PROMOTION_MIN_ABSOLUTE, minRelative: e.PROMOTION_MIN_RELATIVE },
     predict: { maxBytes: e.PREDICT_MAX_BYTES, maxPixels: e.PREDICT_MAX_PIXELS, maxBatch: e.PREDICT_MAX_BATCH, batchWaitMs: e.PREDICT_BATCH_WAIT_MS },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     trainOnStart: e.TRAIN_ON_START,
     logLevel: e.LOG_LEVEL,
     auth: {

@@ -1,5 +1,6 @@
 import { config } from "@/lib/config";
 import { database, pingDatabase } from "@/lib/db";
+import { describeError } from "@/lib/log";
 import { objectStore } from "@/lib/storage";
 
 export interface ComponentHealth {
@@ -23,7 +24,7 @@ export async function probe(check: () => Promise<string>, timeoutMs = 3000): Pro
     ]);
     return { ok: true, detail, latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
-    return { ok: false, detail: (error as Error).message, latencyMs: Math.round(performance.now() - started) };
+    return { ok: false, detail: describeError(error), latencyMs: Math.round(performance.now() - started) };
   }
 }
 

@@ -25,10 +25,24 @@ function minimumLevel(): LogLevel {
 /** PostgreSQL text and jsonb cannot hold NUL, and hostile input likes to contain it. */
 const withoutNul = (text: string) => text.replaceAll("\u0000", "\\u0000");
 
+/**
+ * A readable one-line cause of an error: drizzle's "Failed query" wrapper and Node's
+ * AggregateError (one connect error per address) unwrapped to what went wrong, and the system
+ * error code kept (ECONNREFUSED, ETIMEDOUT, ...).
+ */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  if (error instanceof AggregateError && error.errors.length > 0) return [...new Set(error.errors.map(describeError))].join("; ");
+  if (error.cause instanceof Error && (!error.message || error.message.startsWith("Failed query"))) return describeError(error.cause);
+  const code = (error as NodeJS.ErrnoException).code;
+  const message = error.message || error.name;
+  return typeof code === "string" && !message.includes(code) ? `${message} (${code})` : message;
+}
+
 function clean(value: unknown): unknown {
   if (typeof value === "string") return withoutNul(value);
-  // Error objects do not survive JSON.stringify; keep their name and message.
-  if (value instanceof Error) return { name: value.name, message: withoutNul(value.message) };
+  // Error objects do not survive JSON.stringify; keep their name and readable cause.
+  if (value instanceof Error) return { name: value.name, message: withoutNul(describeError(value)) };
   if (Array.isArray(value)) return value.map(clean);
   if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k), clean(v)]));
   return value;

@@ -19,7 +19,7 @@ interface PipelineRun {
   id: number;
   trigger: string;
   actor: string;
-  status: "running" | "succeeded" | "failed";
+  status: "running" | "succeeded" | "failed" | "interrupted";
   candidates: Array<{ model: string; holdoutAccuracy: number; trainSeconds: number }> | null;
   decision: "promoted" | "kept" | null;
   reason: string | null;
@@ -28,7 +28,7 @@ interface PipelineRun {
 }
 
 interface Status {
-  queued: Array<{ id: number; status: string }>;
+  queued: Array<{ id: number; status: string; attempts: number; lastError: string | null }>;
   active: TrainingRun[];
   pipelines: PipelineRun[];
 }
@@ -129,6 +129,15 @@ export function TrainingDashboard() {
         </div>
       )}
 
+      {status && status.queued.some((job) => job.status === "pending" && job.lastError) && (
+        <p role="status" className="text-sm text-muted-foreground" data-testid="resuming">
+          {status.queued
+            .filter((job) => job.status === "pending" && job.lastError)
+            .map((job) => `Pipeline job ${job.id} waits to resume (${job.lastError}).`)
+            .join(" ")}
+        </p>
+      )}
+
       {status && status.pipelines.length === 0 ? (
         <EmptyState title="No pipeline runs yet">Runs appear here when the schedule fires, an event arrives or you start one.</EmptyState>
       ) : (
@@ -157,6 +166,7 @@ export function TrainingDashboard() {
                   <TableCell className="max-w-md whitespace-normal">
                     {run.status === "running" && <Badge variant="warning">running</Badge>}
                     {run.status === "failed" && <Badge variant="destructive">failed</Badge>}
+                    {run.status === "interrupted" && <Badge variant="secondary">interrupted</Badge>}
                     {run.decision && <Badge variant={run.decision === "promoted" ? "success" : "secondary"}>{run.decision}</Badge>}
                     <p className="mt-1 text-xs text-muted-foreground">{run.reason ?? run.error}</p>
                   </TableCell>

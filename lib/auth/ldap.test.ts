@@ -1,6 +1,7 @@
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LDAP_USERS, startTestLdap, testLdapSettings, type TestLdap } from "@/lib/testing/ldap";
-import { escapeFilterValue, ldapSignIn, pingLdap } from "./ldap";
+import { describeLdapError, escapeFilterValue, ldapSignIn, pingLdap } from "./ldap";
 import { SignInError } from "./types";
 
 let ldap: TestLdap;
@@ -63,7 +64,23 @@ describe("LDAP sign-in against a real slapd", () => {
     const error = await refusal(ldapSignIn(down, "alice", LDAP_USERS.alice.password));
     expect(error.code).toBe("directory_unavailable");
     expect(error.message).toMatch(/cannot be reached/);
-    await expect(pingLdap(down)).rejects.toThrow();
+    await expect(pingLdap(down)).rejects.toThrow(/ldap:\/\/127\.0\.0\.1:1 refused the connection/);
+  });
+
+  it("names a hung directory's timeout in words, not by a (minified) request class", async () => {
+    // Accepts connections and never answers, like a directory whose server is stuck.
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const url = `ldap://127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
+    const hung = { ...testLdapSettings(url), timeoutMs: 300 };
+    try {
+      const failure = pingLdap(hung).catch((error: Error) => error);
+      expect(((await failure) as Error).message).toBe(`the directory at ${url} did not answer within 300 ms (LDAP_TIMEOUT_MS)`);
+      expect(describeLdapError(new Error("eT: Operation timed out"), hung)).not.toMatch(/eT/);
+      expect((await refusal(ldapSignIn(hung, "alice", "pw"))).code).toBe("directory_unavailable");
+    } finally {
+      silent.close();
+    }
   });
 
   it("a wrong service-account password is an outage, not the user's fault", async () => {

@@ -1,6 +1,6 @@
 import { Client, InvalidCredentialsError } from "ldapts";
 import type { AppConfig } from "@/lib/config";
-import { createLogger } from "@/lib/log";
+import { createLogger, describeError } from "@/lib/log";
 import { SignInError, type AuthUser } from "./types";
 
 const log = createLogger("auth");
@@ -16,10 +16,24 @@ function client(settings: LdapSettings): Client {
   return new Client({ url: settings.url, timeout: settings.timeoutMs, connectTimeout: settings.timeoutMs });
 }
 
-function unavailable(error: unknown): SignInError {
-  const detail =
-    error instanceof InvalidCredentialsError ? "the service account (LDAP_BIND_DN) was refused: check LDAP_BIND_PASSWORD" : (error as Error).message || (error as Error).name;
-  log.error(`LDAP sign-in impossible: ${detail}`, { error: (error as Error).message });
+/**
+ * What went wrong talking to the directory, in words: ldapts names a timed-out operation by
+ * its request class ("SearchRequest: Operation timed out"), which a minified build turns into
+ * "eT: Operation timed out".
+ */
+export function describeLdapError(error: unknown, settings: LdapSettings): string {
+  if (error instanceof InvalidCredentialsError) return "the service account (LDAP_BIND_DN) was refused: check LDAP_BIND_PASSWORD";
+  const message = describeError(error);
+  if (/Operation timed out$/.test(message)) return `the directory at ${settings.url} did not answer within ${settings.timeoutMs} ms (LDAP_TIMEOUT_MS)`;
+  if (/^Connection timeout$/.test(message)) return `could not connect to ${settings.url} within ${settings.timeoutMs} ms (LDAP_TIMEOUT_MS)`;
+  if (/ECONNREFUSED/.test(message)) return `${settings.url} refused the connection: is the directory running? (${message})`;
+  if (/ENOTFOUND|EAI_AGAIN/.test(message)) return `the host of ${settings.url} cannot be resolved (${message})`;
+  return `${settings.url}: ${message}`;
+}
+
+function unavailable(error: unknown, settings: LdapSettings): SignInError {
+  const detail = describeLdapError(error, settings);
+  log.error(`LDAP sign-in impossible: ${detail}`, { error: describeError(error) });
   return new SignInError("directory_unavailable", "The sign-in directory (LDAP) cannot be reached right now. Try again in a moment, or ask an administrator.");
 }
 
@@ -57,7 +71,7 @@ export async function ldapSignIn(settings: LdapSettings, username: string, passw
     }
   } catch (error) {
     if (error instanceof SignInError) throw error;
-    throw unavailable(error);
+    throw unavailable(error, settings);
   } finally {
     await service.unbind().catch(() => undefined);
   }
@@ -67,7 +81,7 @@ export async function ldapSignIn(settings: LdapSettings, username: string, passw
     await user.bind(entry.dn, password);
   } catch (error) {
     if (error instanceof InvalidCredentialsError) throw refused;
-    throw unavailable(error);
+    throw unavailable(error, settings);
   } finally {
     await user.unbind().catch(() => undefined);
   }
@@ -82,6 +96,8 @@ export async function pingLdap(settings: LdapSettings): Promise<string> {
     if (settings.bindDn) await c.bind(settings.bindDn, settings.bindPassword ?? "");
     else await c.search("", { scope: "base", filter: "(objectClass=*)", attributes: ["namingContexts"] });
     return settings.url;
+  } catch (error) {
+    throw new Error(describeLdapError(error, settings), { cause: error });
   } finally {
     await c.unbind().catch(() => undefined);
   }

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { benchmarks, datasetTags, modelExplanations, trainingRuns } from "@/db/schema";
+import { benchmarks, datasetTags, jobs, modelExplanations, trainingRuns } from "@/db/schema";
 import { appendRecords, latestVersion, loadSnapshot } from "@/lib/data";
 import { buildArtifact, getArtifact } from "@/lib/ml/artifact";
 import { trainAndRegister } from "@/lib/ml/training";
@@ -167,6 +167,47 @@ describe("benchmark engine (real KMNIST, PostgreSQL, worker threads)", () => {
     const rows = await rowsOf(trained.cnn.id);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: "done", attempts: 2, runs: 3 });
+    expect((await checkConsistency(database.db, store, { deep: true, graceMs: 0 })).problems).toEqual([]);
+  }, 120_000);
+
+  it("resumes a sweep whose process was SIGKILLed as soon as it restarts: no wait for the lease, every benchmark done once", async () => {
+    const followers = [];
+    for (const version of Object.values(trained)) followers.push(await follower(version, "kmnist-holdout"));
+    const child = (...args: string[]) =>
+      spawn(process.execPath, ["--import", "tsx", "lib/testing/job-child.ts", ...args], {
+        // The default 60 s lease: the restart must not wait for it to run out.
+        env: { ...process.env, DATABASE_URL: database.url, STORAGE_DIR: store.root, BENCHMARK_WORKERS: "1", TRAIN_SCHEDULE: "off", MODEL_POLL_SCHEDULE: "off", LOG_LEVEL: "error" },
+        stdio: ["ignore", "inherit", "inherit"],
+      });
+    const first = child("sweep");
+    const firstExit = new Promise((resolve) => first.on("exit", resolve));
+    const ids = followers.map((f) => f.id);
+    const followerRows = () => database.db.select().from(benchmarks).where(inArray(benchmarks.modelVersionId, ids));
+    for (let i = 0; !(await followerRows()).some((b) => b.status === "running"); i++) {
+      if (i > 1500) throw new Error("the sweep never started a benchmark");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    first.kill("SIGKILL");
+    await firstExit;
+    expect((await followerRows()).some((b) => b.status !== "done")).toBe(true);
+
+    await new Promise((r) => setTimeout(r, 1000));
+    const restarted = performance.now();
+    const second = child();
+    const secondExit = new Promise<number | null>((resolve) => second.on("exit", resolve));
+    for (;;) {
+      const rows = await followerRows();
+      if (rows.length === ids.length && rows.every((b) => b.status === "done")) break;
+      if (performance.now() - restarted > 10_000) throw new Error(`not done 10 s after the restart: ${rows.map((b) => b.status).join(", ")}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    console.info(`sweep killed and restarted: every benchmark done ${Math.round(performance.now() - restarted)} ms after the restart`);
+    expect(await secondExit).toBe(0);
+    const rows = await followerRows();
+    expect(rows.map((b) => b.modelVersionId).sort()).toEqual([...ids].sort());
+    expect(rows.every((b) => b.runs === 1 && b.lockedBy === null)).toBe(true);
+    const [sweep] = await database.db.select().from(jobs).where(eq(jobs.name, "benchmarks"));
+    expect(sweep).toMatchObject({ status: "succeeded", attempts: 2 });
     expect((await checkConsistency(database.db, store, { deep: true, graceMs: 0 })).problems).toEqual([]);
   }, 120_000);
 

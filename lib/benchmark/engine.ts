@@ -1,9 +1,9 @@
-import { randomUUID } from "node:crypto";
 import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import { benchmarks, datasetVersions, modelExplanations, modelVersions, type BenchmarkInfo } from "@/db/schema";
 import { IMAGE_PIXELS } from "@/lib/data/classes";
 import { loadSnapshot } from "@/lib/data/tags";
 import type { Db } from "@/lib/db";
+import { keepAlive, leaseOwner, staleRunning, throwIfAborted } from "@/lib/leases";
 import { createLogger } from "@/lib/log";
 import { getArtifact, type ModelArtifact } from "@/lib/ml/artifact";
 import type { LabelledImages } from "@/lib/ml/families/types";
@@ -24,8 +24,10 @@ export interface EngineOptions {
   retryBaseMs: number;
   /** Explain each model version after its first benchmark. */
   explain: boolean;
-  /** Identifies this engine's claims (default: random). */
+  /** Identifies this engine's claims (default: a new lease owner of this process). */
   owner?: string;
+  /** Fires on shutdown: the engine finishes the group in hand and stops with InterruptedError. */
+  signal?: AbortSignal;
   /** Sees the pool once it exists (crash tests terminate a worker through it). */
   onPool?: (pool: WorkerPool<BenchmarkTask, BenchmarkTaskResult>) => void;
 }
@@ -113,14 +115,15 @@ async function longestFirst(db: Db, group: Benchmark[], versions: Map<number, Mo
 const retryDelay = (options: EngineOptions, attempts: number) => new Date(Date.now() + Math.min(options.retryBaseMs * 2 ** (attempts - 1), 600_000));
 
 /**
- * Takes back rows whose process died while running them (stale heartbeat): queued again, or
- * failed once they have used every attempt.
+ * Takes back rows whose process died while running them (stale heartbeat, or a holder known
+ * to be gone, e.g. the previous incarnation of this server): queued again, or failed once
+ * they have used every attempt.
  */
 async function reclaimStale(db: Db, options: EngineOptions): Promise<number> {
-  const stale = sql`status = 'running' and (heartbeat_at is null or heartbeat_at < now() - make_interval(secs => ${options.leaseMs / 1000}))`;
   const message = "interrupted: the process running it stopped";
   let reclaimed = 0;
   for (const table of [benchmarks, modelExplanations]) {
+    const stale = await staleRunning(db, table, options.leaseMs);
     const requeued = await db
       .update(table)
       .set({ status: "pending", lockedBy: null, heartbeatAt: null, runAfter: new Date(), error: message })
@@ -179,7 +182,7 @@ async function claimExplanations(db: Db, owner: string, limit: number): Promise<
  * a failure is retried with backoff, and a row left running by a dead process is reclaimed.
  */
 export async function runPendingBenchmarks({ db, store }: Deps, options: EngineOptions): Promise<SweepSummary> {
-  const owner = options.owner ?? `engine-${randomUUID().slice(0, 8)}`;
+  const owner = options.owner ?? leaseOwner("engine");
   const summary: SweepSummary = { done: 0, failed: 0, retried: 0, groups: 0, explained: 0, reclaimed: await reclaimStale(db, options) };
   let pool: WorkerPool<BenchmarkTask, BenchmarkTaskResult> | null = null;
   const workerPool = () => {
@@ -189,16 +192,9 @@ export async function runPendingBenchmarks({ db, store }: Deps, options: EngineO
     }
     return pool;
   };
-  const heartbeat = setInterval(() => {
-    for (const table of [benchmarks, modelExplanations]) {
-      void db
-        .update(table)
-        .set({ heartbeatAt: sql`now()` })
-        .where(and(eq(table.lockedBy, owner), eq(table.status, "running")))
-        .catch((error: unknown) => log.warn("heartbeat failed", { error }));
-    }
-  }, Math.max(250, options.leaseMs / 4));
-  heartbeat.unref();
+  const heartbeats = [benchmarks, modelExplanations].map((table) =>
+    keepAlive(db, table, owner, Math.max(250, options.leaseMs / 4), (error) => log.warn("heartbeat failed", { error })),
+  );
 
   const failed = async (table: typeof benchmarks | typeof modelExplanations, row: { id: number; attempts: number }, error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
@@ -270,6 +266,7 @@ export async function runPendingBenchmarks({ db, store }: Deps, options: EngineO
 
   try {
     for (;;) {
+      throwIfAborted(options.signal);
       const group = await claimGroup(db, owner, options.workers * 4);
       if (group.length === 0) break;
       summary.groups++;
@@ -303,6 +300,7 @@ export async function runPendingBenchmarks({ db, store }: Deps, options: EngineO
     }
 
     for (;;) {
+      throwIfAborted(options.signal);
       const claimed = await claimExplanations(db, owner, options.workers * 2);
       if (claimed.length === 0) break;
       // A batch usually explains several models on one dataset version: load it once.
@@ -337,7 +335,7 @@ export async function runPendingBenchmarks({ db, store }: Deps, options: EngineO
       );
     }
   } finally {
-    clearInterval(heartbeat);
+    for (const stop of heartbeats) stop();
     if (pool) releasePoolLater();
   }
   if (summary.done || summary.failed || summary.explained) log.info(`benchmark sweep finished`, { ...summary });

@@ -1,20 +1,37 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { prepareData, trainInitialModels } from "@/lib/bootstrap";
 import { config } from "@/lib/config";
 import { closeDatabase, getDb } from "@/lib/db";
+import { onShutdown, SHUTDOWN_ORDER } from "@/lib/lifecycle";
 import { createLogger, flushLogs } from "@/lib/log";
+import { startServer } from "@/lib/server";
 import { objectStore } from "@/lib/storage";
 import { runCli } from "./run";
 
 /**
- * `npm start`: everything a fresh checkout needs, then the server. Migrates the database,
- * imports KMNIST (KMNIST_DIR or download), trains the initial models if none exist,
- * builds the app when no build is present, and serves it on PORT (default 3000).
+ * `npm start`: everything a fresh checkout needs, then the server, in one process. Migrates
+ * the database, imports KMNIST (KMNIST_DIR or download), trains the initial models while no
+ * champion exists (resuming an interrupted first start), builds the app when no build is
+ * present, and serves it on PORT (default 3000). SIGTERM/SIGINT shut down gracefully at any
+ * point.
  */
 const log = createLogger("start");
 const NEXT_BIN = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
+
+function build(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [NEXT_BIN, "build"], { stdio: "inherit" });
+    const stop = onShutdown("app build", SHUTDOWN_ORDER.jobs, async () => void child.kill("SIGTERM"));
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      stop();
+      if (code === 0) resolve();
+      else reject(new Error(`next build failed (${signal ?? `exit code ${code}`})`));
+    });
+  });
+}
 
 async function main() {
   const cfg = config();
@@ -23,18 +40,14 @@ async function main() {
   await prepareData(db, store);
   if (cfg.trainOnStart) await trainInitialModels(db, store);
   await flushLogs();
-  // PGlite allows one process per data folder: hand it over to the server.
+  // The server opens the database again itself; PGlite allows one client per data folder.
   await closeDatabase();
 
   if (!fs.existsSync(path.join(process.cwd(), ".next", "BUILD_ID")) || process.env.KANA_REBUILD === "true") {
     log.info("building the app (first start)");
-    const build = spawnSync(process.execPath, [NEXT_BIN, "build"], { stdio: "inherit" });
-    if (build.status !== 0) throw new Error(`next build failed with exit code ${build.status}`);
+    await build();
   }
-  log.info(`serving on http://localhost:${cfg.port}`);
-  const server = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(cfg.port)], { stdio: "inherit" });
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
-  server.on("exit", (code) => process.exit(code ?? 0));
+  await startServer({ port: cfg.port, drainTimeoutMs: cfg.shutdownTimeoutMs / 2 });
 }
 
-runCli(main);
+runCli(main, undefined, { keepAlive: true });

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { config } from "@/lib/config";
 import { prepareData } from "@/lib/bootstrap";
 import { getDb } from "@/lib/db";
+import { onShutdown, SHUTDOWN_ORDER } from "@/lib/lifecycle";
 import { BENCHMARKS_REQUESTED, sendEvent } from "@/lib/jobs";
 import { ALGORITHMS, isAlgorithm } from "@/lib/ml/families";
 import { trainAndRegister, type TrainOutcome } from "@/lib/ml/training";
@@ -45,6 +46,9 @@ async function main() {
   const db = await getDb();
   const store = objectStore();
   await prepareData(db, store);
+  // A shutdown signal stops the model in training; its run is recorded as interrupted.
+  const interrupt = new AbortController();
+  onShutdown("training (interrupted)", SHUTDOWN_ORDER.jobs, async () => interrupt.abort());
   const results: Array<{ algorithm: string; outcome: TrainOutcome }> = [];
   for (const algorithm of algorithms) {
     const outcome = await trainAndRegister(db, store, {
@@ -52,6 +56,7 @@ async function main() {
       hyperparameters,
       modelName: values.name,
       author: process.env.USER ? `${process.env.USER} (cli)` : "cli",
+      signal: interrupt.signal,
       onProgress: (p) =>
         process.stdout.write(
           `  ${algorithm} epoch ${p.epoch}/${p.epochs}` +

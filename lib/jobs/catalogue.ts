@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { benchmarkSweep } from "@/lib/benchmark";
+import { benchmarkSweep, engineOptions } from "@/lib/benchmark";
 import { config } from "@/lib/config";
 import { getDb } from "@/lib/db";
 import { trainingPipeline, type StepRunner } from "@/lib/pipeline";
@@ -23,7 +23,8 @@ export interface JobDefinition<P = unknown> {
   /** Jobs of this name that may run at once. */
   concurrency: number;
   payload: z.ZodType<P>;
-  run(payload: P, step: StepRunner): Promise<unknown>;
+  /** `signal` fires when the engine shuts down: long work stops with InterruptedError at its next check. */
+  run(payload: P, step: StepRunner, signal?: AbortSignal): Promise<unknown>;
   /** Events to send once a run has succeeded, decided from its result. */
   followUps?(result: unknown): FollowUpEvent[];
   /**
@@ -60,8 +61,8 @@ export const trainPipelineJob: JobDefinition<z.infer<typeof trainPayload>> = {
   // Training uses the whole machine: one pipeline at a time.
   concurrency: 1,
   payload: trainPayload,
-  async run(payload, step) {
-    return trainingPipeline({ db: await getDb(), store: objectStore() }, payload, step);
+  async run(payload, step, signal) {
+    return trainingPipeline({ db: await getDb(), store: objectStore(), signal }, payload, step);
   },
   followUps: () => [benchmarkNewModels],
 };
@@ -94,10 +95,10 @@ export const benchmarkJob: JobDefinition<z.infer<typeof benchmarkPayload>> = {
   // One sweep at a time; it runs benchmarks in parallel itself.
   concurrency: 1,
   payload: benchmarkPayload,
-  async run(_payload, step) {
+  async run(_payload, step, signal) {
     const deps = { db: await getDb(), store: objectStore() };
     // One step: planning and running are each idempotent, and a resumed sweep re-plans.
-    return step.run("sweep", () => benchmarkSweep(deps));
+    return step.run("sweep", () => benchmarkSweep(deps, engineOptions({ signal })));
   },
 };
 

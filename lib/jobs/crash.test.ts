@@ -73,8 +73,8 @@ describe("a training job killed with SIGKILL", () => {
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ status: "succeeded", decision: "promoted" });
     const cnnRuns = await database.db.select().from(trainingRuns).where(eq(trainingRuns.algorithm, "cnn"));
-    expect(cnnRuns.map((r) => r.status).sort()).toEqual(["failed", "succeeded"]);
-    expect(cnnRuns.find((r) => r.status === "failed")?.error).toMatch(/interrupted/);
+    expect(cnnRuns.map((r) => r.status).sort()).toEqual(["interrupted", "succeeded"]);
+    expect(cnnRuns.find((r) => r.status === "interrupted")?.error).toMatch(/interrupted/);
 
     // The pipeline's follow-up ran the benchmark engine: each new model benchmarked once.
     const benchmarked = await database.db.select().from(benchmarks);

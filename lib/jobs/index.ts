@@ -3,7 +3,7 @@ import { getDb } from "@/lib/db";
 import { JOB_DEFINITIONS } from "./catalogue";
 import { EmbeddedRunner } from "./runner";
 
-export { EmbeddedRunner, type Job, type RunnerOptions } from "./runner";
+export { EmbeddedRunner, type Job, type RunnerOptions, type StopOptions } from "./runner";
 export { requestBenchmarkSweep, requestTraining, type JobRequestResult } from "./requests";
 export { JOB_DEFINITIONS, TRAIN_REQUESTED, BENCHMARKS_REQUESTED, MONITORING_REQUESTED, benchmarkJob, monitoringJob, pollModelsJob, trainPipelineJob, type JobDefinition } from "./catalogue";
 
@@ -12,8 +12,8 @@ const globalForJobs = globalThis as unknown as { kanaRunner?: Promise<EmbeddedRu
 /** The process's embedded runner, started on first use (only when JOB_ENGINE=embedded). */
 export function embeddedRunner(): Promise<EmbeddedRunner> {
   globalForJobs.kanaRunner ??= (async () => {
-    const { concurrency, retryBaseMs } = config().jobs;
-    const runner = new EmbeddedRunner(await getDb(), { definitions: JOB_DEFINITIONS, concurrency, retryBaseMs });
+    const { concurrency, retryBaseMs, leaseMs } = config().jobs;
+    const runner = new EmbeddedRunner(await getDb(), { definitions: JOB_DEFINITIONS, concurrency, retryBaseMs, leaseMs });
     await runner.start();
     return runner;
   })();
@@ -25,13 +25,13 @@ export function embeddedRunner(): Promise<EmbeddedRunner> {
  * writes job rows: a process without a started runner (the CLI) queues work for the server's.
  */
 export async function sendEvent(name: string, data: Record<string, unknown>): Promise<{ engine: string; ids: string[] }> {
-  const { engine, concurrency, retryBaseMs } = config().jobs;
+  const { engine, concurrency, retryBaseMs, leaseMs } = config().jobs;
   if (engine === "inngest") {
     const { inngest } = await import("./inngest-client");
     const { ids } = await inngest.send({ name, data });
     return { engine, ids };
   }
-  const runner = globalForJobs.kanaRunner ? await globalForJobs.kanaRunner : new EmbeddedRunner(await getDb(), { definitions: JOB_DEFINITIONS, concurrency, retryBaseMs });
+  const runner = globalForJobs.kanaRunner ? await globalForJobs.kanaRunner : new EmbeddedRunner(await getDb(), { definitions: JOB_DEFINITIONS, concurrency, retryBaseMs, leaseMs });
   const created = await runner.send(name, data);
   return { engine, ids: created.map((j) => String(j.id)) };
 }

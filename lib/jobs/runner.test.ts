@@ -1,7 +1,10 @@
+import { spawnSync } from "node:child_process";
+import os from "node:os";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { jobs } from "@/db/schema";
+import { InterruptedError, leaseOwner } from "@/lib/leases";
 import { createPostgresTestDatabase, type TestDatabase } from "@/lib/testing/database";
 import type { JobDefinition } from "./catalogue";
 import { EmbeddedRunner } from "./runner";
@@ -45,6 +48,13 @@ const definitions: JobDefinition[] = [
     overlapping--;
   }),
   definition("every-second", async () => void calls.push("tick"), { event: undefined, cron: () => "* * * * * *" }),
+  // Runs until shut down the first time; finishes at once when resumed.
+  definition("waits-for-abort", async (_payload, _step, signal) => {
+    if (calls.includes("aborted once")) return "resumed";
+    await new Promise<void>((resolve) => signal?.addEventListener("abort", () => resolve()));
+    calls.push("aborted once");
+    throw new InterruptedError();
+  }),
   definition("announces", async () => ({ registered: 2 }), {
     followUps: (result) => [
       { name: "test/slow", data: { after: (result as { registered: number }).registered } },
@@ -65,6 +75,14 @@ afterEach(async () => {
 afterAll(async () => {
   await database?.cleanup();
 });
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 async function started(defs = definitions.filter((d) => d.name !== "every-second")) {
   runner = new EmbeddedRunner(database.db, { definitions: defs, concurrency: 2, retryBaseMs: 10, pollMs: 50 });
@@ -110,6 +128,49 @@ describe("EmbeddedRunner", () => {
     await r.drain(10_000);
     const [row] = await database.db.select().from(jobs).where(eq(jobs.id, orphan.id));
     expect(row.status).toBe("succeeded");
+  });
+
+  it("takes back at once a job whose process is known to be dead, and leaves a live runner's job alone", async () => {
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+    const [orphan] = await database.db
+      .insert(jobs)
+      .values({ name: "slow", payload: {}, maxAttempts: 3, status: "running", attempts: 1, lockedBy: `${os.hostname()}/${dead}/0ld0n0ce/runner-x`, heartbeatAt: new Date() })
+      .returning();
+    // Another runner of this very process, alive and heartbeating.
+    const [held] = await database.db
+      .insert(jobs)
+      .values({ name: "announces", payload: {}, maxAttempts: 3, status: "running", attempts: 1, lockedBy: leaseOwner("runner"), heartbeatAt: new Date() })
+      .returning();
+    const r = await started();
+    await waitUntil(async () => (await database.db.select().from(jobs).where(eq(jobs.id, orphan.id)))[0].status === "succeeded");
+    expect((await database.db.select().from(jobs).where(eq(jobs.id, held.id)))[0]).toMatchObject({ status: "running", attempts: 1 });
+    expect(await r.reclaimStale()).toBe(0);
+  });
+
+  it("takes back a job whose heartbeat went stale", async () => {
+    const [stale] = await database.db
+      .insert(jobs)
+      .values({ name: "slow", payload: {}, maxAttempts: 3, status: "running", attempts: 1, lockedBy: "elsewhere/1/n/runner-y", heartbeatAt: new Date(Date.now() - 120_000) })
+      .returning();
+    const r = await started();
+    await r.drain(10_000);
+    expect((await database.db.select().from(jobs).where(eq(jobs.id, stale.id)))[0]).toMatchObject({ status: "succeeded", attempts: 2 });
+  });
+
+  it("abandons a running job on stop({ abandon }): back in the queue, the attempt not counted", async () => {
+    const r = await started();
+    const [job] = await r.send("test/waits-for-abort", {});
+    await waitUntil(async () => (await database.db.select().from(jobs).where(eq(jobs.id, job.id)))[0].status === "running");
+    await r.stop({ abandon: true });
+    expect((await database.db.select().from(jobs).where(eq(jobs.id, job.id)))[0]).toMatchObject({
+      status: "pending",
+      attempts: 0,
+      lockedBy: null,
+      lastError: "interrupted by shutdown",
+    });
+    await started();
+    await runner!.drain(10_000);
+    expect((await database.db.select().from(jobs).where(eq(jobs.id, job.id)))[0]).toMatchObject({ status: "succeeded", attempts: 1 });
   });
 
   it("runs cron schedules, once per slot", async () => {

@@ -1,13 +1,15 @@
-import { randomUUID } from "node:crypto";
 import { Cron } from "croner";
-import { and, asc, eq, lte, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lt, lte, sql } from "drizzle-orm";
 import { jobs, jobSteps } from "@/db/schema";
 import type { Db } from "@/lib/db";
+import { InterruptedError, isInterrupted, keepAlive, leaseOwner, staleRunning } from "@/lib/leases";
 import { createLogger } from "@/lib/log";
 import type { StepRunner } from "@/lib/pipeline";
 import type { JobDefinition } from "./catalogue";
 
 const log = createLogger("jobs");
+// Any fixed number: serialises job claims of every runner sharing the database.
+const JOB_CLAIM_LOCK_ID = 7_262_022;
 
 export type Job = typeof jobs.$inferSelect;
 
@@ -17,7 +19,19 @@ export interface RunnerOptions {
   concurrency: number;
   /** First retry delay; doubles with each attempt (capped at 10 minutes). */
   retryBaseMs: number;
+  /** A running job whose runner has not refreshed its heartbeat for this long is taken back (default 60 s). */
+  leaseMs?: number;
+  /** Start the definitions' cron schedules (default true; a one-off runner such as the first start's turns them off). */
+  schedules?: boolean;
   pollMs?: number;
+}
+
+export interface StopOptions {
+  /**
+   * Ask running jobs to stop (their AbortSignal fires) instead of waiting for them: a job
+   * that stops with InterruptedError goes back to the queue without using up an attempt.
+   */
+  abandon?: boolean;
 }
 
 /** Step results stored in `job_steps`: a retried job skips what it already finished. */
@@ -36,13 +50,17 @@ function memoisedSteps(db: Db, jobId: number): StepRunner {
 /**
  * The in-process job engine used without Inngest: durable job rows in Postgres, events, cron
  * schedules (croner), a concurrency limit, retries with exponential backoff, memoised steps,
- * and recovery of jobs that were running when the process stopped.
+ * and recovery of jobs whose runner died. Running jobs are leased: the runner refreshes their
+ * heartbeat, and any runner takes back a job whose heartbeat went stale or whose process is
+ * known to be gone, so several processes can share one database.
  */
 export class EmbeddedRunner {
-  readonly id = `runner-${randomUUID().slice(0, 8)}`;
+  readonly id = leaseOwner("runner");
   private readonly crons: Cron[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private readonly active = new Map<number, Promise<void>>();
+  private readonly active = new Map<number, { done: Promise<void>; abort: AbortController }>();
+  private stopHeartbeat: (() => void) | null = null;
+  private lastReclaim = 0;
   private stopped = true;
   /** One poll at a time: two concurrent claims could both pass a concurrency check. */
   private polling = false;
@@ -55,16 +73,19 @@ export class EmbeddedRunner {
     private readonly options: RunnerOptions,
   ) {}
 
-  /** Recovers interrupted jobs, starts the schedules and the polling loop. */
+  private get leaseMs(): number {
+    return this.options.leaseMs ?? 60_000;
+  }
+
+  /** Takes back jobs whose runner is gone, starts the heartbeat, the schedules and the polling loop. */
   async start(): Promise<void> {
     this.stopped = false;
-    // Embedded mode is one process: anything still "running" was cut off by a stop or crash.
-    const recovered = await this.db
-      .update(jobs)
-      .set({ status: "pending", lockedBy: null, lockedAt: null, runAt: new Date() })
-      .where(eq(jobs.status, "running"))
-      .returning({ id: jobs.id, name: jobs.name });
-    for (const job of recovered) log.warn(`resuming job ${job.id} (${job.name}) interrupted by a restart`);
+    await this.reclaimStale();
+    this.stopHeartbeat = keepAlive(this.db, jobs, this.id, this.leaseMs / 4, (error) => log.warn("job heartbeat failed", { error }));
+    if (this.options.schedules === false) {
+      this.schedulePoll(0);
+      return;
+    }
     for (const definition of this.options.definitions) {
       const schedule = definition.cron();
       if (!schedule) continue;
@@ -81,13 +102,47 @@ export class EmbeddedRunner {
     this.schedulePoll(0);
   }
 
-  /** Stops taking new jobs and waits for running ones to finish. */
-  async stop(): Promise<void> {
+  /**
+   * Running jobs whose lease ran out or whose process is gone: queued again (their attempt
+   * counted), or failed once every attempt is used. Returns how many were taken back.
+   */
+  async reclaimStale(): Promise<number> {
+    this.lastReclaim = Date.now();
+    const stale = await staleRunning(this.db, jobs, this.leaseMs);
+    const unlocked = { lockedBy: null, lockedAt: null, heartbeatAt: null };
+    const requeued = await this.db
+      .update(jobs)
+      .set({ ...unlocked, status: "pending", runAt: new Date(), lastError: "interrupted: the process running it stopped" })
+      .where(and(stale, lt(jobs.attempts, jobs.maxAttempts)))
+      .returning({ id: jobs.id, name: jobs.name });
+    const failed = await this.db
+      .update(jobs)
+      .set({ ...unlocked, status: "failed", finishedAt: new Date(), lastError: "interrupted: the process running it stopped, and no attempt is left" })
+      .where(and(stale, gte(jobs.attempts, jobs.maxAttempts)))
+      .returning({ id: jobs.id, name: jobs.name });
+    for (const job of requeued) log.warn(`resuming job ${job.id} (${job.name}): the process running it stopped`);
+    for (const job of failed) log.error(`job ${job.id} (${job.name}) failed: the process running it stopped on its last attempt`);
+    return requeued.length + failed.length;
+  }
+
+  /** Stops the schedules and taking new jobs; running jobs go on (the first step of a shutdown). */
+  pause(): void {
     this.stopped = true;
     for (const cron of this.crons.splice(0)) cron.stop();
     if (this.timer) clearTimeout(this.timer);
+  }
+
+  /**
+   * Stops taking new jobs and waits for running ones: to finish, or with `abandon`, to give
+   * up at their next check (the shutdown path).
+   */
+  async stop(options: StopOptions = {}): Promise<void> {
+    this.pause();
     await this.inFlightPoll;
-    await Promise.allSettled(this.active.values());
+    if (options.abandon) for (const { abort } of this.active.values()) abort.abort();
+    await Promise.allSettled([...this.active.values()].map((a) => a.done));
+    this.stopHeartbeat?.();
+    this.stopHeartbeat = null;
   }
 
   /**
@@ -120,6 +175,19 @@ export class EmbeddedRunner {
       if (job) created.push(job);
     }
     return created;
+  }
+
+  /** Resolves with the job's row once it has succeeded or failed for good; InterruptedError once this runner stops. */
+  async waitFor(jobId: number, timeoutMs = 24 * 3600_000): Promise<Job> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.stopped) throw new InterruptedError("the job runner stopped before the job finished");
+      const [job] = await this.db.select().from(jobs).where(eq(jobs.id, jobId));
+      if (!job) throw new Error(`job ${jobId} does not exist`);
+      if (job.status === "succeeded" || job.status === "failed") return job;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(`job ${jobId} did not finish in time`);
   }
 
   /** Resolves when no job is pending or running (tests, shutdown). */
@@ -158,14 +226,16 @@ export class EmbeddedRunner {
   private async claimAndStart() {
     this.polling = true;
     try {
+      if (Date.now() - this.lastReclaim > this.leaseMs / 4) await this.reclaimStale();
       while (!this.stopped && this.active.size < this.options.concurrency) {
         const job = await this.claim();
         if (!job) break;
-        const running = this.execute(job).finally(() => {
+        const abort = new AbortController();
+        const done = this.execute(job, abort.signal).finally(() => {
           this.active.delete(job.id);
           this.schedulePoll(0);
         });
-        this.active.set(job.id, running);
+        this.active.set(job.id, { done, abort });
       }
     } catch (error) {
       log.error("job polling failed; retrying", { error });
@@ -177,32 +247,32 @@ export class EmbeddedRunner {
     this.schedulePoll(again ? 0 : (this.options.pollMs ?? 1000));
   }
 
-  /** Takes the next due job whose name is under its own concurrency limit. */
+  /**
+   * Takes the next due job this runner knows, whose name is under its own concurrency limit.
+   * Claims are serialised across processes (an advisory lock for the transaction): two
+   * runners must not both see "no pipeline running" and start one each.
+   */
   private async claim(): Promise<Job | null> {
-    const runningByName = new Map<string, number>();
-    for (const row of await this.db.select({ name: jobs.name, n: sql<number>`count(*)` }).from(jobs).where(eq(jobs.status, "running")).groupBy(jobs.name)) {
-      runningByName.set(row.name, Number(row.n));
-    }
-    const blocked = this.options.definitions.filter((d) => (runningByName.get(d.name) ?? 0) >= d.concurrency).map((d) => d.name);
-    const candidate = this.db
-      .select({ id: jobs.id })
-      .from(jobs)
-      .where(
-        and(
-          eq(jobs.status, "pending"),
-          lte(jobs.runAt, new Date()),
-          blocked.length ? sql`${jobs.name} not in (${sql.join(blocked.map((b) => sql`${b}`), sql`, `)})` : undefined,
-        ),
-      )
-      .orderBy(asc(jobs.runAt), asc(jobs.id))
-      .limit(1)
-      .for("update", { skipLocked: true });
-    const [job] = await this.db
-      .update(jobs)
-      .set({ status: "running", attempts: sql`${jobs.attempts} + 1`, lockedBy: this.id, lockedAt: new Date() })
-      .where(sql`${jobs.id} = (${candidate})`)
-      .returning();
-    return job ?? null;
+    return this.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${JOB_CLAIM_LOCK_ID})`);
+      const running = await tx.select({ name: jobs.name, n: sql<number>`count(*)` }).from(jobs).where(eq(jobs.status, "running")).groupBy(jobs.name);
+      const runningByName = new Map(running.map((row) => [row.name, Number(row.n)]));
+      const claimable = this.options.definitions.filter((d) => (runningByName.get(d.name) ?? 0) < d.concurrency).map((d) => d.name);
+      if (claimable.length === 0) return null;
+      const candidate = tx
+        .select({ id: jobs.id })
+        .from(jobs)
+        .where(and(eq(jobs.status, "pending"), lte(jobs.runAt, new Date()), inArray(jobs.name, claimable)))
+        .orderBy(asc(jobs.runAt), asc(jobs.id))
+        .limit(1)
+        .for("update", { skipLocked: true });
+      const [job] = await tx
+        .update(jobs)
+        .set({ status: "running", attempts: sql`${jobs.attempts} + 1`, lockedBy: this.id, lockedAt: new Date(), heartbeatAt: sql`now()` })
+        .where(sql`${jobs.id} = (${candidate})`)
+        .returning();
+      return job ?? null;
+    });
   }
 
   /** A follow-up that cannot be sent is logged: the job itself has succeeded and is not run again. */
@@ -216,28 +286,36 @@ export class EmbeddedRunner {
     }
   }
 
-  private async execute(job: Job) {
+  private async execute(job: Job, signal: AbortSignal) {
     const definition = this.definition(job.name);
+    const mine = and(eq(jobs.id, job.id), eq(jobs.lockedBy, this.id));
     log.info(`running job ${job.id} (${job.name}), attempt ${job.attempts}/${job.maxAttempts}`);
     try {
-      const result = await definition.run(definition.payload.parse(job.payload), memoisedSteps(this.db, job.id));
+      const result = await definition.run(definition.payload.parse(job.payload), memoisedSteps(this.db, job.id), signal);
       await this.db
         .update(jobs)
         .set({ status: "succeeded", result: JSON.parse(JSON.stringify(result ?? null)), finishedAt: new Date(), lockedBy: null })
-        .where(eq(jobs.id, job.id));
+        .where(mine);
       await this.sendFollowUps(job, definition, result);
     } catch (error) {
       const message = (error as Error).message ?? String(error);
-      if (job.attempts < job.maxAttempts) {
+      if (isInterrupted(error)) {
+        // Stopped by a shutdown, not by its own fault: back in the queue, this attempt not counted.
+        log.info(`job ${job.id} (${job.name}) interrupted by shutdown; it resumes at the next start`);
+        await this.db
+          .update(jobs)
+          .set({ status: "pending", attempts: sql`greatest(${jobs.attempts} - 1, 0)`, lastError: message, runAt: new Date(), lockedBy: null, heartbeatAt: null })
+          .where(mine);
+      } else if (job.attempts < job.maxAttempts) {
         const delay = Math.min(this.options.retryBaseMs * 2 ** (job.attempts - 1), 600_000);
         log.warn(`job ${job.id} (${job.name}) failed; retry in ${delay} ms`, { error: message, attempt: job.attempts });
         await this.db
           .update(jobs)
           .set({ status: "pending", lastError: message, runAt: new Date(Date.now() + delay), lockedBy: null })
-          .where(eq(jobs.id, job.id));
+          .where(mine);
       } else {
         log.error(`job ${job.id} (${job.name}) failed after ${job.attempts} attempts`, { error: message });
-        await this.db.update(jobs).set({ status: "failed", lastError: message, finishedAt: new Date(), lockedBy: null }).where(eq(jobs.id, job.id));
+        await this.db.update(jobs).set({ status: "failed", lastError: message, finishedAt: new Date(), lockedBy: null }).where(mine);
       }
     }
   }

@@ -1,17 +1,25 @@
+import { InterruptedError } from "@/lib/leases";
 import { startTsWorker } from "@/lib/workers";
 import type { ModelArtifact } from "./artifact";
 import type { LabelledImages, TrainProgress } from "./families/types";
 import type { MlWorkerJob, MlWorkerResult, WorkerMessage } from "./ml-worker";
 import type { TrainJob, TrainJobResult } from "./train-job";
 
-/** Runs one job in a fresh worker thread; the worker ends with the job. */
-function runInWorker(job: MlWorkerJob, onProgress: (p: TrainProgress) => void = () => {}): Promise<MlWorkerResult> {
+/**
+ * Runs one job in a fresh worker thread; the worker ends with the job. An aborted `signal`
+ * terminates the worker at once and rejects with InterruptedError.
+ */
+function runInWorker(job: MlWorkerJob, onProgress: (p: TrainProgress) => void = () => {}, signal?: AbortSignal): Promise<MlWorkerResult> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new InterruptedError());
     const worker = startTsWorker("lib/ml/ml-worker.ts", job);
     let settled = false;
+    const onAbort = () => settle(() => reject(new InterruptedError()));
+    signal?.addEventListener("abort", onAbort, { once: true });
     const settle = (fn: () => void) => {
       if (settled) return;
       settled = true;
+      signal?.removeEventListener("abort", onAbort);
       fn();
       void worker.terminate();
     };
@@ -25,8 +33,8 @@ function runInWorker(job: MlWorkerJob, onProgress: (p: TrainProgress) => void = 
   });
 }
 
-export async function runTrainJobInWorker(job: TrainJob, onProgress: (p: TrainProgress) => void): Promise<TrainJobResult> {
-  const result = await runInWorker({ kind: "train", job }, onProgress);
+export async function runTrainJobInWorker(job: TrainJob, onProgress: (p: TrainProgress) => void, signal?: AbortSignal): Promise<TrainJobResult> {
+  const result = await runInWorker({ kind: "train", job }, onProgress, signal);
   if (result.kind !== "train") throw new Error("ML worker answered a training job with another result");
   return result.result;
 }

@@ -4,6 +4,8 @@ import { KMNIST_CLASSES } from "@/lib/data/classes";
 import { loadSnapshot, resolveTag } from "@/lib/data/tags";
 import type { Db } from "@/lib/db";
 import { codeVersion } from "@/lib/code-version";
+import { config } from "@/lib/config";
+import { isInterrupted, keepAlive, leaseOwner } from "@/lib/leases";
 import { createLogger } from "@/lib/log";
 import { registerModelVersion, type ModelVersion } from "@/lib/registry";
 import type { ObjectStore } from "@/lib/storage";
@@ -28,6 +30,8 @@ export interface TrainRequest {
    */
   pipelineRunId?: number;
   onProgress?: (p: TrainProgress) => void;
+  /** Fires on shutdown: the worker is stopped and the run recorded as interrupted. */
+  signal?: AbortSignal;
 }
 
 export interface TrainOutcome {
@@ -51,11 +55,14 @@ export async function trainAndRegister(db: Db, store: ObjectStore, request: Trai
   }
   const { version: trainVersion } = await resolveTag(db, store, TRAIN_TAG);
   const { version: holdoutVersion } = await resolveTag(db, store, HOLDOUT_TAG);
+  const owner = leaseOwner("training");
   const [run] = await db
     .insert(trainingRuns)
     .values({
       algorithm: family.algorithm,
       status: "running",
+      lockedBy: owner,
+      heartbeatAt: new Date(),
       hyperparameters,
       trainVersionId: trainVersion.id,
       evalVersionId: holdoutVersion.id,
@@ -63,6 +70,7 @@ export async function trainAndRegister(db: Db, store: ObjectStore, request: Trai
       pipelineRunId: request.pipelineRunId ?? null,
     })
     .returning();
+  const stopHeartbeat = keepAlive(db, trainingRuns, owner, config().jobs.leaseMs / 4, (error) => log.warn("training heartbeat failed", { runId: run.id, error }));
 
   try {
     const [train, holdout] = await Promise.all([loadSnapshot(store, trainVersion), loadSnapshot(store, holdoutVersion)]);
@@ -92,6 +100,7 @@ export async function trainAndRegister(db: Db, store: ObjectStore, request: Trai
         lastWrite = now;
         void db.update(trainingRuns).set({ progress }).where(eq(trainingRuns.id, run.id)).catch(() => undefined);
       },
+      request.signal,
     );
     // The version and the run's success are committed together: after a crash either both
     // exist (and a retry reuses them) or neither does.
@@ -109,6 +118,7 @@ export async function trainAndRegister(db: Db, store: ObjectStore, request: Trai
             holdoutAccuracy: result.holdoutAccuracy,
             trainSeconds: result.trainSeconds,
             modelVersionId: version.id,
+            lockedBy: null,
             finishedAt: new Date(),
           })
           .where(eq(trainingRuns.id, run.id));
@@ -116,12 +126,16 @@ export async function trainAndRegister(db: Db, store: ObjectStore, request: Trai
     });
     return { runId: run.id, modelVersion, holdoutAccuracy: result.holdoutAccuracy, trainSeconds: result.trainSeconds, backend: result.backend };
   } catch (error) {
-    log.error(`training ${family.algorithm} failed`, { runId: run.id, error });
+    const interrupted = isInterrupted(error);
+    if (interrupted) log.info(`training ${family.algorithm} interrupted by shutdown`, { runId: run.id });
+    else log.error(`training ${family.algorithm} failed`, { runId: run.id, error });
     await db
       .update(trainingRuns)
-      .set({ status: "failed", error: (error as Error).message, finishedAt: new Date() })
+      .set({ status: interrupted ? "interrupted" : "failed", error: (error as Error).message, finishedAt: new Date(), lockedBy: null })
       .where(eq(trainingRuns.id, run.id));
     throw error;
+  } finally {
+    stopHeartbeat();
   }
 }
 
@@ -141,11 +155,12 @@ async function previousAttempt(db: Db, pipelineRunId: number, algorithm: string)
       backend: done.run.backend ?? "unknown",
     };
   }
+  // This job holds the pipeline run now, so an earlier attempt still marked running has no live process.
   for (const { run } of attempts.filter((a) => a.run.status === "running")) {
     log.warn(`training run ${run.id} (${algorithm}) was interrupted; training again`, { pipelineRunId });
     await db
       .update(trainingRuns)
-      .set({ status: "failed", error: "interrupted: the process stopped before the run finished", finishedAt: new Date() })
+      .set({ status: "interrupted", error: "interrupted: the process stopped before the run finished", finishedAt: new Date(), lockedBy: null })
       .where(eq(trainingRuns.id, run.id));
   }
   return null;

@@ -2,7 +2,7 @@
 export { klDivergence, hellingerDistance, populationStabilityIndex, averagePairwiseDistance, EPSILON, type Vectors } from "./measures";
 export { profileImages, compareProfiles, versionProfile, driftBetweenVersions, IMAGE_FEATURES, SAMPLE_SIZE, type FeatureProfile, type DriftReport, type FeatureDrift, type ProfileFeature } from "./features";
 export { driftLevel, DEFAULT_DRIFT_THRESHOLDS, type DriftThresholds, type DriftLevel } from "./thresholds";
-export { PredictionRecorder, predictionRecorder, type PredictionEntry } from "./recorder";
+export { flushPredictionLog, PredictionRecorder, predictionRecorder, type PredictionEntry } from "./recorder";
 export { submitFeedback, ingestFeedback, feedbackSchema, FeedbackError, type FeedbackInput, type IngestResult } from "./feedback";
 export { checkDrift, purgePredictions, type DriftCheck } from "./drift-window";
 export { monitoringSummary, type MonitoringSummary } from "./queries";

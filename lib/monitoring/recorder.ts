@@ -134,3 +134,8 @@ export function predictionRecorder(db: Db): PredictionRecorder {
   globalForRecorder.kanaPredictionRecorder ??= new PredictionRecorder(db, { sampleRate: config().monitoring.sampleRate });
   return globalForRecorder.kanaPredictionRecorder;
 }
+
+/** Writes what the process's recorder still holds (graceful shutdown: no answered prediction is lost). */
+export async function flushPredictionLog(): Promise<void> {
+  await globalForRecorder.kanaPredictionRecorder?.flush();
+}

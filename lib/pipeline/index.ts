@@ -1,8 +1,9 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { aliasHistory, datasetVersions, pipelineRuns, trainingRuns, type PipelineCandidate } from "@/db/schema";
 import { config } from "@/lib/config";
 import { loadSnapshot, prepareKmnist, resolveTag } from "@/lib/data";
 import type { Db } from "@/lib/db";
+import { isInterrupted, keepAlive, leaseOwner, throwIfAborted } from "@/lib/leases";
 import { createLogger } from "@/lib/log";
 import { getArtifact } from "@/lib/ml/artifact";
 import { ALGORITHMS, type Algorithm } from "@/lib/ml/families";
@@ -41,6 +42,16 @@ export interface PipelineDeps {
   db: Db;
   store: ObjectStore;
   onProgress?: (algorithm: string, progress: TrainProgress) => void;
+  /** Fires on shutdown: training stops, the run is recorded as interrupted (InterruptedError). */
+  signal?: AbortSignal;
+}
+
+function logProgress(algorithm: string, p: TrainProgress) {
+  log.info(
+    `${algorithm}: epoch ${p.epoch}/${p.epochs}` +
+      (p.loss !== undefined ? ` loss ${p.loss.toFixed(4)}` : "") +
+      (p.etaSeconds !== undefined ? `, about ${Math.ceil(p.etaSeconds)} s left` : ""),
+  );
 }
 
 /**
@@ -50,12 +61,22 @@ export interface PipelineDeps {
  * Every step is idempotent, so a retried job finishes the same run exactly once.
  */
 export async function trainingPipeline(deps: PipelineDeps, input: PipelineInput, step: StepRunner = directSteps): Promise<PipelineRun> {
-  const { db, store } = deps;
+  const { db, store, signal } = deps;
+  // The run is leased to this process while it works on it (lib/leases): a run nobody holds
+  // any more is shown as interrupted and does not block the next one.
+  const owner = leaseOwner("pipeline");
   const runId = await step.run("start", async () => {
-    const [run] = await db.insert(pipelineRuns).values({ trigger: input.trigger, actor: input.actor }).returning({ id: pipelineRuns.id });
+    const [run] = await db.insert(pipelineRuns).values({ trigger: input.trigger, actor: input.actor, lockedBy: owner, heartbeatAt: new Date() }).returning({ id: pipelineRuns.id });
     return run.id;
   });
+  // A resumed job takes its run back.
+  await db
+    .update(pipelineRuns)
+    .set({ status: "running", lockedBy: owner, heartbeatAt: new Date(), error: null, finishedAt: null })
+    .where(and(eq(pipelineRuns.id, runId), inArray(pipelineRuns.status, ["running", "interrupted", "failed"])));
+  const stopHeartbeat = keepAlive(db, pipelineRuns, owner, config().jobs.leaseMs / 4, (error) => log.warn("pipeline heartbeat failed", { runId, error }));
   try {
+    throwIfAborted(signal);
     await step.run("prepare-data", async () => {
       await prepareKmnist(db, store);
       const { version: train } = await resolveTag(db, store, TRAIN_TAG);
@@ -65,6 +86,7 @@ export async function trainingPipeline(deps: PipelineDeps, input: PipelineInput,
     });
     const candidates: PipelineCandidate[] = [];
     for (const algorithm of input.algorithms ?? ALGORITHMS) {
+      throwIfAborted(signal);
       candidates.push(
         await step.run(`train-${algorithm}`, async () => {
           const outcome = await trainAndRegister(db, store, {
@@ -72,8 +94,13 @@ export async function trainingPipeline(deps: PipelineDeps, input: PipelineInput,
             hyperparameters: input.hyperparameters?.[algorithm],
             author: `pipeline (${input.trigger})`,
             pipelineRunId: runId,
-            onProgress: (p) => deps.onProgress?.(algorithm, p),
+            signal,
+            onProgress: (p) => {
+              logProgress(algorithm, p);
+              deps.onProgress?.(algorithm, p);
+            },
           });
+          log.info(`${versionLabel(outcome.modelVersion)}: holdout accuracy ${(outcome.holdoutAccuracy * 100).toFixed(2)}% in ${outcome.trainSeconds.toFixed(1)} s`, { runId });
           return {
             algorithm,
             modelVersionId: outcome.modelVersion.id,
@@ -85,11 +112,22 @@ export async function trainingPipeline(deps: PipelineDeps, input: PipelineInput,
       );
       await db.update(pipelineRuns).set({ candidates }).where(eq(pipelineRuns.id, runId));
     }
+    throwIfAborted(signal);
     return await step.run("decide", () => decide(deps, runId, candidates, input.thresholds ?? config().promotion, input.actor));
   } catch (error) {
-    log.error("training pipeline failed", { runId, error });
-    await db.update(pipelineRuns).set({ status: "failed", error: (error as Error).message, finishedAt: new Date() }).where(eq(pipelineRuns.id, runId));
+    if (isInterrupted(error)) {
+      log.info("training pipeline interrupted by shutdown; its job resumes it", { runId });
+      await db
+        .update(pipelineRuns)
+        .set({ status: "interrupted", error: "interrupted by shutdown: resumes when its job runs again", lockedBy: null })
+        .where(eq(pipelineRuns.id, runId));
+    } else {
+      log.error("training pipeline failed", { runId, error });
+      await db.update(pipelineRuns).set({ status: "failed", error: (error as Error).message, finishedAt: new Date(), lockedBy: null }).where(eq(pipelineRuns.id, runId));
+    }
     throw error;
+  } finally {
+    stopHeartbeat();
   }
 }
 
@@ -152,6 +190,7 @@ async function decide(deps: PipelineDeps, runId: number, candidates: PipelineCan
       championAfterId: promoted ? best.modelVersionId : (championBefore?.id ?? null),
       decision: promoted ? "promoted" : "kept",
       reason,
+      lockedBy: null,
       finishedAt: new Date(),
     })
     .where(eq(pipelineRuns.id, runId))
@@ -174,4 +213,4 @@ async function accuracyOnHoldout(db: Db, store: ObjectStore, artifactKey: string
   return evaluateInWorker(await getArtifact(store, artifactKey), await loadSnapshot(store, holdout));
 }
 
-export { trainingStatus, pipelineBusy, type TrainingStatus } from "./status";
+export { trainingStatus, pipelineBusy, expireStaleRuns, type TrainingStatus } from "./status";

@@ -19,3 +19,10 @@ export function predictService(): Promise<PredictService> {
   })();
   return globalForServing.kanaPredictService;
 }
+
+/** Stops the process's inference worker, if one was started (graceful shutdown). */
+export async function closePredictService(): Promise<void> {
+  const service = globalForServing.kanaPredictService;
+  globalForServing.kanaPredictService = undefined;
+  if (service) await (await service).close();
+}

@@ -66,6 +66,11 @@ export class PredictService {
     return model;
   }
 
+  /** Stops the inference worker (shutdown). */
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
   /** Loads the current champion in the worker ahead of the first request. */
   async warmUp(): Promise<void> {
     const champion = await this.resolve(DEFAULT_MODEL_REF);

@@ -1,9 +1,10 @@
 /**
  * A separate process running the embedded job runner, for crash tests: with `enqueue` it
- * first requests a (fast) training pipeline; it exits when no job is left.
+ * first requests a (fast) training pipeline, with `sweep` a benchmark sweep; it exits when
+ * no job is left.
  */
 import { closeDatabase } from "@/lib/db";
-import { embeddedRunner, TRAIN_REQUESTED } from "@/lib/jobs";
+import { BENCHMARKS_REQUESTED, embeddedRunner, TRAIN_REQUESTED } from "@/lib/jobs";
 
 const runner = await embeddedRunner();
 if (process.argv[2] === "enqueue") {
@@ -13,6 +14,7 @@ if (process.argv[2] === "enqueue") {
     hyperparameters: { logreg: { epochs: 2 }, tree: { maxDepth: 4 }, cnn: { epochs: 3, filters: 8, dropout: 0, augment: false } },
   });
 }
+if (process.argv[2] === "sweep") await runner.send(BENCHMARKS_REQUESTED, { reason: "crash-test" });
 await runner.drain();
 await runner.stop();
 await closeDatabase();

@@ -1,0 +1,3 @@
+export { InterruptedError, isInterrupted, throwIfAborted } from "./interrupted";
+export { isOwnerGone, leaseOwner } from "./owner";
+export { keepAlive, staleRunning, type LeasedTable } from "./stale";

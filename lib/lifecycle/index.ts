@@ -1,0 +1,1 @@
+export { exitOnSignals, onShutdown, runShutdown, SHUTDOWN_ORDER, shuttingDown } from "./shutdown";
