@@ -3,16 +3,26 @@ import { NextResponse, type NextRequest } from "next/server";
 import { decide, requiredAccess } from "@/lib/auth/access";
 import { config as appConfig } from "@/lib/config";
 import { errorBody } from "@/lib/http/errors";
+import { crossSiteReason } from "@/lib/http/same-origin";
 import { createLogger } from "@/lib/log";
 
 const log = createLogger("auth");
 
 /**
  * Enforces lib/auth/access.ts for every request: anonymous visitors of protected pages go
- * to the sign-in page, APIs answer 401/403 in the API's error format.
+ * to the sign-in page, APIs answer 401/403 in the API's error format. Posts to pages (server
+ * actions) from another site are refused with a 403.
  */
 export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
+  // Server actions and form posts to pages: from this site only (API routes check it themselves).
+  if (!["GET", "HEAD", "OPTIONS"].includes(request.method) && !pathname.startsWith("/api/")) {
+    const refused = crossSiteReason(request, appConfig().http.publicUrl);
+    if (refused) {
+      log.warn("request refused: cross-site", { method: request.method, path: pathname, reason: refused });
+      return NextResponse.json(errorBody("cross_site_request", `Refused: ${refused}.`), { status: 403 });
+    }
+  }
   const access = requiredAccess(request.method, pathname);
   const { dashboardsRequireLogin, secret } = appConfig().auth;
   if (decide(access, null, dashboardsRequireLogin) === "allow") return NextResponse.next();

@@ -52,7 +52,8 @@ export interface NextServer {
  */
 export async function startNextServer(port: number, env: Record<string, string>): Promise<NextServer> {
   const server = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
-    env: { ...process.env, LOG_LEVEL: "warn", ...env, PORT: String(port) },
+    // One load generator is one client: the per-client limits would measure themselves.
+    env: { ...process.env, LOG_LEVEL: "warn", PREDICT_RATE_LIMIT: "0", PREDICT_CLIENT_CONCURRENCY: "0", FEEDBACK_RATE_LIMIT: "0", ...env, PORT: String(port) },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const exited = new Promise((resolve) => server.once("exit", resolve));

@@ -33,6 +33,16 @@ test("a directory user outside the admin group gets 403 on the admin area", asyn
   expect((await request.post("/api/training", { data: {} })).status()).toBe(401);
 });
 
+test("sign-in never redirects to another origin, however the callbackUrl is disguised", async ({ page, baseURL }) => {
+  for (const callbackUrl of ["/%5Cexample.com/x", "//example.com/x", "/%09/example.com", "https://example.com/"]) {
+    await page.context().clearCookies();
+    await page.goto(`/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+    await signIn(page, BOB);
+    await page.waitForURL((url) => !url.pathname.startsWith("/signin"));
+    expect(new URL(page.url()).origin, callbackUrl).toBe(new URL(baseURL!).origin);
+  }
+});
+
 test("an admin signs in, uploads a model, edits its tag in the database page and finds the audit entry", async ({ page, request }, testInfo) => {
   await page.goto("/admin");
   await signIn(page, ALICE);

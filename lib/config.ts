@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Cron } from "croner";
@@ -63,6 +64,20 @@ const envSchema = z.object({
   PREDICT_MAX_PIXELS: z.coerce.number().int().min(784).default(40_000_000),
   PREDICT_MAX_BATCH: z.coerce.number().int().min(1).max(4096).default(64),
   PREDICT_BATCH_WAIT_MS: z.coerce.number().min(0).max(1000).default(2),
+  PREDICT_RATE_LIMIT: z.coerce.number().min(0).max(100_000).default(20),
+  PREDICT_RATE_BURST: z.coerce.number().int().min(1).max(100_000).default(40),
+  PREDICT_CLIENT_CONCURRENCY: z.coerce.number().int().min(0).max(10_000).default(8),
+  FEEDBACK_RATE_LIMIT: z.coerce.number().min(0).max(100_000).default(30),
+  IMAGE_DECODE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(Math.max(1, Math.floor(os.availableParallelism() / 2))),
+  IMAGE_DECODE_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
+  IMAGE_DECODE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(5_000),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v.split(",").map((e) => e.trim()).filter(Boolean).every(isProxySpec), 'must list "loopback", "private", IP addresses or CIDR ranges, comma-separated'),
+  PUBLIC_URL: z.url().optional(),
+  LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  JOB_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   LDAP_URL: z
     .string()
@@ -84,6 +99,7 @@ const envSchema = z.object({
   DASHBOARDS_REQUIRE_LOGIN: booleanString.default(false),
   SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   SIGNIN_WINDOW_MS: z.coerce.number().int().min(1000).default(15 * 60_000),
+  SIGNIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(20),
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
   PREDICTION_LOG_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(1),
   PREDICTION_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
@@ -97,6 +113,13 @@ const envSchema = z.object({
   DRIFT_PAIRWISE_THRESHOLD: z.coerce.number().positive().default(0.1),
   FEEDBACK_RETRAIN_AFTER: z.coerce.number().int().min(1).default(500),
 });
+
+function isProxySpec(entry: string): boolean {
+  if (entry === "loopback" || entry === "private") return true;
+  const [address, bits, extra] = entry.split("/");
+  if (extra !== undefined || !net.isIP(address)) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (net.isIPv6(address) ? 128 : 32));
+}
 
 function isCron(expression: string): boolean {
   try {
@@ -138,7 +161,29 @@ export interface AppConfig {
   benchmarks: { schedule: string | null; workers: number; leaseMs: number; maxAttempts: number; explain: boolean };
   /** A challenger replaces the champion only when it beats it by both margins (holdout accuracy). */
   promotion: { minAbsolute: number; minRelative: number };
-  predict: { maxBytes: number; maxPixels: number; maxBatch: number; batchWaitMs: number };
+  predict: {
+    maxBytes: number;
+    maxPixels: number;
+    maxBatch: number;
+    batchWaitMs: number;
+    /** Per client: requests per second (0: no limit) and burst; requests in progress at once (0: no limit). */
+    ratePerSecond: number;
+    rateBurst: number;
+    clientConcurrency: number;
+    /** Image decoding: at once, waiting beyond that (then 503), and libvips' time limit per image. */
+    decodeConcurrency: number;
+    decodeQueue: number;
+    decodeTimeoutMs: number;
+  };
+  /** Feedback answers per client and minute (0: no limit). */
+  feedbackPerMinute: number;
+  http: {
+    /** TRUST_PROXY: proxies whose X-Forwarded-* headers are believed; null trusts none. */
+    trustProxy: string | null;
+    /** PUBLIC_URL: the origin people reach the app at (sign-in redirects, origin checks); null: taken from each request. */
+    publicUrl: string | null;
+  };
+  retention: { logDays: number; jobDays: number };
   trainOnStart: boolean;
   logLevel: RawEnv["LOG_LEVEL"];
   auth: {
@@ -151,6 +196,8 @@ export interface AppConfig {
     dashboardsRequireLogin: boolean;
     signInMaxFailures: number;
     signInWindowMs: number;
+    /** Failed sign-ins one address may make across all user names per window (password spraying). */
+    signInMaxFailuresPerAddress: number;
   };
   upload: { maxBytes: number };
   monitoring: {
@@ -231,7 +278,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       explain: e.BENCHMARK_EXPLAIN,
     },
     promotion: { minAbsolute: e.PROMOTION_MIN_ABSOLUTE, minRelative: e.PROMOTION_MIN_RELATIVE },
-    predict: { maxBytes: e.PREDICT_MAX_BYTES, maxPixels: e.PREDICT_MAX_PIXELS, maxBatch: e.PREDICT_MAX_BATCH, batchWaitMs: e.PREDICT_BATCH_WAIT_MS },
+    predict: {
+      maxBytes: e.PREDICT_MAX_BYTES,
+      maxPixels: e.PREDICT_MAX_PIXELS,
+      maxBatch: e.PREDICT_MAX_BATCH,
+      batchWaitMs: e.PREDICT_BATCH_WAIT_MS,
+      ratePerSecond: e.PREDICT_RATE_LIMIT,
+      rateBurst: e.PREDICT_RATE_BURST,
+      clientConcurrency: e.PREDICT_CLIENT_CONCURRENCY,
+      decodeConcurrency: e.IMAGE_DECODE_CONCURRENCY,
+      decodeQueue: e.IMAGE_DECODE_QUEUE,
+      decodeTimeoutMs: e.IMAGE_DECODE_TIMEOUT_MS,
+    },
+    feedbackPerMinute: e.FEEDBACK_RATE_LIMIT,
+    http: { trustProxy: e.TRUST_PROXY ?? null, publicUrl: e.PUBLIC_URL ? new URL(e.PUBLIC_URL).origin : null },
+    retention: { logDays: e.LOG_RETENTION_DAYS, jobDays: e.JOB_RETENTION_DAYS },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     trainOnStart: e.TRAIN_ON_START,
     logLevel: e.LOG_LEVEL,
@@ -259,6 +320,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dashboardsRequireLogin: e.DASHBOARDS_REQUIRE_LOGIN,
       signInMaxFailures: e.SIGNIN_MAX_FAILURES,
       signInWindowMs: e.SIGNIN_WINDOW_MS,
+      signInMaxFailuresPerAddress: e.SIGNIN_MAX_FAILURES_PER_ADDRESS,
     },
     upload: { maxBytes: e.UPLOAD_MAX_BYTES },
     monitoring: {

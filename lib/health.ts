@@ -28,6 +28,11 @@ export async function probe(check: () => Promise<string>, timeoutMs = 3000): Pro
   }
 }
 
+/** What anyone may see: up or down per component, without paths, error causes or timings. */
+export function publicHealth(report: HealthReport): { ok: boolean; components: Record<keyof HealthReport["components"], { ok: boolean }> } {
+  return { ok: report.ok, components: { database: { ok: report.components.database.ok }, objectStore: { ok: report.components.objectStore.ok } } };
+}
+
 export async function checkHealth(): Promise<HealthReport> {
   const [db, store] = await Promise.all([
     probe(async () => {

@@ -46,7 +46,7 @@ const timed = async (call: () => Promise<Response>) => {
   const response = await call();
   return { response, ms: performance.now() - started, body: (await response.json()) as Record<string, unknown> & { error?: { code: string } } };
 };
-const getHealth = () => timed(() => health.GET());
+const getHealth = () => timed(() => health.GET(new Request("http://localhost/api/health")));
 const listBenchmarks = () => timed(() => benchmarksApi.GET(new Request("http://localhost/api/benchmarks?pageSize=5")));
 const predict = () =>
   timed(() =>

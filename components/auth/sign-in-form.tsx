@@ -5,11 +5,7 @@ import { signIn } from "next-auth/react";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
-
-/** Only same-site paths: a callbackUrl pointing elsewhere would make this an open redirect. */
-function safeCallback(url: string | undefined): string {
-  return url && url.startsWith("/") && !url.startsWith("//") ? url : "/admin";
-}
+import { safeRedirectPath } from "@/lib/http/safe-redirect";
 
 export function SignInForm({ callbackUrl, initialError }: { callbackUrl?: string; initialError?: string }) {
   const [error, setError] = useState(initialError ?? "");
@@ -27,7 +23,8 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl?: string
         return;
       }
       // A full navigation, so that every server component renders with the new session.
-      window.location.assign(safeCallback(callbackUrl));
+      // Only a path of this site: a callbackUrl pointing elsewhere would make this an open redirect.
+      window.location.assign(safeRedirectPath(callbackUrl, "/admin"));
     } catch {
       setError("The server did not answer. Check your connection and try again.");
     } finally {

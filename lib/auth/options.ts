@@ -1,16 +1,18 @@
 import type { NextAuthOptions, User } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { config } from "@/lib/config";
+import { safeRedirectPath } from "@/lib/http/safe-redirect";
+import { CLIENT_ADDRESS_HEADER } from "@/lib/limits";
 import { signInWithPassword } from "./sign-in";
 import { SignInError } from "./types";
 
 /** Sessions last a working day; signing in again after that is cheap. */
 const SESSION_SECONDS = 8 * 60 * 60;
 
+/** The address our HTTP server resolved (never a client-chosen X-Forwarded-For; see TRUST_PROXY). */
 function clientAddress(headers: Record<string, unknown> | undefined): string {
-  const forwarded = headers?.["x-forwarded-for"];
-  const first = typeof forwarded === "string" ? forwarded.split(",")[0].trim() : "";
-  return first || String(headers?.["x-real-ip"] ?? "unknown");
+  const value = headers?.[CLIENT_ADDRESS_HEADER];
+  return typeof value === "string" && value ? value : "unknown";
 }
 
 /** next-auth: one credentials provider (LDAP, or the local bootstrap admin), signed JWT sessions. */
@@ -36,6 +38,11 @@ export function authOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
+      // next-auth's own redirects (sign-out, errors) stay on this site too.
+      redirect({ url, baseUrl }) {
+        if (url.startsWith(baseUrl)) return `${baseUrl}${safeRedirectPath(url.slice(baseUrl.length) || "/")}`;
+        return `${baseUrl}${safeRedirectPath(url)}`;
+      },
       jwt({ token, user }) {
         if (user) {
           token.role = user.role;

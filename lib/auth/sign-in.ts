@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { auditLog } from "@/db/schema";
 import { config } from "@/lib/config";
 import { getDb } from "@/lib/db";
 import { createLogger } from "@/lib/log";
@@ -22,9 +23,26 @@ const credentialsSchema = z.object({
 const globalForAuth = globalThis as unknown as { kanaSignInLimiter?: SignInLimiter };
 
 function limiter(): SignInLimiter {
-  const { signInMaxFailures, signInWindowMs } = config().auth;
-  globalForAuth.kanaSignInLimiter ??= new SignInLimiter(signInMaxFailures, signInWindowMs);
+  const { signInMaxFailures, signInWindowMs, signInMaxFailuresPerAddress } = config().auth;
+  globalForAuth.kanaSignInLimiter ??= new SignInLimiter({ maxFailures: signInMaxFailures, windowMs: signInWindowMs, maxFailuresPerAddress: signInMaxFailuresPerAddress });
   return globalForAuth.kanaSignInLimiter;
+}
+
+/** A lockout is a security event: recorded in the audit log (who was locked, from where, until when). */
+async function auditLockout(username: string, ip: string, lockout: { scope: string; until: Date }) {
+  try {
+    const db = await getDb();
+    await db.insert(auditLog).values({
+      actor: "sign-in limiter",
+      action: "signin.lockout",
+      entity: lockout.scope === "address" ? "address" : "user",
+      entityId: lockout.scope === "address" ? ip : username,
+      before: null,
+      after: { username, address: ip, scope: lockout.scope, until: lockout.until.toISOString() },
+    });
+  } catch (error) {
+    log.warn("could not record a sign-in lockout in the audit log", { error });
+  }
 }
 
 /**
@@ -50,8 +68,12 @@ export async function signInWithPassword(raw: unknown, ip: string, deps: { limit
     return user;
   } catch (error) {
     if (error instanceof SignInError && error.code === "invalid_credentials") {
-      limits.recordFailure(username, ip);
+      const { lockout } = limits.recordFailure(username, ip);
       log.warn("sign-in failed: wrong user name or password", { username, ip });
+      if (lockout) {
+        log.warn(`sign-in locked (${lockout.scope}) until ${lockout.until.toISOString()}`, { username, ip });
+        await auditLockout(username, ip, lockout);
+      }
     }
     throw error;
   }

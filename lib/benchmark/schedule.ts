@@ -73,7 +73,10 @@ export async function planBenchmarks(db: Db, store: ObjectStore): Promise<PlanRe
   return result;
 }
 
+/** A re-run that cannot be done now; answered 409 by the API. */
 export class BenchmarkStateError extends Error {
+  readonly status = 409;
+  readonly code = "benchmark_busy";
   constructor(message: string) {
     super(message);
     this.name = "BenchmarkStateError";
@@ -82,16 +85,21 @@ export class BenchmarkStateError extends Error {
 
 /** Queues finished (done or failed) benchmarks to run again; running or queued ones are refused. */
 export async function requestRerun(db: Db, ids: number[], actor: string): Promise<Benchmark[]> {
-  if (ids.length === 0) return [];
-  const rows = await db
-    .update(benchmarks)
-    .set({ status: "pending", trigger: "manual", attempts: 0, error: null, runAfter: new Date() })
-    .where(and(inArray(benchmarks.id, ids), inArray(benchmarks.status, ["done", "failed"])))
-    .returning();
-  if (rows.length < ids.length) {
-    const missing = ids.filter((id) => !rows.some((r) => r.id === id));
-    throw new BenchmarkStateError(`benchmark(s) ${missing.join(", ")} do not exist or are already queued or running`);
-  }
-  log.info(`re-run of ${rows.length} benchmark(s) requested`, { ids, actor });
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return [];
+  // All or nothing: when one id cannot be re-run, none is queued.
+  const rows = await db.transaction(async (tx) => {
+    const queued = await tx
+      .update(benchmarks)
+      .set({ status: "pending", trigger: "manual", attempts: 0, error: null, runAfter: new Date() })
+      .where(and(inArray(benchmarks.id, unique), inArray(benchmarks.status, ["done", "failed"])))
+      .returning();
+    if (queued.length < unique.length) {
+      const missing = unique.filter((id) => !queued.some((r) => r.id === id));
+      throw new BenchmarkStateError(`benchmark(s) ${missing.join(", ")} do not exist or are already queued or running; nothing was queued`);
+    }
+    return queued;
+  });
+  log.info(`re-run of ${rows.length} benchmark(s) requested`, { ids: unique, actor });
   return rows;
 }

@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { createLogger } from "@/lib/log";
 import { readAll } from "@/lib/streams";
+import { rejectionLog } from "./rejections";
 
 const log = createLogger("api");
 
@@ -10,25 +11,34 @@ export class ApiError extends Error {
     public readonly status: number,
     public readonly code: string,
     message: string,
+    /** Sent as Retry-After (429, 503). */
+    public readonly retryAfterSeconds?: number,
+    /** More response headers (e.g. Allow for a 405). */
+    public readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = "ApiError";
   }
 }
 
+/** What an error that knows its HTTP answer carries (ApiError, and domain errors such as BusyError). */
+export interface HttpErrorShape {
+  status: number;
+  code: string;
+  message: string;
+  retryAfterSeconds?: number;
+  headers?: Record<string, string>;
+}
+
 /**
- * Recognises ApiErrors by shape, not class (not even `instanceof Error`): Next bundles the
- * instrumentation hook and each route separately, and a service created in one throws that
- * bundle's ApiError into the other.
+ * Recognises errors that carry their answer, `{ status (4xx/5xx), code, message }`, by shape,
+ * not class (not even `instanceof Error`): Next bundles the instrumentation hook and each
+ * route separately, and a service created in one throws that bundle's classes into the other.
  */
-export function isApiError(error: unknown): error is ApiError {
-  return (
-    typeof error === "object" &&
-    error !== null &&
-    (error as Error).name === "ApiError" &&
-    typeof (error as ApiError).status === "number" &&
-    typeof (error as ApiError).code === "string"
-  );
+export function isApiError(error: unknown): error is HttpErrorShape {
+  if (typeof error !== "object" || error === null) return false;
+  const { status, code, message } = error as Partial<HttpErrorShape>;
+  return typeof status === "number" && status >= 400 && status <= 599 && typeof code === "string" && typeof message === "string";
 }
 
 export function errorBody(code: string, message: string) {
@@ -36,7 +46,8 @@ export function errorBody(code: string, message: string) {
 }
 
 // Network failures, postgres.js connection states, and SQLSTATE class 08 / 57P0x (the
-// server is shutting down or starting up).
+// server is shutting down or starting up). Client disconnects never get here: reading a
+// request body turns them into `request_aborted` first.
 const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND", "EPIPE", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "57P01", "57P02", "57P03"]);
 
 /** True when `error` (or one of its causes: drizzle wraps driver errors) says the database cannot be reached. */
@@ -49,14 +60,16 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 /**
- * Turns any thrown value into a JSON response. ApiErrors are the client's fault: 4xx, logged
- * as a rejection. A database that cannot be reached is a 503 the client may retry. Anything
- * else is ours: 500 with a generic message, logged with details.
+ * Turns any thrown value into a JSON response. Errors that carry their answer (ApiError,
+ * BusyError, ...) are the client's fault or a momentary limit: 4xx/503, logged (bounded). A
+ * database that cannot be reached is a 503 the client may retry. Anything else is ours: 500
+ * with a generic message, logged with details.
  */
 export function errorResponse(error: unknown, route: string): NextResponse {
   if (isApiError(error)) {
-    log.warn(`${route}: rejected (${error.code})`, { status: error.status, message: error.message });
-    return NextResponse.json(errorBody(error.code, error.message), { status: error.status });
+    rejectionLog().record(route, error);
+    const headers = { ...error.headers, ...(error.retryAfterSeconds !== undefined ? { "Retry-After": String(error.retryAfterSeconds) } : {}) };
+    return NextResponse.json(errorBody(error.code, error.message), { status: error.status, headers });
   }
   if (isDatabaseUnavailable(error)) {
     log.error(`${route}: database unavailable`, { error });
@@ -71,7 +84,8 @@ export function errorResponse(error: unknown, route: string): NextResponse {
 
 /**
  * Reads a request body, refusing (413) as soon as it exceeds `maxBytes`, whatever the
- * Content-Length header claims.
+ * Content-Length header claims. A body that breaks off (the client disconnected) is a 400
+ * `request_aborted`, not an outage.
  */
 export async function readBodyLimited(request: Request, maxBytes: number): Promise<Buffer> {
   const declared = Number(request.headers.get("content-length"));
@@ -79,7 +93,12 @@ export async function readBodyLimited(request: Request, maxBytes: number): Promi
     throw new ApiError(413, "payload_too_large", `Request body is ${declared} bytes; the limit is ${maxBytes} bytes`);
   }
   if (!request.body) return Buffer.alloc(0);
-  return readAll(request.body, (received) => {
-    if (received > maxBytes) throw new ApiError(413, "payload_too_large", `Request body exceeds the limit of ${maxBytes} bytes`);
-  });
+  try {
+    return await readAll(request.body, (received) => {
+      if (received > maxBytes) throw new ApiError(413, "payload_too_large", `Request body exceeds the limit of ${maxBytes} bytes`);
+    });
+  } catch (error) {
+    if (isApiError(error)) throw error;
+    throw new ApiError(400, "request_aborted", "The request body ended before it was complete (the client disconnected?)");
+  }
 }

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { ApiError } from "./errors";
 
 const describeIssues = (issues: z.core.$ZodIssue[], what: string) =>
@@ -45,4 +45,26 @@ export function parseId(value: string, name = "id"): number {
   const id = rowIdOrNull(value);
   if (id === null) throw new ApiError(400, "invalid_id", `${name} must be a positive integer`);
   return id;
+}
+
+/** A row id in a JSON body, as PostgreSQL's integer column holds it. */
+export const rowIdSchema = z.number().int().positive().max(2_147_483_647, "must be a row id (at most 2147483647)");
+
+/** Text from a request that may reach PostgreSQL (which refuses NUL) or a log line: no control characters. */
+export const plainText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine((v) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(v), "must not contain NUL characters or other control characters");
+
+/** A path segment as text (decoded), or null when it cannot name anything of ours: a broken escape, control characters, too long. */
+export function pathTextOrNull(raw: string, max = 100): string | null {
+  let text: string;
+  try {
+    text = decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+  return text.length > 0 && text.length <= max && !/[\u0000-\u001f\u007f]/.test(text) ? text : null;
 }

@@ -3,7 +3,7 @@ import { benchmarkSweep, engineOptions } from "@/lib/benchmark";
 import { config } from "@/lib/config";
 import { getDb } from "@/lib/db";
 import { trainingPipeline, type StepRunner } from "@/lib/pipeline";
-import { checkDrift, ingestFeedback, purgePredictions } from "@/lib/monitoring";
+import { checkDrift, ingestFeedback, purgeOperationalData, purgePredictions } from "@/lib/monitoring";
 import { pollModelDrops } from "@/lib/registry/drop";
 import { objectStore } from "@/lib/storage";
 
@@ -107,7 +107,8 @@ const monitoringPayload = z.object({ reason: z.string().max(200).optional(), tri
 /**
  * The monitoring loop: new feedback becomes labelled records (a new feedback tag version,
  * so benchmarks follow, and past FEEDBACK_RETRAIN_AFTER a retraining), the champion's
- * newest inputs are checked for drift, and old prediction logs are purged.
+ * newest inputs are checked for drift, and old prediction logs, log rows and finished jobs
+ * are purged (PREDICTION_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS, JOB_RETENTION_DAYS).
  */
 export const monitoringJob: JobDefinition<z.infer<typeof monitoringPayload>> = {
   name: "monitoring",
@@ -127,7 +128,8 @@ export const monitoringJob: JobDefinition<z.infer<typeof monitoringPayload>> = {
       return check.status === "checked" ? { status: check.status, reportId: check.report.id, level: check.report.level } : check;
     });
     const purged = await step.run("purge-predictions", () => purgePredictions(db, retentionDays));
-    return { feedback, drift, purged, retrain: feedback.records > 0 && feedback.sinceTraining >= retrainAfter };
+    const retention = await step.run("purge-logs-and-jobs", () => purgeOperationalData(db, config().retention));
+    return { feedback, drift, purged, retention, retrain: feedback.records > 0 && feedback.sinceTraining >= retrainAfter };
   },
   followUps: (result) => {
     const { feedback, retrain } = result as { feedback: { records: number }; retrain: boolean };

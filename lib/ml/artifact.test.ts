@@ -84,3 +84,38 @@ describe("model artifacts", () => {
     await expect(readArtifactDir(dir)).rejects.toThrow(/manifest\.json is missing or not JSON/);
   });
 });
+
+describe("weight-list digests", () => {
+  // Written by the code of 2026-11 (localeCompare order), with names whose byte order differs.
+  const LEGACY = path.join(process.cwd(), "lib", "ml", "fixtures", "legacy-digest-artifact");
+
+  it("verify an artifact written before digests were in byte order", async () => {
+    const artifact = await readArtifactDir(LEGACY);
+    expect(Object.keys(artifact.files).sort()).toEqual(["Model.json", "group1-shard1of1.bin"]);
+    // Rebuilt today, the same files get the byte-order digest, which differs for these names.
+    const today = buildArtifact({ ...artifact.manifest }, artifact.files);
+    expect(today.manifest.weightsSha256).not.toBe(artifact.manifest.weightsSha256);
+    expect(() => verifyArtifact(today)).not.toThrow();
+  });
+
+  it("do not depend on the machine's locale", () => {
+    const files = { "Model.json": new Uint8Array([1]), "group1-shard1of1.bin": new Uint8Array([2]), "Z.bin": new Uint8Array([3]), "z.bin": new Uint8Array([4]) };
+    const digest = buildArtifact(manifestInput, files).manifest.weightsSha256;
+    const original = String.prototype.localeCompare;
+    // A machine whose collation orders everything backwards must compute the same digest.
+    String.prototype.localeCompare = function (this: string, other: string) {
+      return -original.call(this, other);
+    } as typeof original;
+    try {
+      expect(buildArtifact(manifestInput, files).manifest.weightsSha256).toBe(digest);
+    } finally {
+      String.prototype.localeCompare = original;
+    }
+  });
+
+  it("still refuse a tampered weight list", async () => {
+    const artifact = await readArtifactDir(LEGACY);
+    const tampered = { ...artifact, manifest: { ...artifact.manifest, weights: artifact.manifest.weights.map((w) => ({ ...w, bytes: w.bytes + 1 })) } };
+    expect(() => verifyArtifact(tampered)).toThrow(ArtifactError);
+  });
+});

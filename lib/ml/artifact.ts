@@ -65,9 +65,20 @@ export class ArtifactError extends Error {
 
 const sha256Hex = (data: Uint8Array | string) => createHash("sha256").update(data).digest("hex");
 
+const listDigest = (weights: ModelManifest["weights"], order: (a: string, b: string) => number) =>
+  sha256Hex([...weights].sort((a, b) => order(a.path, b.path)).map((w) => `${w.path} ${w.sha256} ${w.bytes}\n`).join(""));
+
+/** The digest of the weight list, its lines in UTF-8 byte order of their paths: the same on every machine. */
 function digestOfWeights(weights: ModelManifest["weights"]): string {
-  const lines = [...weights].sort((a, b) => a.path.localeCompare(b.path)).map((w) => `${w.path} ${w.sha256} ${w.bytes}\n`);
-  return sha256Hex(lines.join(""));
+  return listDigest(weights, (a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+}
+
+/**
+ * Artifacts written before 2026-12 sorted the list with localeCompare, which depends on the
+ * machine's locale; they still verify, under the same en-US collation they were written with.
+ */
+function legacyDigestOfWeights(weights: ModelManifest["weights"]): string {
+  return listDigest(weights, (a, b) => a.localeCompare(b, "en-US"));
 }
 
 export function buildArtifact(input: ManifestInput, files: Record<string, Uint8Array>): ModelArtifact {
@@ -90,7 +101,7 @@ export function parseManifest(value: unknown): ModelManifest {
 /** Refuses an artifact whose files differ in any byte from what its manifest records. */
 export function verifyArtifact(artifact: ModelArtifact): void {
   const { manifest, files } = artifact;
-  if (digestOfWeights(manifest.weights) !== manifest.weightsSha256) {
+  if (digestOfWeights(manifest.weights) !== manifest.weightsSha256 && legacyDigestOfWeights(manifest.weights) !== manifest.weightsSha256) {
     throw new ArtifactError("manifest weightsSha256 does not match its list of weight files");
   }
   const listed = new Set(manifest.weights.map((w) => w.path));

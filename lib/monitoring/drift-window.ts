@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, lt } from "drizzle-orm";
+import { and, desc, eq, gt } from "drizzle-orm";
 import { datasetVersions, driftReports, modelVersions, predictions } from "@/db/schema";
 import { IMAGE_PIXELS } from "@/lib/data";
 import type { Db } from "@/lib/db";
@@ -84,13 +84,4 @@ export async function checkDrift(db: Db, store: ObjectStore, options: DriftCheck
     });
   }
   return { status: "checked", report };
-}
-
-/** Deletes logged predictions older than the retention period; returns how many. */
-export async function purgePredictions(db: Db, retentionDays: number, now = Date.now()): Promise<number> {
-  const removed = await db
-    .delete(predictions)
-    .where(lt(predictions.ts, new Date(now - retentionDays * 86_400_000)))
-    .returning({ id: predictions.id });
-  return removed.length;
 }

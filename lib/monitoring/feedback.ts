@@ -2,7 +2,10 @@ import { and, asc, count, eq, gt, inArray, isNotNull, isNull, sql } from "drizzl
 import { z } from "zod";
 import { importBatches, pipelineRuns, predictions } from "@/db/schema";
 import { appendRecords, FEEDBACK_SOURCE, IMAGE_PIXELS, NUM_CLASSES } from "@/lib/data";
+import { config } from "@/lib/config";
 import type { Db } from "@/lib/db";
+import { sharedLimiter, type ClientLimits } from "@/lib/http/route";
+import { RateLimiter } from "@/lib/limits";
 import { createLogger } from "@/lib/log";
 import type { ObjectStore } from "@/lib/storage";
 import type { PredictionRecorder } from "./recorder";
@@ -20,6 +23,14 @@ export const feedbackSchema = z
   .refine((b) => (b.label === undefined) !== (b.correct === undefined), { message: 'give exactly one of "label" (the right class) or "correct": true' });
 
 export type FeedbackInput = z.infer<typeof feedbackSchema>;
+
+/** Per client (FEEDBACK_RATE_LIMIT a minute, in bursts of up to 10): anonymous answers must not flood the labelled data. */
+export const FEEDBACK_LIMITS: ClientLimits = {
+  rate: sharedLimiter("feedback.rate", () => {
+    const perMinute = config().feedbackPerMinute;
+    return perMinute > 0 ? new RateLimiter({ perSecond: perMinute / 60, burst: Math.max(1, Math.min(10, Math.floor(perMinute))) }) : null;
+  }),
+};
 
 export class FeedbackError extends Error {
   constructor(

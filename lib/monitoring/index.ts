@@ -3,6 +3,7 @@ export { klDivergence, hellingerDistance, populationStabilityIndex, averagePairw
 export { profileImages, compareProfiles, versionProfile, driftBetweenVersions, IMAGE_FEATURES, SAMPLE_SIZE, type FeatureProfile, type DriftReport, type FeatureDrift, type ProfileFeature } from "./features";
 export { driftLevel, DEFAULT_DRIFT_THRESHOLDS, type DriftThresholds, type DriftLevel } from "./thresholds";
 export { flushPredictionLog, PredictionRecorder, predictionRecorder, type PredictionEntry } from "./recorder";
-export { submitFeedback, ingestFeedback, feedbackSchema, FeedbackError, type FeedbackInput, type IngestResult } from "./feedback";
-export { checkDrift, purgePredictions, type DriftCheck } from "./drift-window";
+export { submitFeedback, ingestFeedback, feedbackSchema, FEEDBACK_LIMITS, FeedbackError, type FeedbackInput, type IngestResult } from "./feedback";
+export { checkDrift, type DriftCheck } from "./drift-window";
+export { purgeOperationalData, purgePredictions, type RetentionResult } from "./retention";
 export { monitoringSummary, type MonitoringSummary } from "./queries";

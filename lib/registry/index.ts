@@ -83,4 +83,5 @@ export async function countModelVersions(db: Db): Promise<number> {
 export { resolveModelRef, bestUnaliasedChampion, ModelRefError, DEFAULT_MODEL_REF, type ResolvedModel } from "./resolve";
 export { promote, rollback, archiveVersion, aliasTarget, aliasHistoryOf, RegistryError, CHAMPION, type AliasChange } from "./aliases";
 export { registerUploadedModel, uploadMetadataSchema, UploadRejectedError, type UploadMetadata } from "./upload";
+export { parseUploadRequest } from "./upload-request";
 export { searchModelVersions, getModelVersion, modelVersionQuerySchema, MODEL_SORTS, type ModelVersionQuery, type ModelVersionRow } from "./search";

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { auditLog, datasetTags } from "@/db/schema";
 import { IMAGE_PIXELS } from "@/lib/data/classes";
 import type { Db } from "@/lib/db";
+import { plainText } from "@/lib/http/params";
 import { createLogger } from "@/lib/log";
 import { ArtifactError, parseManifest, type ModelArtifact } from "@/lib/ml/artifact";
 import { artifactFromZip } from "@/lib/ml/artifact-zip";
@@ -15,12 +16,12 @@ const log = createLogger("registry.upload");
 /** Form fields that override the manifest; empty ones keep the manifest's value. */
 export const uploadMetadataSchema = z
   .object({
-    name: z.string().trim().max(63).optional(),
-    author: z.string().trim().max(200).optional(),
-    datasetTag: z.string().trim().max(100).optional(),
-    algorithm: z.string().trim().max(64).optional(),
+    name: plainText(63).optional(),
+    author: plainText(200).optional(),
+    datasetTag: plainText(100).optional(),
+    algorithm: plainText(64).optional(),
     /** Metric ids to compute besides the core set, comma-separated. */
-    metrics: z.string().trim().max(1000).optional(),
+    metrics: plainText(1000).optional(),
   })
   .strict();
 
@@ -28,6 +29,8 @@ export type UploadMetadata = z.infer<typeof uploadMetadataSchema>;
 
 /** The upload was refused: `reason` says why, for the person who sent it. Nothing was stored. */
 export class UploadRejectedError extends Error {
+  readonly status = 422;
+  readonly code = "invalid_model";
   constructor(readonly reason: string) {
     super(reason);
     this.name = "UploadRejectedError";

@@ -1,7 +1,10 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { createLogger } from "@/lib/log";
+import { TLSSocket } from "node:tls";
+import { config } from "@/lib/config";
 import { onShutdown, SHUTDOWN_ORDER } from "@/lib/lifecycle";
+import { CLIENT_ADDRESS_HEADER, isTrustedPeer, resolveClientAddress, trustedProxies } from "@/lib/limits";
+import { createLogger } from "@/lib/log";
 
 const log = createLogger("server");
 
@@ -21,12 +24,26 @@ export interface ServerOptions {
 export async function startServer(options: ServerOptions): Promise<http.Server> {
   // Before Next loads: it reads NODE_ENV when it starts, and React picks its build from it.
   (process.env as Record<string, string>).NODE_ENV ??= "production";
+  // next-auth builds its URLs from PUBLIC_URL when set, else from each request's host, which
+  // normaliseForwarding below makes trustworthy (otherwise it believes it is localhost:3000).
+  const { publicUrl, trustProxy } = config().http;
+  if (publicUrl) process.env.NEXTAUTH_URL ??= publicUrl;
+  else process.env.AUTH_TRUST_HOST ??= "true";
+  const trusted = trustedProxies(trustProxy);
   const { default: next } = await import("next");
   const app = next({ dev: false, dir: process.cwd(), port: options.port, hostname: options.hostname });
   await app.prepare();
   const handle = app.getRequestHandler();
   let closing = false;
   const server = http.createServer((request, response) => {
+    // A client that disconnects mid-body makes the request emit "error"; nobody else may be listening.
+    request.on("error", (error) => log.debug("request stream ended early", { url: request.url, error }));
+    normaliseForwarding(request, trusted);
+    // Next's router answers a broken percent-escape in the path with a 500.
+    if (!decodablePath(request.url)) {
+      response.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "malformed_url", message: "The URL path has a broken percent-escape" } }));
+      return;
+    }
     // During a shutdown, connections end with their response instead of staying open for more.
     if (closing) response.setHeader("connection", "close");
     handle(request, response).catch((error: unknown) => {
@@ -46,6 +63,32 @@ export async function startServer(options: ServerOptions): Promise<http.Server> 
   const { port } = server.address() as AddressInfo;
   log.info(`serving on http://${options.hostname ?? "localhost"}:${port}`);
   return server;
+}
+
+function decodablePath(url: string | undefined): boolean {
+  try {
+    decodeURIComponent((url ?? "/").split("?")[0]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What route handlers may believe about where a request comes from: the client's address
+ * (CLIENT_ADDRESS_HEADER, for per-client limits), and X-Forwarded-Host/Proto (for origin
+ * checks and next-auth's URLs). From a trusted proxy (TRUST_PROXY) its forwarded headers are
+ * kept; from anyone else they are replaced by what this connection really is.
+ */
+function normaliseForwarding(request: http.IncomingMessage, trusted: ReturnType<typeof trustedProxies>) {
+  const peer = request.socket.remoteAddress;
+  const forwardedFor = request.headers["x-forwarded-for"];
+  request.headers[CLIENT_ADDRESS_HEADER] = resolveClientAddress(peer, Array.isArray(forwardedFor) ? forwardedFor.join(",") : forwardedFor, trusted);
+  if (isTrustedPeer(peer, trusted)) return;
+  delete request.headers["x-forwarded-for"];
+  delete request.headers["x-real-ip"];
+  request.headers["x-forwarded-proto"] = request.socket instanceof TLSSocket ? "https" : "http";
+  request.headers["x-forwarded-host"] = request.headers.host ?? "localhost";
 }
 
 /** Stops accepting connections and waits for requests in flight, cutting the rest after `timeoutMs`. */

@@ -1,21 +1,33 @@
 import { config } from "@/lib/config";
 import { getDb } from "@/lib/db";
+import { sharedLimiter, type ClientLimits } from "@/lib/http/route";
+import { BoundedQueue, ConcurrencyLimiter, RateLimiter } from "@/lib/limits";
 import { predictionRecorder } from "@/lib/monitoring/recorder";
 import { InferencePool } from "./inference-pool";
 import { PredictService } from "./predict";
 
 export { InferencePool, type BatchingOptions } from "./inference-pool";
 export { PredictService, type Prediction, type PredictionSink } from "./predict";
-export { parsePredictRequest, type PredictRequest, type PredictInput } from "./request";
+export { parsePredictRequest, PREDICT_MEDIA_TYPES, type PredictRequest, type PredictInput } from "./request";
+
+/** Per client (PREDICT_RATE_LIMIT, PREDICT_RATE_BURST, PREDICT_CLIENT_CONCURRENCY): generous for a person drawing, not for a flood. */
+export const PREDICT_LIMITS: ClientLimits = {
+  rate: sharedLimiter("predict.rate", () => {
+    const { ratePerSecond, rateBurst } = config().predict;
+    return ratePerSecond > 0 ? new RateLimiter({ perSecond: ratePerSecond, burst: rateBurst }) : null;
+  }),
+  concurrency: sharedLimiter("predict.concurrency", () => (config().predict.clientConcurrency > 0 ? new ConcurrencyLimiter(config().predict.clientConcurrency) : null)),
+};
 
 const globalForServing = globalThis as unknown as { kanaPredictService?: Promise<PredictService> };
 
 /** The process-wide predict service: one inference worker, shared by every request. */
 export function predictService(): Promise<PredictService> {
   globalForServing.kanaPredictService ??= (async () => {
-    const { maxBatch, batchWaitMs } = config().predict;
+    const { maxBatch, batchWaitMs, decodeConcurrency, decodeQueue } = config().predict;
     const db = await getDb();
-    return new PredictService(db, new InferencePool({ maxBatch, maxWaitMs: batchWaitMs }), predictionRecorder(db));
+    const decoding = new BoundedQueue("decoding images", decodeConcurrency, decodeQueue);
+    return new PredictService(db, new InferencePool({ maxBatch, maxWaitMs: batchWaitMs }), predictionRecorder(db), decoding);
   })();
   return globalForServing.kanaPredictService;
 }

@@ -2,7 +2,8 @@ import { config } from "@/lib/config";
 import { KMNIST_CLASSES } from "@/lib/data/classes";
 import type { Db } from "@/lib/db";
 import { ApiError, isDatabaseUnavailable } from "@/lib/http/errors";
-import { preprocessImage, PreprocessError } from "@/lib/ml/preprocess";
+import { BoundedQueue } from "@/lib/limits";
+import { assertRasterImage, preprocessImage, PreprocessError } from "@/lib/ml/preprocess";
 import { DEFAULT_MODEL_REF, ModelRefError, resolveModelRef, type ResolvedModel } from "@/lib/registry";
 import type { InferencePool } from "./inference-pool";
 import type { PredictRequest } from "./request";
@@ -23,7 +24,7 @@ export interface PredictionSink {
   record(entry: { modelVersionId: number; input: Uint8Array; probabilities: ArrayLike<number>; predicted: number; latencyMs: number }): string | null;
 }
 
-const PREPROCESS_STATUS = { unsupported_image: 422, too_many_pixels: 413, no_ink: 422 } as const;
+const PREPROCESS_STATUS = { unsupported_image: 422, unsupported_format: 415, too_many_pixels: 413, no_ink: 422, decode_timeout: 422 } as const;
 
 /** How long a model reference (e.g. "champion") keeps resolving to the same version. */
 const RESOLUTION_TTL_MS = 1000;
@@ -37,6 +38,8 @@ export class PredictService {
     private readonly db: Db,
     private readonly pool: InferencePool,
     private readonly sink: PredictionSink | null = null,
+    /** Image decoding is bounded (IMAGE_DECODE_*): a full queue answers 503 at once. */
+    private readonly decoding: BoundedQueue = new BoundedQueue("decoding images", 2, 16),
   ) {}
 
   /**
@@ -93,7 +96,11 @@ export class PredictService {
     if (request.input.kind === "pixels") pixels = request.input.pixels;
     else {
       try {
-        pixels = await preprocessImage(request.input.bytes, { maxPixels: config().predict.maxPixels });
+        const { maxPixels, decodeTimeoutMs } = config().predict;
+        const bytes = request.input.bytes;
+        // Refused before it waits for a turn to decode.
+        assertRasterImage(bytes);
+        pixels = await this.decoding.run(() => preprocessImage(bytes, { maxPixels, timeoutSeconds: Math.ceil(decodeTimeoutMs / 1000) }));
       } catch (error) {
         if (error instanceof PreprocessError) throw new ApiError(PREPROCESS_STATUS[error.code], error.code, error.message);
         throw error;

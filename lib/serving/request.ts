@@ -15,8 +15,15 @@ export interface PredictRequest {
   record: boolean;
 }
 
+/** The bodies a prediction may come in. */
+export const PREDICT_MEDIA_TYPES = ["application/json", "multipart/form-data", "image/*"] as const;
+
 const flag = z.union([z.boolean(), z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1")]);
-const modelRef = z.string().min(1).max(200);
+const modelRef = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "must not contain control characters");
 
 const jsonBody = z
   .object({
@@ -71,13 +78,8 @@ export async function parsePredictRequest(request: Request, maxBytes: number): P
 
   const contentType = (request.headers.get("content-type") ?? "").toLowerCase();
   const mediaType = contentType.split(";")[0].trim();
-  const supported = mediaType === "application/json" || mediaType === "multipart/form-data" || mediaType.startsWith("image/");
-  if (!supported) {
-    throw new ApiError(
-      415,
-      "unsupported_media_type",
-      `Content-Type "${mediaType || "(none)"}" is not accepted; send application/json, multipart/form-data or an image/* body`,
-    );
+  if (!PREDICT_MEDIA_TYPES.some((t) => (t.endsWith("/*") ? mediaType.startsWith(t.slice(0, -1)) : mediaType === t))) {
+    throw new ApiError(415, "unsupported_media_type", `Content-Type "${mediaType || "(none)"}" is not accepted; send ${PREDICT_MEDIA_TYPES.join(", ")}`);
   }
   const body = await readBodyLimited(request, maxBytes);
   if (body.length === 0) throw new ApiError(400, "empty_body", "The request body is empty");

@@ -132,7 +132,7 @@ describe("GET /api/benchmarks/:id", () => {
 
 describe("GET /api/benchmarks/best and explanations", () => {
   it("ranks the best model per tag and algorithm", async () => {
-    const body = await (await best.GET()).json();
+    const body = await (await best.GET(new Request("http://localhost/api/benchmarks/best"))).json();
     expect(body.byTagAndAlgorithm.map((r: BenchmarkRow) => r.algorithm)).toEqual(["logreg", "tree"]);
     expect(body.byTag).toHaveLength(1);
     expect(body.byTag[0].accuracy).toBe(Math.max(...body.byTagAndAlgorithm.map((r: BenchmarkRow) => r.accuracy)));

@@ -1,10 +1,11 @@
 import { NextResponse } from "next/server";
-import { checkHealth } from "@/lib/health";
+import { requestUser } from "@/lib/auth";
+import { checkHealth, publicHealth } from "@/lib/health";
+import { route } from "@/lib/http/route";
 
-export const dynamic = "force-dynamic";
-
-/** Liveness and dependencies: 200 when every component answers, 503 otherwise. */
-export async function GET() {
+/** Liveness and dependencies: 200 when every component answers, 503 otherwise; details (paths, causes, latencies) for admins only. */
+export const GET = route({}, async (request) => {
   const report = await checkHealth();
-  return NextResponse.json(report, { status: report.ok ? 200 : 503 });
-}
+  const full = (await requestUser(request))?.role === "admin";
+  return NextResponse.json(full ? report : publicHealth(report), { status: report.ok ? 200 : 503 });
+});

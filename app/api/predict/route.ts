@@ -1,24 +1,15 @@
 import { NextResponse } from "next/server";
 import { config } from "@/lib/config";
-import { ApiError, errorResponse } from "@/lib/http/errors";
-import { parsePredictRequest, predictService } from "@/lib/serving";
-
-export const runtime = "nodejs";
-export const dynamic = "force-dynamic";
+import { ApiError } from "@/lib/http/errors";
+import { route } from "@/lib/http/route";
+import { parsePredictRequest, PREDICT_LIMITS, PREDICT_MEDIA_TYPES, predictService } from "@/lib/serving";
 
 /** Classifies one character: JSON pixels, a JSON data URL, multipart upload or a raw image body. */
-export async function POST(request: Request) {
-  try {
-    const parsed = await parsePredictRequest(request, config().predict.maxBytes);
-    const prediction = await (await predictService()).predict(parsed);
-    return NextResponse.json(prediction);
-  } catch (error) {
-    return errorResponse(error, "POST /api/predict");
-  }
-}
+export const POST = route({ accepts: PREDICT_MEDIA_TYPES, limits: PREDICT_LIMITS }, async (request) => {
+  const parsed = await parsePredictRequest(request, config().predict.maxBytes);
+  return NextResponse.json(await (await predictService()).predict(parsed));
+});
 
-export function GET() {
-  const response = errorResponse(new ApiError(405, "method_not_allowed", "Use POST; the API is described at /api/openapi.json"), "GET /api/predict");
-  response.headers.set("Allow", "POST");
-  return response;
-}
+export const GET = route({}, async () => {
+  throw new ApiError(405, "method_not_allowed", "Use POST; the API is described at /api/openapi.json", undefined, { Allow: "POST" });
+});

@@ -47,7 +47,7 @@ describe("/api/training", () => {
   });
 
   it("reports queued work and recent runs", async () => {
-    const response = await route.GET();
+    const response = await route.GET(new Request("http://localhost/api/training"));
     const body = await response.json();
     expect(body.queued).toHaveLength(1);
     expect(body.active).toEqual([]);

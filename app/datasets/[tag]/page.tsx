@@ -12,6 +12,7 @@ import { DriftBadge, DriftTable } from "@/components/monitoring/drift-report";
 import { INK_MASS_BINS, INTENSITY_BINS, KMNIST_CLASSES, shares, tagWithVersions, versionStatistics } from "@/lib/data";
 import { getDb } from "@/lib/db";
 import { formatCount, formatDateTime } from "@/lib/format";
+import { pathTextOrNull } from "@/lib/http/params";
 import { driftBetweenVersions } from "@/lib/monitoring";
 import { objectStore } from "@/lib/storage";
 
@@ -20,12 +21,12 @@ export const dynamic = "force-dynamic";
 type Params = { params: Promise<{ tag: string }> };
 
 export async function generateMetadata({ params }: Params): Promise<Metadata> {
-  return { title: `Dataset ${decodeURIComponent((await params).tag).slice(0, 100)}` };
+  return { title: `Dataset ${pathTextOrNull((await params).tag) ?? "not found"}` };
 }
 
 export default async function DatasetPage({ params }: Params) {
-  const name = decodeURIComponent((await params).tag);
-  const tag = name.length <= 100 ? await tagWithVersions(await getDb(), name) : null;
+  const name = pathTextOrNull((await params).tag);
+  const tag = name ? await tagWithVersions(await getDb(), name) : null;
   if (!tag) notFound();
   const [latest, ...older] = tag.versions;
   const [stats, drift] = latest ? await Promise.all([versionStatistics(objectStore(), latest), driftBetweenVersions(objectStore(), tag.versions)]) : [null, new Map()];

@@ -1,6 +1,10 @@
 import sharp, { type OutputInfo } from "sharp";
 import { IMAGE_PIXELS, IMAGE_SIDE } from "@/lib/data/classes";
 
+// One libvips worker thread per image: decodes run side by side (IMAGE_DECODE_CONCURRENCY),
+// each on one core, so that decoding cannot take every core from the request thread.
+sharp.concurrency(1);
+
 /**
  * Turns any drawing or photo into KMNIST-like input: grayscale, white ink on black, cropped
  * to the ink, scaled (aspect kept) so its longer side spans all 28 pixels as KMNIST's
@@ -12,7 +16,7 @@ import { IMAGE_PIXELS, IMAGE_SIDE } from "@/lib/data/classes";
  * against 1.6% for box-centring.
  */
 
-export type PreprocessErrorCode = "unsupported_image" | "too_many_pixels" | "no_ink";
+export type PreprocessErrorCode = "unsupported_image" | "unsupported_format" | "too_many_pixels" | "no_ink" | "decode_timeout";
 
 export class PreprocessError extends Error {
   constructor(public readonly code: PreprocessErrorCode, message: string) {
@@ -30,26 +34,78 @@ export interface GrayImage {
 
 export interface DecodeLimits {
   maxPixels: number;
+  /** libvips gives up on an image that takes longer (sharp's timeout; whole seconds). */
+  timeoutSeconds?: number;
 }
 
 /**
- * Decodes PNG/JPEG/WebP/GIF (first frame)/AVIF/TIFF/... with sharp. Transparency is
- * flattened onto white, except when opaque pixels are light on a transparent background
- * (light ink on a clear canvas), which is flattened onto black so the ink stays visible.
+ * The raster formats a photo, scan or drawing arrives in, recognised by their first bytes.
+ * Everything else is refused before any decoder sees it: SVG above all, whose filters can
+ * keep a libvips thread busy for minutes from a few hundred bytes (a rendered vector image is
+ * no handwriting sample anyway).
+ */
+export type ImageFormat = "png" | "jpeg" | "webp" | "gif" | "tiff" | "avif" | "heif";
+
+export function sniffImageFormat(bytes: Uint8Array): ImageFormat | null {
+  const ascii = (from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
+  if (bytes.length < 12) return null;
+  if (bytes[0] === 0x89 && ascii(1, 4) === "PNG") return "png";
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return "jpeg";
+  if (ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP") return "webp";
+  if (ascii(0, 4) === "GIF8") return "gif";
+  if ((bytes[0] === 0x49 && bytes[1] === 0x49 && bytes[2] === 0x2a && bytes[3] === 0) || (bytes[0] === 0x4d && bytes[1] === 0x4d && bytes[2] === 0 && bytes[3] === 0x2a)) return "tiff";
+  if (ascii(4, 8) === "ftyp") {
+    const brand = ascii(8, 12);
+    if (brand === "avif" || brand === "avis") return "avif";
+    if (["heic", "heix", "mif1", "msf1"].includes(brand)) return "heif";
+  }
+  return null;
+}
+
+/** Refuses (PreprocessError "unsupported_format") anything but the raster formats above; costs nothing, so callers check before queueing. */
+export function assertRasterImage(input: Uint8Array): void {
+  if (!sniffImageFormat(input)) {
+    throw new PreprocessError("unsupported_format", "not a PNG, JPEG, WebP, GIF, TIFF, AVIF or HEIF image (SVG and other vector formats are not accepted)");
+  }
+}
+
+/**
+ * Images are reduced to this longest side inside libvips before any JavaScript touches their
+ * pixels (JPEG even decodes at the reduced size): a 40-megapixel upload then costs the main
+ * thread what a one-megapixel one does. Far above what a 28x28 input needs.
+ */
+export const WORKING_SIDE = 1024;
+
+/**
+ * Decodes PNG/JPEG/WebP/GIF (first frame)/AVIF/HEIF/TIFF with sharp: format and dimensions
+ * checked from the header first, decoding bounded by libvips' pixel limit and timeout, the
+ * result reduced to WORKING_SIDE. Transparency is flattened onto white, except when opaque
+ * pixels are light on a transparent background (light ink on a clear canvas), which is
+ * flattened onto black so the ink stays visible.
  */
 export async function decodeImage(input: Uint8Array, limits: DecodeLimits): Promise<GrayImage> {
+  assertRasterImage(input);
   let raw: { data: Buffer; info: OutputInfo };
   try {
-    const image = sharp(input, { limitInputPixels: limits.maxPixels, pages: 1, failOn: "error" });
+    const image = sharp(input, { limitInputPixels: limits.maxPixels, pages: 1, failOn: "error", sequentialRead: true });
     const meta = await image.metadata();
-    if (meta.width && meta.height && meta.width * meta.height > limits.maxPixels) {
+    if (!meta.width || !meta.height) throw new PreprocessError("unsupported_image", "not a readable image (no dimensions in its header)");
+    if (meta.width * meta.height > limits.maxPixels) {
       throw new PreprocessError("too_many_pixels", `image is ${meta.width}x${meta.height} pixels; the limit is ${limits.maxPixels} pixels`);
     }
-    raw = await image.rotate().ensureAlpha().toColourspace("srgb").raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true });
+    raw = await image
+      .timeout({ seconds: limits.timeoutSeconds ?? 5 })
+      .rotate()
+      .resize(WORKING_SIDE, WORKING_SIDE, { fit: "inside", withoutEnlargement: true, kernel: "lanczos3" })
+      .ensureAlpha()
+      .toColourspace("srgb")
+      .raw({ depth: "uchar" })
+      .toBuffer({ resolveWithObject: true });
   } catch (error) {
     if (error instanceof PreprocessError) throw error;
     const message = (error as Error).message;
     if (/pixel limit/i.test(message)) throw new PreprocessError("too_many_pixels", `image exceeds the limit of ${limits.maxPixels} pixels`);
+    if (/timeout/i.test(message)) throw new PreprocessError("decode_timeout", `decoding the image took longer than ${limits.timeoutSeconds ?? 5} s`);
     throw new PreprocessError("unsupported_image", `not a readable image (${message.split("\n")[0]})`);
   }
   const { width, height, channels } = raw.info;

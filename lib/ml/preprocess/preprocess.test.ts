@@ -101,7 +101,10 @@ describe("preprocessing synthetic drawings", () => {
   it("rejects blank images, non-images and images over the pixel limit", async () => {
     const blank = await png(svg(100, 100, ""));
     await expect(preprocessImage(blank, LIMITS)).rejects.toMatchObject({ code: "no_ink" });
-    await expect(preprocessImage(Buffer.from("definitely not an image"), LIMITS)).rejects.toMatchObject({ code: "unsupported_image" });
+    await expect(preprocessImage(Buffer.from("definitely not an image"), LIMITS)).rejects.toMatchObject({ code: "unsupported_format" });
+    // SVG is refused before any decoder sees it, however small (filters make it a denial of service).
+    await expect(preprocessImage(svg(100, 100, stroke("10,10 90,90")), LIMITS)).rejects.toMatchObject({ code: "unsupported_format" });
+    await expect(preprocessImage(Buffer.from("GIF89a but not really"), LIMITS)).rejects.toMatchObject({ code: "unsupported_image" });
     const truncated = (await png(svg(100, 100, stroke("10,10 90,90")))).subarray(0, 60);
     await expect(preprocessImage(truncated, LIMITS)).rejects.toBeInstanceOf(PreprocessError);
     const big = await sharp({ create: { width: 3000, height: 3000, channels: 3, background: "white" } }).png().toBuffer();

@@ -1,15 +1,6 @@
-import NextAuth from "next-auth";
-import type { NextRequest } from "next/server";
-import { authOptions } from "@/lib/auth";
+import { authHandler, type AuthContext } from "@/lib/auth";
+import { route } from "@/lib/http/route";
 
-export const runtime = "nodejs";
-export const dynamic = "force-dynamic";
-
-type Context = { params: Promise<{ nextauth: string[] }> };
-
-/** next-auth's endpoints (sign-in, sign-out, session, CSRF); options are read per request from the configuration. */
-function handler(request: NextRequest, context: Context): Promise<Response> {
-  return NextAuth(request, context, authOptions());
-}
-
-export { handler as GET, handler as POST };
+/** next-auth's endpoints (sign-in, sign-out, session, CSRF); what it does not serve gets a named 4xx first. */
+export const GET = route<AuthContext>({}, (request, context) => authHandler("GET", request, context));
+export const POST = route<AuthContext>({ accepts: ["application/x-www-form-urlencoded"] }, (request, context) => authHandler("POST", request, context));

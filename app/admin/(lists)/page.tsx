@@ -7,7 +7,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { componentStatus, listLogs, logQuerySchema } from "@/lib/admin";
 import { getDb } from "@/lib/db";
-import { requestBenchmarks, requestTraining } from "./actions";
+import { requestBenchmarks, requestTraining } from "@/app/admin/actions";
 
 export const metadata: Metadata = { title: "Admin" };
 export const dynamic = "force-dynamic";

@@ -1,4 +1,5 @@
-export default function Loading() {
+/** The skeleton list pages show while their data loads (their loading.tsx). */
+export function PageLoading() {
   return (
     <div role="status" aria-live="polite" className="animate-pulse space-y-4">
       <div className="h-7 w-48 rounded bg-muted" />
