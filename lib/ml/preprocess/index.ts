@@ -65,7 +65,7 @@ export function sniffImageFormat(bytes: Uint8Array): ImageFormat | null {
 /** Refuses (PreprocessError "unsupported_format") anything but the raster formats above; costs nothing, so callers check before queueing. */
 export function assertRasterImage(input: Uint8Array): void {
   if (!sniffImageFormat(input)) {
-    throw new PreprocessError("unsupported_format", "not a PNG, JPEG, WebP, GIF, TIFF, AVIF or HEIF image (SVG and other vector formats are not accepted)");
+    throw new PreprocessError("unsupported_format", "not a readable image: send PNG, JPEG, WebP, GIF, TIFF, AVIF or HEIF (SVG and other vector formats are not accepted)");
   }
 }
 
