@@ -25,7 +25,9 @@ export async function register() {
     const admin = await ensureBootstrapAdmin(db, adminUsername, adminPassword);
     // Shown once, on the console only: the database keeps just its hash.
     if (admin.generatedPassword) {
-      console.info(`\n  Local admin created. User name: ${admin.username}  Password: ${admin.generatedPassword}\n  (shown once; set ADMIN_PASSWORD to choose another)\n`);
+      console.info(
+        `\n  Local admin created. User name: ${admin.username}  Password: ${admin.generatedPassword}\n  (shown once; set ADMIN_PASSWORD to choose another)\n`,
+      );
     }
   }
   const { predictService, closePredictService } = await import("@/lib/serving");

@@ -1,9 +1,8 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
-import { decide, requiredAccess } from "@/lib/auth/access";
+import { decide, requiredAccess } from "@/lib/auth";
 import { config as appConfig } from "@/lib/config";
-import { errorBody } from "@/lib/http/errors";
-import { crossSiteReason } from "@/lib/http/same-origin";
+import { crossSiteReason, errorBody } from "@/lib/http";
 import { createLogger } from "@/lib/log";
 
 const log = createLogger("auth");

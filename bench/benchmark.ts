@@ -12,9 +12,8 @@ import { benchmarks } from "@/db/schema";
 import { closeBenchmarkPool, planBenchmarks, requestRerun, runPendingBenchmarks, type EngineOptions } from "@/lib/benchmark";
 import { config } from "@/lib/config";
 import { importKmnist, latestVersion, loadSnapshot, locateKmnistFiles, seedDefaultTags } from "@/lib/data";
-import { getArtifact, type ModelArtifact } from "@/lib/ml/artifact";
-import { mlRuntime } from "@/lib/ml/backend";
-import { trainAndRegister } from "@/lib/ml/training";
+import { getArtifact, mlRuntime, type ModelArtifact } from "@/lib/ml";
+import { trainAndRegister } from "@/lib/pipeline";
 import { versionLabel, type ModelVersion } from "@/lib/registry";
 import { createPgliteTestDatabase, createTempStore } from "@/lib/testing/database";
 import { startTsWorker } from "@/lib/workers";
@@ -114,7 +113,13 @@ const totalWall = rows.reduce((a, r) => a + r["benchmark wall ms (1 worker)"], 0
 const bound = Math.max(...rows.map((r) => r["benchmark wall ms (1 worker)"]), totalWall / 2) / 1000;
 const summary = [
   { workers: 1, "sweep s": one.seconds, "benchmarks/min": (versions.length / one.seconds) * 60, "speed-up": 1, "best possible s": totalWall / 1000 },
-  { workers: 2, "sweep s": two.seconds, "benchmarks/min": (versions.length / two.seconds) * 60, "speed-up": one.seconds / two.seconds, "best possible s": bound },
+  {
+    workers: 2,
+    "sweep s": two.seconds,
+    "benchmarks/min": (versions.length / two.seconds) * 60,
+    "speed-up": one.seconds / two.seconds,
+    "best possible s": bound,
+  },
   { workers: "2 threads, pure inference only", "sweep s": "", "benchmarks/min": "", "speed-up": machineCeiling, "best possible s": "" },
 ];
 console.log("");
@@ -124,7 +129,16 @@ console.log(
     `\nAll benchmarks: wall ${totalWall.toFixed(0)} ms vs pure inference ${totalPure.toFixed(0)} ms (ratio ${(totalWall / totalPure).toFixed(2)}).` +
     `\nA sweep's time includes claiming, loading the data once, reading artifacts and writing results.`,
 );
-const file = writeResults("benchmark", { backend: rt.detail, samples: holdout.count, runs: RUNS, models: rows, sweeps: summary, totalWallMs: totalWall, totalPureMs: totalPure, pureInferenceTwoThreadSpeedUp: machineCeiling });
+const file = writeResults("benchmark", {
+  backend: rt.detail,
+  samples: holdout.count,
+  runs: RUNS,
+  models: rows,
+  sweeps: summary,
+  totalWallMs: totalWall,
+  totalPureMs: totalPure,
+  pureInferenceTwoThreadSpeedUp: machineCeiling,
+});
 console.log(`results: ${file}`);
 await closeBenchmarkPool();
 await database.cleanup();

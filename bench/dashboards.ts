@@ -74,7 +74,13 @@ for (const page of PAGES) {
     if (i >= 3) times.push(performance.now() - start);
   }
   times.sort((a, b) => a - b);
-  rows.push({ page, "p50 ms": median(times), "p95 ms": times[Math.ceil(0.95 * times.length) - 1], "max ms": times[times.length - 1], "≤ 200 ms p95": times[Math.ceil(0.95 * times.length) - 1] <= 200 ? "yes" : "no" });
+  rows.push({
+    page,
+    "p50 ms": median(times),
+    "p95 ms": times[Math.ceil(0.95 * times.length) - 1],
+    "max ms": times[times.length - 1],
+    "≤ 200 ms p95": times[Math.ceil(0.95 * times.length) - 1] <= 200 ? "yes" : "no",
+  });
 }
 await server.stop();
 printTable(rows);

@@ -60,7 +60,14 @@ export async function startNextServer(port: number, env: Record<string, string>)
   const killOnExit = () => server.kill("SIGTERM");
   process.once("exit", killOnExit);
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; !(await fetch(`${base}/api/health`).then((r) => r.ok, () => false)); i++) {
+  for (
+    let i = 0;
+    !(await fetch(`${base}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    ));
+    i++
+  ) {
     if (i > 120) throw new Error("server did not become healthy within 60 s");
     await new Promise((r) => setTimeout(r, 500));
   }

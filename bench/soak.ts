@@ -36,7 +36,13 @@ const requests = Array.from({ length: 64 }, (_, i) => ({
   body: JSON.stringify({ pixels: Array.from(holdout.images.subarray(i * 784, (i + 1) * 784)) }),
 }));
 
-const server = await startNextServer(PORT, { MONITORING_SCHEDULE: "off", BENCHMARK_SCHEDULE: "off", TRAIN_SCHEDULE: "off", MODEL_POLL_SCHEDULE: "off", TRAIN_ON_START: "false" });
+const server = await startNextServer(PORT, {
+  MONITORING_SCHEDULE: "off",
+  BENCHMARK_SCHEDULE: "off",
+  TRAIN_SCHEDULE: "off",
+  MODEL_POLL_SCHEDULE: "off",
+  TRAIN_ON_START: "false",
+});
 const base = server.base;
 
 const rssMb = () => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${server.pid}/status`, "utf8"))?.[1]) / 1024;
@@ -48,7 +54,15 @@ const segments: Array<{ phase: string; fromSecond: number; rps: number; p50: num
 const load = async (phase: string, seconds: number) => {
   const fromSecond = Math.round((Date.now() - started) / 1000);
   const result = await autocannon({ url: base, requests, connections: CLIENTS, overallRate: RATE, duration: seconds });
-  segments.push({ phase, fromSecond, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx, rssEndMb: rssMb() });
+  segments.push({
+    phase,
+    fromSecond,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+    rssEndMb: rssMb(),
+  });
   console.log(`${phase} from ${fromSecond} s: ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, RSS ${rssMb().toFixed(0)} MB`);
 };
 await load("warm-up", WARMUP_SECONDS);
@@ -63,7 +77,17 @@ const peak = Math.max(...soakSamples.map((s) => s.rssMb), end);
 const inSegment = (from: number) => soakSamples.filter((x) => x.second > from && x.second <= from + SEGMENT_SECONDS).map((x) => x.rssMb);
 const rows = segments.map((s) => {
   const rss = s.phase === "soak" ? inSegment(s.fromSecond) : samples.filter((x) => x.second <= WARMUP_SECONDS).map((x) => x.rssMb);
-  return { phase: s.phase, "from s": s.fromSecond, "req/s": s.rps, "p50 ms": s.p50, "p99 ms": s.p99, errors: s.errors, "RSS median MB": median(rss), "RSS min MB": Math.min(...rss), "RSS max MB": Math.max(...rss) };
+  return {
+    phase: s.phase,
+    "from s": s.fromSecond,
+    "req/s": s.rps,
+    "p50 ms": s.p50,
+    "p99 ms": s.p99,
+    errors: s.errors,
+    "RSS median MB": median(rss),
+    "RSS min MB": Math.min(...rss),
+    "RSS max MB": Math.max(...rss),
+  };
 });
 const soakRows = rows.filter((r) => r.phase === "soak");
 const growth = soakRows.at(-1)!["RSS median MB"] / soakRows[0]["RSS median MB"] - 1;

@@ -8,9 +8,8 @@
  */
 import { config } from "@/lib/config";
 import { importKmnist, latestVersion, loadSnapshot, locateKmnistFiles, seedDefaultTags } from "@/lib/data";
-import { mlRuntime } from "@/lib/ml/backend";
-import { knnPredict } from "@/lib/ml/knn";
-import { trainAndRegister } from "@/lib/ml/training";
+import { knnPredict, mlRuntime } from "@/lib/ml";
+import { trainAndRegister } from "@/lib/pipeline";
 import { createPgliteTestDatabase, createTempStore } from "@/lib/testing/database";
 import { printTable, writeResults } from "./lib";
 
@@ -28,7 +27,12 @@ const rows: Array<Record<string, string | number>> = [];
 const results: Array<{ model: string; hyperparameters: Record<string, unknown>; holdoutAccuracy: number; trainSeconds: number; backend: string }> = [];
 
 // Training resolves the tags; the first run creates their versions, which the baseline then reads.
-const runs: Array<[string, Record<string, unknown>]> = [["logreg", {}], ["tree", {}], ["cnn", {}], ...variants.map((v): [string, Record<string, unknown>] => ["cnn", v])];
+const runs: Array<[string, Record<string, unknown>]> = [
+  ["logreg", {}],
+  ["tree", {}],
+  ["cnn", {}],
+  ...variants.map((v): [string, Record<string, unknown>] => ["cnn", v]),
+];
 for (const [algorithm, hyperparameters] of runs) {
   let lastEpoch = 0;
   const outcome = await trainAndRegister(db, store, {
@@ -42,7 +46,13 @@ for (const [algorithm, hyperparameters] of runs) {
   });
   const label = `${algorithm}${Object.keys(hyperparameters).length ? ` ${JSON.stringify(hyperparameters)}` : " (defaults)"}`;
   console.log(`${label}: ${(outcome.holdoutAccuracy * 100).toFixed(2)}% in ${outcome.trainSeconds.toFixed(1)} s`);
-  results.push({ model: label, hyperparameters: outcome.modelVersion.hyperparameters, holdoutAccuracy: outcome.holdoutAccuracy, trainSeconds: outcome.trainSeconds, backend: outcome.backend });
+  results.push({
+    model: label,
+    hyperparameters: outcome.modelVersion.hyperparameters,
+    holdoutAccuracy: outcome.holdoutAccuracy,
+    trainSeconds: outcome.trainSeconds,
+    backend: outcome.backend,
+  });
 }
 
 const train = await loadSnapshot(store, (await latestVersion(db, "kmnist-train"))!);
@@ -53,7 +63,13 @@ const started = performance.now();
 const predicted = knnPredict(rt.tf, train, holdout, 4);
 const knnSeconds = (performance.now() - started) / 1000;
 const knnAccuracy = predicted.reduce((hits, label, i) => hits + (label === holdout.labels[i] ? 1 : 0), 0) / holdout.count;
-results.unshift({ model: "4-nearest-neighbour (raw pixels)", hyperparameters: { k: 4 }, holdoutAccuracy: knnAccuracy, trainSeconds: knnSeconds, backend: rt.detail });
+results.unshift({
+  model: "4-nearest-neighbour (raw pixels)",
+  hyperparameters: { k: 4 },
+  holdoutAccuracy: knnAccuracy,
+  trainSeconds: knnSeconds,
+  backend: rt.detail,
+});
 
 for (const r of results) {
   const cnn = r.model.startsWith("cnn");
@@ -65,9 +81,13 @@ for (const r of results) {
     goal: cnn ? (r.holdoutAccuracy >= GOAL_ACCURACY && r.trainSeconds <= BUDGET_SECONDS ? "holds" : "missed") : "",
   });
 }
-console.log(`\ntrain ${train.count} / holdout ${holdout.count} images (${holdoutVersion.protocol} protocol), backend ${rt.detail}; 4-NN seconds = prediction time\n`);
+console.log(
+  `\ntrain ${train.count} / holdout ${holdout.count} images (${holdoutVersion.protocol} protocol), backend ${rt.detail}; 4-NN seconds = prediction time\n`,
+);
 printTable(rows);
-console.log(`\nwrote ${writeResults("training", { protocol: holdoutVersion.protocol, trainImages: train.count, holdoutImages: holdout.count, backend: rt.detail, goal: { accuracy: GOAL_ACCURACY, seconds: BUDGET_SECONDS }, results })}`);
+console.log(
+  `\nwrote ${writeResults("training", { protocol: holdoutVersion.protocol, trainImages: train.count, holdoutImages: holdout.count, backend: rt.detail, goal: { accuracy: GOAL_ACCURACY, seconds: BUDGET_SECONDS }, results })}`,
+);
 await database.cleanup();
 await store.cleanup();
 process.exit(0);

@@ -3,8 +3,7 @@
  * CNN training throughput by width. `npm run bench -- wasm-training`
  */
 import type * as tfjs from "@tensorflow/tfjs";
-import { mlRuntime } from "@/lib/ml/backend";
-import { buildCnn } from "@/lib/ml/families/cnn";
+import { buildCnn, mlRuntime } from "@/lib/ml";
 import { medianMs, printTable, writeResults } from "./lib";
 
 const { tf, detail } = await mlRuntime("wasm");
@@ -37,7 +36,17 @@ for (const s of shapes) {
   const bundledInput = await medianMs(runInput(ours.bundled), 3);
   const oursInput = await medianMs(runInput(ours));
   const filterGrad = await medianMs(() =>
-    tf.tidy(() => void (tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, { strides: [1, 1], pad: "same", dataFormat: "NHWC", filterShape: s.w } as unknown as tfjs.NamedAttrMap) as tfjs.Tensor).dataSync()),
+    tf.tidy(
+      () =>
+        void (
+          tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, {
+            strides: [1, 1],
+            pad: "same",
+            dataFormat: "NHWC",
+            filterShape: s.w,
+          } as unknown as tfjs.NamedAttrMap) as tfjs.Tensor
+        ).dataSync(),
+    ),
   );
   kernelRows.push({
     "shape (batch 64)": s.name,

@@ -16,7 +16,19 @@ export function hrefWith(base: string, query: QueryValues, changes: QueryValues 
 }
 
 /** A column header that sorts by `column`; a second click reverses the order. */
-export function SortableHead({ base, query, column, label, numeric }: { base: string; query: QueryValues & { sort: string; order: "asc" | "desc" }; column: string; label: string; numeric?: boolean }) {
+export function SortableHead({
+  base,
+  query,
+  column,
+  label,
+  numeric,
+}: {
+  base: string;
+  query: QueryValues & { sort: string; order: "asc" | "desc" };
+  column: string;
+  label: string;
+  numeric?: boolean;
+}) {
   const active = query.sort === column;
   const order = active && query.order === "desc" ? "asc" : "desc";
   return (
@@ -29,7 +41,21 @@ export function SortableHead({ base, query, column, label, numeric }: { base: st
   );
 }
 
-export function Pagination({ base, query, page, pages, total, noun }: { base: string; query: QueryValues; page: number; pages: number; total: number; noun: string }) {
+export function Pagination({
+  base,
+  query,
+  page,
+  pages,
+  total,
+  noun,
+}: {
+  base: string;
+  query: QueryValues;
+  page: number;
+  pages: number;
+  total: number;
+  noun: string;
+}) {
   return (
     <nav aria-label="Pages" className="mt-4 flex items-center justify-between text-sm text-muted-foreground">
       <span>
@@ -76,7 +102,19 @@ export function InvalidFilters({ title, error, resetHref, resetLabel }: { title:
  * A table's filter form: a GET to `action` that keeps the current sort (if any), with Filter and,
  * while filters are set, Clear. The fields are the children.
  */
-export function FilterForm({ action, sort, order, filtered, children }: { action: string; sort?: string; order?: string; filtered: boolean; children: React.ReactNode }) {
+export function FilterForm({
+  action,
+  sort,
+  order,
+  filtered,
+  children,
+}: {
+  action: string;
+  sort?: string;
+  order?: string;
+  filtered: boolean;
+  children: React.ReactNode;
+}) {
   return (
     <form className="mb-4 flex flex-wrap items-end gap-2 text-sm" action={action}>
       {children}

@@ -14,6 +14,12 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import type { BenchmarkInfo } from "@/lib/benchmark";
+import type { TagQuery } from "@/lib/data";
+import type { ExplanationMethodResult } from "@/lib/explain";
+import type { StoredMetrics } from "@/lib/metrics";
+import type { TrainProgress } from "@/lib/ml";
+import type { PipelineCandidate } from "@/lib/pipeline";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 
@@ -65,15 +71,6 @@ export const datasetRecords = pgTable(
     index("dataset_records_split").on(t.sourceId, t.officialSplit, t.offlineSplit),
   ],
 );
-
-export interface TagQuery {
-  sources: string[];
-  /** "train" / "holdout" under whichever protocol the data allows. */
-  split?: "train" | "holdout";
-  classes?: number[];
-  from?: string;
-  to?: string;
-}
 
 /** A saved query over records. Resolving it yields an immutable version. */
 export const datasetTags = pgTable("dataset_tags", {
@@ -136,15 +133,6 @@ export const modelVersions = pgTable(
   (t) => [uniqueIndex("model_versions_model_version").on(t.modelId, t.version)],
 );
 
-export interface TrainingProgress {
-  epoch: number;
-  epochs: number;
-  loss?: number;
-  accuracy?: number;
-  etaSeconds?: number;
-  message?: string;
-}
-
 export const trainingRuns = pgTable(
   "training_runs",
   {
@@ -158,7 +146,7 @@ export const trainingRuns = pgTable(
     trainVersionId: integer("train_version_id").references(() => datasetVersions.id),
     evalVersionId: integer("eval_version_id").references(() => datasetVersions.id),
     backend: text("backend"),
-    progress: jsonb("progress").$type<TrainingProgress>(),
+    progress: jsonb("progress").$type<TrainProgress>(),
     holdoutAccuracy: doublePrecision("holdout_accuracy"),
     trainSeconds: doublePrecision("train_seconds"),
     modelVersionId: integer("model_version_id").references(() => modelVersions.id),
@@ -179,7 +167,9 @@ export const logs = pgTable(
   "logs",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    ts: timestamp("ts", { withTimezone: true }).notNull().default(sql`now()`),
+    ts: timestamp("ts", { withTimezone: true })
+      .notNull()
+      .default(sql`now()`),
     level: text("level", { enum: ["debug", "info", "warn", "error"] }).notNull(),
     component: text("component").notNull(),
     message: text("message").notNull(),
@@ -230,14 +220,6 @@ export const auditLog = pgTable(
   (t) => [index("audit_log_ts").on(t.ts)],
 );
 
-export interface PipelineCandidate {
-  algorithm: string;
-  modelVersionId: number;
-  model: string;
-  holdoutAccuracy: number;
-  trainSeconds: number;
-}
-
 /** One run of the training pipeline and the promotion decision it made, either way. */
 export const pipelineRuns = pgTable(
   "pipeline_runs",
@@ -246,7 +228,9 @@ export const pipelineRuns = pgTable(
     trigger: text("trigger").notNull(),
     actor: text("actor").notNull(),
     /** `interrupted`: no process holds it any more; its job resumes it when retried. */
-    status: text("status", { enum: ["running", "succeeded", "failed", "interrupted"] }).notNull().default("running"),
+    status: text("status", { enum: ["running", "succeeded", "failed", "interrupted"] })
+      .notNull()
+      .default("running"),
     lockedBy: text("locked_by"),
     heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
     trainVersionId: integer("train_version_id").references(() => datasetVersions.id),
@@ -271,7 +255,9 @@ export const jobs = pgTable(
     id: serial("id").primaryKey(),
     name: text("name").notNull(),
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
-    status: text("status", { enum: ["pending", "running", "succeeded", "failed"] }).notNull().default("pending"),
+    status: text("status", { enum: ["pending", "running", "succeeded", "failed"] })
+      .notNull()
+      .default("pending"),
     attempts: integer("attempts").notNull().default(0),
     maxAttempts: integer("max_attempts").notNull(),
     runAt: timestamp("run_at", { withTimezone: true }).notNull().defaultNow(),
@@ -303,27 +289,6 @@ export const jobSteps = pgTable(
   (t) => [uniqueIndex("job_steps_job_step").on(t.jobId, t.step)],
 );
 
-/** Timings and resources of one benchmark (informational metrics). */
-export interface BenchmarkInfo {
-  /** Reading the dataset snapshot, shared by every benchmark of its group. */
-  loadDataMs: number;
-  /** Reading and verifying the artifact, then building the model. */
-  loadModelMs: number;
-  /** Batched inference over every sample. */
-  inferMs: number;
-  /** Single-image latency over a sample of images. */
-  latencyMs: { p50: number; p95: number; samples: number };
-  metricsMs: number;
-  /** Load model + infer + latency + metrics, as one benchmark costs end to end. */
-  wallMs: number;
-  /** Samples per second of the batched inference. */
-  throughput: number;
-  /** Peak memory of the worker's isolate (heap, wasm and other external buffers). */
-  peakWorkerMemoryMb: number;
-  backend: string;
-  workers: number;
-}
-
 /**
  * One model version evaluated on one dataset version: unique per pair, so a re-run updates
  * the same row. Headline metrics get columns (sorting, filtering); everything else is in
@@ -339,7 +304,9 @@ export const benchmarks = pgTable(
     datasetVersionId: integer("dataset_version_id")
       .notNull()
       .references(() => datasetVersions.id, { onDelete: "cascade" }),
-    status: text("status", { enum: ["pending", "running", "done", "failed"] }).notNull().default("pending"),
+    status: text("status", { enum: ["pending", "running", "done", "failed"] })
+      .notNull()
+      .default("pending"),
     /** Why it was (last) queued: model_registered, dataset_version, manual. */
     trigger: text("trigger").notNull(),
     attempts: integer("attempts").notNull().default(0),
@@ -360,7 +327,7 @@ export const benchmarks = pgTable(
     wallMs: doublePrecision("wall_ms"),
     throughput: doublePrecision("throughput"),
     info: jsonb("info").$type<BenchmarkInfo>(),
-    metrics: jsonb("metrics").$type<Record<string, unknown>>(),
+    metrics: jsonb("metrics").$type<StoredMetrics>(),
     createdAt: createdAt(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
@@ -372,29 +339,6 @@ export const benchmarks = pgTable(
     index("benchmarks_created").on(t.createdAt),
   ],
 );
-
-export interface ExplanationExample {
-  /** Position of the sample in its dataset version. */
-  index: number;
-  label: number;
-  predicted: number;
-  confidence: number;
-  /** The 28x28 input, 0-255. */
-  image: number[];
-  /** Attribution of each pixel towards the predicted class. */
-  attribution: number[];
-}
-
-export interface ExplanationMethodResult {
-  method: "linear_shap" | "integrated_gradients" | "kernel_shap";
-  title: string;
-  /** Per class: mean 28x28 attribution towards the true class over the explained samples of that class. */
-  classMeans: number[][];
-  examples: ExplanationExample[];
-  samples: number;
-  seconds: number;
-  parameters: Record<string, unknown>;
-}
 
 /** Attributions of one model version, computed after its first benchmark, on that benchmark's data. */
 export const modelExplanations = pgTable(
@@ -408,7 +352,9 @@ export const modelExplanations = pgTable(
     benchmarkId: integer("benchmark_id")
       .notNull()
       .references(() => benchmarks.id, { onDelete: "cascade" }),
-    status: text("status", { enum: ["pending", "running", "done", "failed"] }).notNull().default("pending"),
+    status: text("status", { enum: ["pending", "running", "done", "failed"] })
+      .notNull()
+      .default("pending"),
     attempts: integer("attempts").notNull().default(0),
     runAfter: timestamp("run_after", { withTimezone: true }).notNull().defaultNow(),
     lockedBy: text("locked_by"),

@@ -10,7 +10,7 @@ const KMNIST_DIR = path.resolve(process.env.KMNIST_DIR ?? path.join("..", "share
 async function probabilities(page: Page): Promise<number[]> {
   const items = page.getByTestId("probabilities").locator("li");
   await expect(items).toHaveCount(10);
-  return (await items.evaluateAll((els) => els.map((el) => Number(el.getAttribute("data-p")))));
+  return await items.evaluateAll((els) => els.map((el) => Number(el.getAttribute("data-p"))));
 }
 
 test("drawing a stroke with the mouse shows a prediction with ten probabilities", async ({ page }, testInfo) => {
@@ -20,7 +20,13 @@ test("drawing a stroke with the mouse shows a prediction with ten probabilities"
   const at = (fx: number, fy: number) => [box.x + box.width * fx, box.y + box.height * fy] as const;
   await page.mouse.move(...at(0.3, 0.2));
   await page.mouse.down();
-  for (const [fx, fy] of [[0.35, 0.5], [0.45, 0.75], [0.7, 0.6], [0.6, 0.3]]) await page.mouse.move(...at(fx, fy), { steps: 8 });
+  for (const [fx, fy] of [
+    [0.35, 0.5],
+    [0.45, 0.75],
+    [0.7, 0.6],
+    [0.6, 0.3],
+  ])
+    await page.mouse.move(...at(fx, fy), { steps: 8 });
   await page.mouse.up();
 
   await expect(page.getByTestId("predicted-char")).toHaveText(/^[おきすつなはまやれを]$/);

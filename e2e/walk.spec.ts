@@ -46,12 +46,19 @@ test("home → model → benchmark → compare two models → dataset page, with
   await picker.getByLabel(/kmnist-cnn@1/).check();
   await picker.getByLabel(/kmnist-tree@1/).check();
   await picker.getByRole("button", { name: "Compare" }).click();
-  const accuracy = page.getByTestId("compare-table").getByRole("row", { name: /^Accuracy/ }).locator("td");
+  const accuracy = page
+    .getByTestId("compare-table")
+    .getByRole("row", { name: /^Accuracy/ })
+    .locator("td");
   await expect(accuracy.nth(1)).toHaveText(percent(cnn.accuracy));
   await expect(accuracy.nth(2)).toHaveText(percent(tree.accuracy));
   await expect(accuracy.nth(1)).toHaveAttribute("data-best", "true");
 
-  await page.getByTestId("compare-table").getByRole("link", { name: /kmnist-holdout/ }).first().click();
+  await page
+    .getByTestId("compare-table")
+    .getByRole("link", { name: /kmnist-holdout/ })
+    .first()
+    .click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("kmnist-holdout");
   const versions = page.getByTestId("dataset-versions");
   await expect(versions.getByRole("row")).toHaveCount(2);

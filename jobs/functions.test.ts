@@ -82,7 +82,7 @@ describe("train-pipeline (Inngest)", () => {
 describe("poll-models (Inngest)", () => {
   it("registers what is in the drop prefix", async () => {
     const { pollModelsFunction } = await import("./functions");
-    const { MANIFEST_FILE } = await import("@/lib/ml/artifact");
+    const { MANIFEST_FILE } = await import("@/lib/ml");
     const { treeArtifact } = await import("@/lib/testing/artifacts");
     const a = treeArtifact("inngest-dropped");
 

@@ -1,6 +1,4 @@
-import { JOB_DEFINITIONS, type JobDefinition } from "@/lib/jobs";
-import type { StepRunner } from "@/lib/pipeline";
-import { inngest } from "./client";
+import { inngest, JOB_DEFINITIONS, type JobDefinition, type StepRunner } from "@/lib/jobs";
 
 /**
  * One Inngest function per job definition: same triggers, retries and concurrency as the

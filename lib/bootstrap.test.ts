@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobs, modelAliases, modelVersions, pipelineRuns, trainingRuns } from "@/db/schema";
 import { checkConsistency, repairConsistency } from "@/lib/integrity";
-import { requestTraining } from "@/lib/jobs";
+import { requestTraining } from "@/lib/pipeline";
+import { spawnTsChild, waitFor } from "@/lib/testing/child";
 import { createPostgresTestDatabase, createTempStore, KMNIST_TEST_DIR, type TestDatabase } from "@/lib/testing/database";
 
 /**
@@ -31,49 +31,36 @@ afterAll(async () => {
   }
 });
 
-function firstStart({ database, store }: Setup): ChildProcess & { output: string[] } {
-  // `--import tsx` keeps it one process: tsx's CLI would fork, and a signal would hit the wrapper.
-  const child = spawn(process.execPath, ["--import", "tsx", "lib/testing/bootstrap-child.ts"], {
-    env: {
-      ...process.env,
-      DATABASE_URL: database.url,
-      STORAGE_DIR: store.root,
-      KMNIST_DIR: KMNIST_TEST_DIR,
-      KMNIST_DOWNLOAD: "never",
-      JOB_RETRY_BASE_MS: "100",
-      SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
-      LOG_LEVEL: "info",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+const firstStart = ({ database, store }: Setup) =>
+  spawnTsChild("lib/testing/bootstrap-child.ts", [], {
+    DATABASE_URL: database.url,
+    STORAGE_DIR: store.root,
+    KMNIST_DIR: KMNIST_TEST_DIR,
+    KMNIST_DOWNLOAD: "never",
+    JOB_RETRY_BASE_MS: "100",
+    SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
+    LOG_LEVEL: "info",
   });
-  const output: string[] = [];
-  child.stdout!.on("data", (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => output.push(chunk.toString()));
-  return Object.assign(child, { output });
-}
-
-const exited = (p: ChildProcess) => new Promise<{ code: number | null; signal: string | null }>((resolve) => p.on("exit", (code, signal) => resolve({ code, signal })));
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("condition not met in time");
-}
 
 const trainingOf = (setup: Setup, algorithm: string) =>
   setup.database.db.select().from(trainingRuns).where(eq(trainingRuns.algorithm, algorithm)).orderBy(trainingRuns.id);
 
 async function killWhileTraining(setup: Setup, algorithm: string, signal: "SIGKILL" | "SIGTERM") {
   const child = firstStart(setup);
-  const exit = exited(child);
-  await waitFor(async () => (await setup.database.db.select().from(trainingRuns).where(and(eq(trainingRuns.algorithm, algorithm), eq(trainingRuns.status, "running")))).length > 0, 180_000);
+  await waitFor(
+    async () =>
+      (
+        await setup.database.db
+          .select()
+          .from(trainingRuns)
+          .where(and(eq(trainingRuns.algorithm, algorithm), eq(trainingRuns.status, "running")))
+      ).length > 0,
+    180_000,
+  );
   const signalled = performance.now();
   child.kill(signal);
-  const result = await exit;
-  return { ...result, exitMs: performance.now() - signalled, output: child.output.join("") };
+  const result = await child.exited;
+  return { ...result, exitMs: performance.now() - signalled, output: child.output() };
 }
 
 /** A complete first start: one pipeline run, a model of each family, a champion, a clean store. */
@@ -102,7 +89,7 @@ describe("a first start killed with SIGKILL", () => {
     expect((await setup.database.db.select().from(modelVersions)).map((v) => v.algorithm).sort()).toEqual(["logreg", "tree"]);
 
     const restart = firstStart(setup);
-    expect((await exited(restart)).code).toBe(0);
+    expect((await restart.exited).code).toBe(0);
     await expectCompleteFirstStart(setup);
     expect((await trainingOf(setup, "cnn")).map((r) => r.status)).toEqual(["interrupted", "succeeded"]);
     // Finished steps were not repeated.
@@ -123,7 +110,7 @@ describe("a first start killed with SIGKILL during logistic regression", () => {
     await killWhileTraining(setup, "logreg", "SIGKILL");
     expect(await setup.database.db.select().from(modelVersions)).toEqual([]);
     const restart = firstStart(setup);
-    expect((await exited(restart)).code).toBe(0);
+    expect((await restart.exited).code).toBe(0);
     await expectCompleteFirstStart(setup);
     expect((await trainingOf(setup, "logreg")).map((r) => r.status)).toEqual(["interrupted", "succeeded"]);
     expect(await requestTraining(setup.database.db, { actor: "test" })).toMatchObject({ accepted: true });
@@ -150,7 +137,7 @@ describe("a first start stopped with SIGTERM", () => {
     expect(await requestTraining(db, { actor: "test" })).toMatchObject({ accepted: false });
 
     const restart = firstStart(setup);
-    expect((await exited(restart)).code).toBe(0);
+    expect((await restart.exited).code).toBe(0);
     await expectCompleteFirstStart(setup);
     expect((await db.select().from(jobs).where(eq(jobs.id, job.id)))[0]).toMatchObject({ status: "succeeded", attempts: 1 });
     expect(await trainingOf(setup, "tree")).toHaveLength(1);

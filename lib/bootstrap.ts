@@ -1,8 +1,7 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { jobs, pipelineRuns } from "@/db/schema";
-import { prepareKmnist } from "@/lib/data";
-import type { Db } from "@/lib/db";
 import { config } from "@/lib/config";
+import type { Db } from "@/lib/db";
 import { EmbeddedRunner, trainPipelineJob } from "@/lib/jobs";
 import { onShutdown, SHUTDOWN_ORDER } from "@/lib/lifecycle";
 import { createLogger } from "@/lib/log";
@@ -11,9 +10,6 @@ import { aliasTarget, CHAMPION } from "@/lib/registry";
 import type { ObjectStore } from "@/lib/storage";
 
 const log = createLogger("bootstrap");
-
-export { prepareKmnist as prepareData };
-
 /**
  * The first start's training is owed until there is a champion, or a training pipeline has
  * finished (it may have kept an uploaded model instead of promoting one): model versions
@@ -47,9 +43,12 @@ export async function trainInitialModels(db: Db, store: ObjectStore, options: Pi
       .where(and(eq(jobs.name, trainPipelineJob.name), inArray(jobs.status, ["pending", "running"])))
       .orderBy(asc(jobs.id))
       .limit(1);
-    const job = waiting ?? (await runner.enqueue(trainPipelineJob.name, { trigger: "bootstrap", actor: "bootstrap", hyperparameters: options.hyperparameters }));
+    const job =
+      waiting ?? (await runner.enqueue(trainPipelineJob.name, { trigger: "bootstrap", actor: "bootstrap", hyperparameters: options.hyperparameters }));
     if (!job) throw new Error("the initial training job could not be queued");
-    log.info(waiting ? `no champion yet: resuming the training pipeline (job ${job.id})` : "no champion yet: running the training pipeline (logreg, tree, cnn)");
+    log.info(
+      waiting ? `no champion yet: resuming the training pipeline (job ${job.id})` : "no champion yet: running the training pipeline (logreg, tree, cnn)",
+    );
     const finished = await runner.waitFor(job.id);
     if (finished.status === "failed") throw new Error(`the initial training failed: ${finished.lastError ?? "unknown error"}`);
     const runId = (finished.result as { id?: number } | null)?.id;

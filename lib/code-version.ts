@@ -7,7 +7,9 @@ let cached: string | undefined;
 export function codeVersion(): string {
   if (cached) return cached;
   try {
-    cached = execFileSync("git", ["rev-parse", "--short=12", "HEAD"], { stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+    cached = execFileSync("git", ["rev-parse", "--short=12", "HEAD"], { stdio: ["ignore", "pipe", "ignore"] })
+      .toString()
+      .trim();
   } catch {
     cached = process.env.KANA_CODE_VERSION ?? `v${(createRequire(import.meta.url)("../package.json") as { version: string }).version}`;
   }

@@ -1,6 +1,7 @@
+import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "./config";
+import { ConfigError, ENV_VARIABLES, loadConfig } from "./config";
 
 describe("loadConfig", () => {
   it("runs embedded with nothing set", () => {
@@ -30,6 +31,8 @@ describe("loadConfig", () => {
     ["KMNIST_BASE_URL", "not a url"],
     ["TRAIN_SCHEDULE", "every day"],
     ["JOB_ENGINE", "bullmq"],
+    ["TRUST_PROXY", "10.0.0.0/40"],
+    ["TRUST_PROXY", "my-proxy"],
   ])("rejects %s=%s with a message naming the variable", (name, value) => {
     let error: unknown;
     try {
@@ -39,6 +42,11 @@ describe("loadConfig", () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toContain(`${name}=${JSON.stringify(value)}`);
+  });
+
+  it("documents every variable it reads in the README's configuration table", () => {
+    const readme = fs.readFileSync(path.join(process.cwd(), "README.md"), "utf8");
+    expect(ENV_VARIABLES.filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
   });
 
   it("reports every bad variable at once", () => {

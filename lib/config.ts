@@ -1,3 +1,4 @@
+// Over 250 lines: one schema and one mapping for every variable, so that what the environment may hold is in one file.
 import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
@@ -15,13 +16,9 @@ import { z } from "zod";
  * A bad value fails at start with a message that names the variable.
  */
 
-const booleanString = z
-  .enum(["true", "false", "1", "0", "yes", "no"])
-  .transform((v) => v === "true" || v === "1" || v === "yes");
+const booleanString = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => v === "true" || v === "1" || v === "yes");
 
-const postgresUrl = z
-  .string()
-  .refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgres:// or postgresql:// URL");
+const postgresUrl = z.string().refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgres:// or postgresql:// URL");
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -45,22 +42,26 @@ const envSchema = z.object({
   TRAIN_SCHEDULE: z
     .string()
     .default("0 3 * * *")
-    .refine((v) => v === "off" || isCron(v), "must be a cron expression (e.g. \"0 3 * * *\") or \"off\""),
+    .refine((v) => v === "off" || isCron(v), 'must be a cron expression (e.g. "0 3 * * *") or "off"'),
   MODEL_POLL_SCHEDULE: z
     .string()
     .default("* * * * *")
-    .refine((v) => v === "off" || isCron(v), "must be a cron expression or \"off\""),
+    .refine((v) => v === "off" || isCron(v), 'must be a cron expression or "off"'),
   BENCHMARK_SCHEDULE: z
     .string()
     .default("* * * * *")
-    .refine((v) => v === "off" || isCron(v), "must be a cron expression or \"off\""),
+    .refine((v) => v === "off" || isCron(v), 'must be a cron expression or "off"'),
   BENCHMARK_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
   BENCHMARK_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
   BENCHMARK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   BENCHMARK_EXPLAIN: booleanString.default(true),
   PROMOTION_MIN_ABSOLUTE: z.coerce.number().min(0).max(1).default(0.002),
   PROMOTION_MIN_RELATIVE: z.coerce.number().min(0).max(10).default(0),
-  PREDICT_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  PREDICT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
   PREDICT_MAX_PIXELS: z.coerce.number().int().min(784).default(40_000_000),
   PREDICT_MAX_BATCH: z.coerce.number().int().min(1).max(4096).default(64),
   PREDICT_BATCH_WAIT_MS: z.coerce.number().min(0).max(1000).default(2),
@@ -68,13 +69,27 @@ const envSchema = z.object({
   PREDICT_RATE_BURST: z.coerce.number().int().min(1).max(100_000).default(40),
   PREDICT_CLIENT_CONCURRENCY: z.coerce.number().int().min(0).max(10_000).default(8),
   FEEDBACK_RATE_LIMIT: z.coerce.number().min(0).max(100_000).default(30),
-  IMAGE_DECODE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(Math.max(1, Math.floor(os.availableParallelism() / 2))),
+  IMAGE_DECODE_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(Math.max(1, Math.floor(os.availableParallelism() / 2))),
   IMAGE_DECODE_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
   IMAGE_DECODE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(5_000),
   TRUST_PROXY: z
     .string()
     .optional()
-    .refine((v) => v === undefined || v.split(",").map((e) => e.trim()).filter(Boolean).every(isProxySpec), 'must list "loopback", "private", IP addresses or CIDR ranges, comma-separated'),
+    .refine(
+      (v) =>
+        v === undefined ||
+        v
+          .split(",")
+          .map((e) => e.trim())
+          .filter(Boolean)
+          .every(isProxySpec),
+      'must list "loopback", "private", IP addresses or CIDR ranges, comma-separated',
+    ),
   PUBLIC_URL: z.url().optional(),
   LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   JOB_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
@@ -98,15 +113,23 @@ const envSchema = z.object({
   NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   DASHBOARDS_REQUIRE_LOGIN: booleanString.default(false),
   SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
-  SIGNIN_WINDOW_MS: z.coerce.number().int().min(1000).default(15 * 60_000),
+  SIGNIN_WINDOW_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(15 * 60_000),
   SIGNIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(20),
-  UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(50 * 1024 * 1024),
   PREDICTION_LOG_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(1),
   PREDICTION_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   MONITORING_SCHEDULE: z
     .string()
     .default("*/5 * * * *")
-    .refine((v) => v === "off" || isCron(v), "must be a cron expression or \"off\""),
+    .refine((v) => v === "off" || isCron(v), 'must be a cron expression or "off"'),
   DRIFT_MIN_WINDOW: z.coerce.number().int().min(10).max(100_000).default(200),
   DRIFT_MAX_WINDOW: z.coerce.number().int().min(10).max(100_000).default(5000),
   DRIFT_PSI_THRESHOLD: z.coerce.number().positive().default(0.25),
@@ -131,6 +154,9 @@ function isCron(expression: string): boolean {
 }
 
 export type RawEnv = z.infer<typeof envSchema>;
+
+/** Every variable the configuration reads (the README documents each). */
+export const ENV_VARIABLES = Object.keys(envSchema.shape);
 
 export interface AppConfig {
   env: RawEnv["NODE_ENV"];
@@ -188,7 +214,15 @@ export interface AppConfig {
   logLevel: RawEnv["LOG_LEVEL"];
   auth: {
     /** Null: no directory configured, the local bootstrap admin signs in instead. */
-    ldap: { url: string; bindDn: string | null; bindPassword: string | null; baseDn: string; userFilter: string; adminGroupDn: string | null; timeoutMs: number } | null;
+    ldap: {
+      url: string;
+      bindDn: string | null;
+      bindPassword: string | null;
+      baseDn: string;
+      userFilter: string;
+      adminGroupDn: string | null;
+      timeoutMs: number;
+    } | null;
     adminUsername: string;
     adminPassword: string | null;
     /** Signs session tokens: AUTH_SECRET / NEXTAUTH_SECRET, else one generated once into DATA_DIR. */
@@ -241,11 +275,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.LDAP_URL && !e.LDAP_BASE_DN) throw new ConfigError(["LDAP_BASE_DN: required when LDAP_URL is set (where user entries are searched)"]);
   const dataDir = path.resolve(e.DATA_DIR);
   const downloadDir = path.join(dataDir, "kmnist");
-  const kmnistDir = e.KMNIST_DIR
-    ? path.resolve(e.KMNIST_DIR)
-    : fs.existsSync(BUNDLED_KMNIST_DIR)
-      ? path.resolve(BUNDLED_KMNIST_DIR)
-      : downloadDir;
+  const kmnistDir = e.KMNIST_DIR ? path.resolve(e.KMNIST_DIR) : fs.existsSync(BUNDLED_KMNIST_DIR) ? path.resolve(BUNDLED_KMNIST_DIR) : downloadDir;
   return {
     env: e.NODE_ENV,
     port: e.PORT,

@@ -1,5 +1,7 @@
+import { z } from "zod";
 import { config } from "@/lib/config";
 import { database, pingDatabase } from "@/lib/db";
+import { operation } from "@/lib/http";
 import { describeError } from "@/lib/log";
 import { objectStore } from "@/lib/storage";
 
@@ -47,3 +49,25 @@ export async function checkHealth(): Promise<HealthReport> {
   ]);
   return { ok: db.ok && store.ok, components: { database: db, objectStore: store } };
 }
+
+const componentSchema = z.object({
+  ok: z.boolean(),
+  detail: z.string().optional().meta({ description: "Admins only: what answered, or why not" }),
+  latencyMs: z.number().optional().meta({ description: "Admins only" }),
+});
+export const healthSchema = z
+  .object({ ok: z.boolean(), components: z.object({ database: componentSchema, objectStore: componentSchema }) })
+  .meta({ id: "Health" });
+
+export const healthOperation = operation({
+  id: "health",
+  method: "GET",
+  path: "/api/health",
+  tag: "Operations",
+  access: "public",
+  summary: "Liveness of the app and its dependencies (details for admins only)",
+  responses: {
+    200: { description: "Every component answers", json: healthSchema },
+    503: { description: "A component does not answer; the body says which", json: healthSchema },
+  },
+});

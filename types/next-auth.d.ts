@@ -1,5 +1,5 @@
 import type { DefaultSession } from "next-auth";
-import type { Role } from "@/lib/auth/types";
+import type { Role } from "@/lib/auth";
 
 declare module "next-auth" {
   interface User {

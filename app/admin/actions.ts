@@ -5,8 +5,9 @@ import { redirect } from "next/navigation";
 import type { ActionState } from "@/components/admin/action-state";
 import { AdminEditError, removeRowForm, saveRowForm } from "@/lib/admin";
 import { requireAdmin } from "@/lib/auth";
+import { requestBenchmarkSweep } from "@/lib/benchmark";
 import { getDb } from "@/lib/db";
-import { requestBenchmarkSweep, requestTraining as queueTraining } from "@/lib/jobs";
+import { requestTraining as queueTraining } from "@/lib/pipeline";
 import { objectStore } from "@/lib/storage";
 
 /** Queues a training pipeline run, unless one is already queued or running. */

@@ -51,11 +51,27 @@ const listBenchmarks = () => timed(() => benchmarksApi.GET(new Request("http://l
 const predict = () =>
   timed(() =>
     predictApi.POST(
-      new Request("http://localhost/api/predict?model=outage-tree", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ pixels: Array(784).fill(0).map((_, i) => (i % 29 === 0 ? 255 : 0)) }) }),
+      new Request("http://localhost/api/predict?model=outage-tree", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          pixels: Array(784)
+            .fill(0)
+            .map((_, i) => (i % 29 === 0 ? 255 : 0)),
+        }),
+      }),
     ),
   );
 const feedback = () =>
-  timed(() => feedbackApi.POST(new Request("http://localhost/api/feedback", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ predictionId: "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f", correct: true }) })));
+  timed(() =>
+    feedbackApi.POST(
+      new Request("http://localhost/api/feedback", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ predictionId: "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f", correct: true }),
+      }),
+    ),
+  );
 
 describe("a PostgreSQL outage while the app runs", () => {
   it("is reported, answered with 503 within seconds, survived by predictions, and recovered from by itself", async () => {
@@ -71,7 +87,10 @@ describe("a PostgreSQL outage while the app runs", () => {
     expect(down.response.status).toBe(503);
     expect(down.body).toMatchObject({ ok: false, components: { database: { ok: false }, objectStore: { ok: true } } });
     const timings: Record<string, number> = { health: Math.round(down.ms) };
-    for (const [name, call] of [["benchmarks", listBenchmarks], ["feedback", feedback]] as const) {
+    for (const [name, call] of [
+      ["benchmarks", listBenchmarks],
+      ["feedback", feedback],
+    ] as const) {
       const { response, body, ms } = await call();
       timings[name] = Math.round(ms);
       expect(response.status).toBe(503);

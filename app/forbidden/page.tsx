@@ -13,8 +13,7 @@ export default async function ForbiddenPage() {
     <>
       <PageHeader title="Not allowed" />
       <EmptyState title="This area needs the admin role">
-        {user ? `You are signed in as ${user.name}, who does not have the admin role.` : "Sign in with an administrator account."}{" "}
-        <SwitchUserLink />
+        {user ? `You are signed in as ${user.name}, who does not have the admin role.` : "Sign in with an administrator account."} <SwitchUserLink />
       </EmptyState>
     </>
   );

@@ -17,13 +17,18 @@ export default async function SignInPage({ searchParams }: Props) {
     <div className="mx-auto max-w-sm pt-8">
       <Card>
         <CardHeader>
-          <h1 className="text-xl font-semibold leading-none tracking-tight">Sign in</h1>
+          <h1 className="text-xl leading-none font-semibold tracking-tight">Sign in</h1>
           <CardDescription>
-            {ldap ? "Use your directory (LDAP) account. Members of the admin group reach the admin area." : "Use the local administrator account printed at first start, or the one ADMIN_PASSWORD sets."}
+            {ldap
+              ? "Use your directory (LDAP) account. Members of the admin group reach the admin area."
+              : "Use the local administrator account printed at first start, or the one ADMIN_PASSWORD sets."}
           </CardDescription>
         </CardHeader>
         <CardContent>
-          <SignInForm callbackUrl={one(params.callbackUrl)} initialError={error && error !== "CredentialsSignin" ? error : error ? "Wrong user name or password." : undefined} />
+          <SignInForm
+            callbackUrl={one(params.callbackUrl)}
+            initialError={error && error !== "CredentialsSignin" ? error : error ? "Wrong user name or password." : undefined}
+          />
         </CardContent>
       </Card>
     </div>

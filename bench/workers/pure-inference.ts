@@ -1,9 +1,6 @@
 /** Worker for bench/benchmark.ts: predicts a dataset `reps` times with one model, nothing else, and reports each pass's milliseconds. */
 import { parentPort, workerData } from "node:worker_threads";
-import type { LabelledImages } from "@/lib/ml/families/types";
-import type { ModelArtifact } from "@/lib/ml/artifact";
-import { mlRuntime } from "@/lib/ml/backend";
-import { loadClassifier, predictAll } from "@/lib/ml/classifier";
+import { loadClassifier, mlRuntime, predictAll, type LabelledImages, type ModelArtifact } from "@/lib/ml";
 
 const { artifact, data, reps } = (workerData as { data: { artifact: ModelArtifact; data: LabelledImages; reps: number } }).data;
 const classifier = await loadClassifier(await mlRuntime(), artifact);

@@ -23,7 +23,10 @@ export function AdminTabs() {
             key={href}
             href={href}
             aria-current={active ? "page" : undefined}
-            className={cn("-mb-px shrink-0 border-b-2 border-transparent px-3 py-2 text-sm text-muted-foreground hover:text-foreground", active && "border-primary font-medium text-foreground")}
+            className={cn(
+              "-mb-px shrink-0 border-b-2 border-transparent px-3 py-2 text-sm text-muted-foreground hover:text-foreground",
+              active && "border-primary font-medium text-foreground",
+            )}
           >
             {label}
           </Link>

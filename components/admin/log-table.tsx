@@ -1,7 +1,7 @@
 import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { formatDateTime } from "@/lib/format";
 import type { LogRow } from "@/lib/admin";
+import { formatDateTime } from "@/lib/format";
 
 const LEVEL_VARIANTS = { debug: "outline", info: "secondary", warn: "warning", error: "destructive" } as const;
 
@@ -20,7 +20,7 @@ export function LogTable({ rows }: { rows: LogRow[] }) {
       <TableBody>
         {rows.map((row) => (
           <TableRow key={row.id}>
-            <TableCell className="whitespace-nowrap align-top text-xs">{formatDateTime(row.ts)}</TableCell>
+            <TableCell className="align-top text-xs whitespace-nowrap">{formatDateTime(row.ts)}</TableCell>
             <TableCell className="align-top">
               <Badge variant={LEVEL_VARIANTS[row.level]}>{row.level}</Badge>
             </TableCell>
@@ -30,7 +30,7 @@ export function LogTable({ rows }: { rows: LogRow[] }) {
               {row.context && (
                 <details className="mt-1 text-xs text-muted-foreground">
                   <summary className="cursor-pointer">context</summary>
-                  <pre className="mt-1 max-h-48 overflow-auto whitespace-pre-wrap break-all rounded bg-muted p-2">{JSON.stringify(row.context, null, 2)}</pre>
+                  <pre className="mt-1 max-h-48 overflow-auto rounded bg-muted p-2 break-all whitespace-pre-wrap">{JSON.stringify(row.context, null, 2)}</pre>
                 </details>
               )}
             </TableCell>

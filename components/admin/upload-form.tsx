@@ -16,7 +16,12 @@ const FIELDS = [
 ] as const;
 
 type Key = (typeof FIELDS)[number]["key"];
-type Result = { status: "idle" } | { status: "uploading"; percent: number } | { status: "checking" } | { status: "done"; id: number; label: string } | { status: "error"; message: string };
+type Result =
+  | { status: "idle" }
+  | { status: "uploading"; percent: number }
+  | { status: "checking" }
+  | { status: "done"; id: number; label: string }
+  | { status: "error"; message: string };
 
 /** Reads manifest.json (at the top or in one folder) from a zip in the browser, to pre-fill the form. */
 function readManifest(file: File): Promise<Record<string, unknown> | null> {
@@ -125,11 +130,20 @@ export function UploadForm({ tags, maxBytes }: { tags: string[]; maxBytes: numbe
         Upload and register
       </Button>
       {result.status === "uploading" && (
-        <div role="progressbar" aria-valuenow={result.percent} aria-valuemin={0} aria-valuemax={100} aria-label="Upload progress" className="h-2 overflow-hidden rounded bg-muted">
+        <div
+          role="progressbar"
+          aria-valuenow={result.percent}
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-label="Upload progress"
+          className="h-2 overflow-hidden rounded bg-muted"
+        >
           <div className="h-full bg-primary transition-all" style={{ width: `${result.percent}%` }} />
         </div>
       )}
-      {result.status === "checking" && <p className="text-sm text-muted-foreground">Uploaded. Checking the zip, the manifest, the checksums, and that the model loads…</p>}
+      {result.status === "checking" && (
+        <p className="text-sm text-muted-foreground">Uploaded. Checking the zip, the manifest, the checksums, and that the model loads…</p>
+      )}
       {result.status === "done" && (
         <p role="status" className="rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
           Registered as{" "}

@@ -33,7 +33,13 @@ export function UserMenu({ user }: { user: MenuUser | null }) {
       <span className="min-w-0 truncate" title={`${user.name} (${user.role})`}>
         {user.name} <span className="text-xs text-muted-foreground">({user.role})</span>
       </span>
-      <button type="button" onClick={() => void signOutHere()} className="ml-auto rounded-md p-1 text-muted-foreground hover:bg-accent" aria-label="Sign out" title="Sign out">
+      <button
+        type="button"
+        onClick={() => void signOutHere()}
+        className="ml-auto rounded-md p-1 text-muted-foreground hover:bg-accent"
+        aria-label="Sign out"
+        title="Sign out"
+      >
         <LogOut className="size-4" aria-hidden />
       </button>
     </div>

@@ -4,24 +4,9 @@ import { RocChart } from "@/components/charts/roc-chart";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import type { BenchmarkRow } from "@/lib/benchmark";
-import { KMNIST_CLASSES } from "@/lib/data/classes";
 import { formatPercent } from "@/lib/format";
-import type { ReliabilityBin } from "@/lib/metrics";
-
-/** The shape of `benchmarks.metrics` as the metric registry writes it (ids as keys). */
-export interface StoredMetrics {
-  per_class?: { perClass: Array<{ precision: number; recall: number; f1: number; support: number }>; macro: { f1: number }; weighted: { f1: number } };
-  confusion_matrix?: number[][];
-  roc_auc?: {
-    perClass: Array<{ auc: number | null; curve: Array<{ x: number; y: number }> }>;
-    macroAuc: number | null;
-    microAuc: number | null;
-    micro?: Array<{ x: number; y: number }>;
-  };
-  calibration?: { ece: number; bins: ReliabilityBin[] };
-  top_3_accuracy?: number;
-  unknown_metrics?: string[];
-}
+import { KMNIST_CLASSES } from "@/lib/kmnist";
+import type { StoredMetrics } from "@/lib/metrics";
 
 export function Figure({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
@@ -39,8 +24,8 @@ const number = (v: number | null | undefined, digits = 4) => (v === null || v ==
 type Headline = Pick<BenchmarkRow, "accuracy" | "balancedAccuracy" | "macroF1" | "logLoss" | "ece">;
 
 /** A finished benchmark's headline figures and charts: ROC, confusion matrix, per-class table, reliability. */
-export function BenchmarkMetrics({ detail }: { detail: Headline & { metrics: Record<string, unknown> | null } }) {
-  const metrics = (detail.metrics ?? {}) as StoredMetrics;
+export function BenchmarkMetrics({ detail }: { detail: Headline & { metrics: StoredMetrics | null } }) {
+  const metrics = detail.metrics ?? {};
   return (
     <>
       <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
@@ -58,8 +43,7 @@ export function BenchmarkMetrics({ detail }: { detail: Headline & { metrics: Rec
             <CardHeader>
               <CardTitle>One-vs-rest ROC</CardTitle>
               <CardDescription>
-                True- against false-positive rate per class. Macro AUC {number(metrics.roc_auc.macroAuc)}, micro AUC{" "}
-                {number(metrics.roc_auc.microAuc)}
+                True- against false-positive rate per class. Macro AUC {number(metrics.roc_auc.macroAuc)}, micro AUC {number(metrics.roc_auc.microAuc)}
               </CardDescription>
             </CardHeader>
             <CardContent>
@@ -118,7 +102,9 @@ export function BenchmarkMetrics({ detail }: { detail: Headline & { metrics: Rec
           <Card>
             <CardHeader>
               <CardTitle>Calibration</CardTitle>
-              <CardDescription>Expected calibration error {number(metrics.calibration.ece)} over {metrics.calibration.bins.length} bins.</CardDescription>
+              <CardDescription>
+                Expected calibration error {number(metrics.calibration.ece)} over {metrics.calibration.bins.length} bins.
+              </CardDescription>
             </CardHeader>
             <CardContent>
               <ReliabilityChart bins={metrics.calibration.bins} />
@@ -126,7 +112,6 @@ export function BenchmarkMetrics({ detail }: { detail: Headline & { metrics: Rec
           </Card>
         )}
       </div>
-
     </>
   );
 }

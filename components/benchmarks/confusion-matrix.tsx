@@ -1,4 +1,4 @@
-import { KMNIST_CLASSES } from "@/lib/data/classes";
+import { KMNIST_CLASSES } from "@/lib/kmnist";
 
 /** Fill of a cell: shade by share of its row; with a baseline, green where the change is good. */
 function cellFill(t: number, p: number, n: number, rowTotal: number, delta: number | null): string {
@@ -42,18 +42,16 @@ export function ConfusionMatrix({ counts, baseline }: { counts: number[][]; base
           const shown = delta ?? n;
           return (
             <g key={`${t}-${p}`}>
-              <rect
-                x={margin + p * cell}
-                y={margin + t * cell}
-                width={cell - 1}
-                height={cell - 1}
-                rx={3}
-                fill={cellFill(t, p, n, total, delta)}
-              >
+              <rect x={margin + p * cell} y={margin + t * cell} width={cell - 1} height={cell - 1} rx={3} fill={cellFill(t, p, n, total, delta)}>
                 <title>{`true ${KMNIST_CLASSES[t].char}, predicted ${KMNIST_CLASSES[p].char}: ${delta === null ? n : `${delta > 0 ? "+" : ""}${delta}`}`}</title>
               </rect>
               {shown !== 0 && (
-                <text x={margin + p * cell + cell / 2} y={margin + t * cell + cell / 2 + 3} textAnchor="middle" className="fill-foreground text-[8px] tabular-nums">
+                <text
+                  x={margin + p * cell + cell / 2}
+                  y={margin + t * cell + cell / 2 + 3}
+                  textAnchor="middle"
+                  className="fill-foreground text-[8px] tabular-nums"
+                >
                   {delta !== null && delta > 0 ? `+${delta}` : shown}
                 </text>
               )}

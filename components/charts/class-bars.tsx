@@ -17,7 +17,12 @@ export function ClassBars({ classes, series, yDomain }: { classes: string[]; ser
         <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" className="stroke-muted" />
           <XAxis dataKey="char" fontSize={16} tickLine={false} />
-          <YAxis domain={yDomain ?? [Math.max(0, Math.floor(lowest * 20) / 20 - 0.05), 1]} fontSize={11} width={40} tickFormatter={(v: number) => v.toFixed(2)} />
+          <YAxis
+            domain={yDomain ?? [Math.max(0, Math.floor(lowest * 20) / 20 - 0.05), 1]}
+            fontSize={11}
+            width={40}
+            tickFormatter={(v: number) => v.toFixed(2)}
+          />
           <Tooltip formatter={(v: unknown) => Number(v).toFixed(3)} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           {series.map((s, i) => (

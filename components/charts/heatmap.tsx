@@ -7,7 +7,19 @@ import { useEffect, useRef } from "react";
  * class, blue against, white for none, scaled to `scale` (default: the grid's largest |value|).
  * Otherwise a 0-255 grayscale image, white ink on black as KMNIST stores it.
  */
-export function Heatmap({ values, diverging = true, scale, label, size = 84 }: { values: number[]; diverging?: boolean; scale?: number; label: string; size?: number }) {
+export function Heatmap({
+  values,
+  diverging = true,
+  scale,
+  label,
+  size = 84,
+}: {
+  values: number[];
+  diverging?: boolean;
+  scale?: number;
+  label: string;
+  size?: number;
+}) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const context = canvas.current?.getContext("2d");

@@ -28,8 +28,16 @@ export function MetricOverTime({ points }: { points: MetricPoint[] }) {
             padding={{ left: 24, right: 24 }}
           />
           {/* Padded so a single benchmark (or equal ones) still gets a readable axis. */}
-          <YAxis domain={[(min: number) => Math.max(0, min - 0.01), (max: number) => Math.min(1, max + 0.01)]} fontSize={11} width={44} tickFormatter={(v: number) => v.toFixed(3)} />
-          <Tooltip labelFormatter={(_v: unknown, payload) => String((payload?.[0]?.payload as MetricPoint | undefined)?.label ?? "")} formatter={(v: unknown) => Number(v).toFixed(4)} />
+          <YAxis
+            domain={[(min: number) => Math.max(0, min - 0.01), (max: number) => Math.min(1, max + 0.01)]}
+            fontSize={11}
+            width={44}
+            tickFormatter={(v: number) => v.toFixed(3)}
+          />
+          <Tooltip
+            labelFormatter={(_v: unknown, payload) => String((payload?.[0]?.payload as MetricPoint | undefined)?.label ?? "")}
+            formatter={(v: unknown) => Number(v).toFixed(4)}
+          />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           <Line dataKey="accuracy" name="accuracy" stroke="#2563eb" isAnimationActive={false} connectNulls />
           <Line dataKey="macroF1" name="macro F1" stroke="#16a34a" isAnimationActive={false} connectNulls />

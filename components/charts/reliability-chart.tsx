@@ -11,7 +11,14 @@ export function ReliabilityChart({ bins }: { bins: ReliabilityBin[] }) {
       <ResponsiveContainer width="100%" height="100%">
         <ComposedChart data={data} margin={{ top: 8, right: 16, bottom: 16, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" className="stroke-muted" />
-          <XAxis dataKey="mid" type="number" domain={[0, 1]} tickCount={6} fontSize={11} label={{ value: "confidence", position: "insideBottom", offset: -8, fontSize: 11 }} />
+          <XAxis
+            dataKey="mid"
+            type="number"
+            domain={[0, 1]}
+            tickCount={6}
+            fontSize={11}
+            label={{ value: "confidence", position: "insideBottom", offset: -8, fontSize: 11 }}
+          />
           <YAxis domain={[0, 1]} tickCount={6} fontSize={11} width={36} />
           <Tooltip formatter={(v: unknown) => (typeof v === "number" ? v.toFixed(3) : String(v))} />
           <Bar dataKey="accuracy" fill="var(--color-primary)" barSize={14} isAnimationActive={false} name="accuracy" />

@@ -43,14 +43,30 @@ export function TimeSeries({
           <Tooltip labelFormatter={(v: unknown) => time(Number(v))} formatter={(v: unknown) => Number(v).toFixed(digits)} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           {thresholds.map((t) => (
-            <ReferenceLine key={t.label} yAxisId="left" y={t.value} stroke="#dc2626" strokeDasharray="4 4" label={{ value: t.label, fontSize: 10, fill: "#dc2626", position: "insideTopRight" }} />
+            <ReferenceLine
+              key={t.label}
+              yAxisId="left"
+              y={t.value}
+              stroke="#dc2626"
+              strokeDasharray="4 4"
+              label={{ value: t.label, fontSize: 10, fill: "#dc2626", position: "insideTopRight" }}
+            />
           ))}
           {series.map((s) =>
             s.kind === "bar" ? (
               // A time axis has no bands: without a fixed size, bars (a single one above all) get no width.
               <Bar key={s.key} yAxisId={s.right ? "right" : "left"} dataKey={s.key} name={s.name} fill={s.colour} barSize={10} isAnimationActive={false} />
             ) : (
-              <Line key={s.key} yAxisId={s.right ? "right" : "left"} dataKey={s.key} name={s.name} stroke={s.colour} dot={data.length < 30} isAnimationActive={false} connectNulls />
+              <Line
+                key={s.key}
+                yAxisId={s.right ? "right" : "left"}
+                dataKey={s.key}
+                name={s.name}
+                stroke={s.colour}
+                dot={data.length < 30}
+                isAnimationActive={false}
+                connectNulls
+              />
             ),
           )}
         </ComposedChart>

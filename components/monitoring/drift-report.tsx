@@ -3,7 +3,9 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { DEFAULT_DRIFT_THRESHOLDS, driftLevel, type DriftLevel, type DriftReport, type DriftThresholds } from "@/lib/monitoring";
 
 /** A drift comparison as computed, or as stored in drift_reports (feature names as plain strings). */
-type ShownReport = Pick<DriftReport, "maxPsi" | "averagePairwiseDistance"> & { features: Array<{ feature: string; label: string; kl: number; hellinger: number; psi: number }> };
+type ShownReport = Pick<DriftReport, "maxPsi" | "averagePairwiseDistance"> & {
+  features: Array<{ feature: string; label: string; kl: number; hellinger: number; psi: number }>;
+};
 
 const LEVEL_VARIANTS = { stable: "success", moderate: "warning", drift: "destructive" } as const;
 

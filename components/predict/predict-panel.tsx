@@ -2,23 +2,14 @@
 
 import { Loader2, Upload } from "lucide-react";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { ProbabilityChart, type ClassProbability } from "@/components/charts/probability-chart";
+import { ProbabilityChart } from "@/components/charts/probability-chart";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import type { Prediction } from "@/lib/serving";
 import { cn } from "@/lib/utils";
 import { DrawingCanvas, type DrawingCanvasHandle } from "./drawing-canvas";
 import { PixelView } from "./pixel-view";
 import { PredictionFeedback } from "./prediction-feedback";
-
-interface Prediction {
-  label: number;
-  char: string;
-  probabilities: ClassProbability[];
-  model: { name: string; version: number; algorithm: string };
-  preprocessed: number[];
-  timingMs: { total: number };
-  predictionId: string | null;
-}
 
 type State =
   | { status: "idle" }
@@ -156,7 +147,7 @@ export function PredictPanel() {
                   {(prediction.probabilities[0].p * 100).toFixed(1)}%
                 </Badge>
                 <div className="text-center text-xs text-muted-foreground">
-                  <PixelView pixels={prediction.preprocessed} />
+                  <PixelView pixels={prediction.preprocessed ?? []} />
                   <p className="mt-1">what the model saw</p>
                 </div>
                 <Badge variant="outline" data-testid="answering-model">
@@ -165,7 +156,9 @@ export function PredictPanel() {
               </div>
               <div className="space-y-4">
                 <ProbabilityChart probabilities={prediction.probabilities} />
-                {state.status === "done" && prediction.predictionId && <PredictionFeedback key={prediction.predictionId} predictionId={prediction.predictionId} predicted={prediction.label} />}
+                {state.status === "done" && prediction.predictionId && (
+                  <PredictionFeedback key={prediction.predictionId} predictionId={prediction.predictionId} predicted={prediction.label} />
+                )}
               </div>
             </div>
           ) : (

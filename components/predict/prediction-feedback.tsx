@@ -3,9 +3,14 @@
 import { Check, X } from "lucide-react";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { KMNIST_CLASSES } from "@/lib/data/classes";
+import { KMNIST_CLASSES } from "@/lib/kmnist";
 
-type State = { status: "asking" } | { status: "choosing" } | { status: "sending" } | { status: "thanks"; char: string; kind: string } | { status: "error"; message: string };
+type State =
+  | { status: "asking" }
+  | { status: "choosing" }
+  | { status: "sending" }
+  | { status: "thanks"; char: string; kind: string }
+  | { status: "error"; message: string };
 
 /**
  * "Is this right?": confirming or correcting a prediction sends feedback, which becomes a
@@ -17,7 +22,11 @@ export function PredictionFeedback({ predictionId, predicted }: { predictionId: 
   async function send(body: { correct: true } | { label: number }) {
     setState({ status: "sending" });
     try {
-      const response = await fetch("/api/feedback", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ predictionId, ...body }) });
+      const response = await fetch("/api/feedback", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ predictionId, ...body }),
+      });
       const json = await response.json();
       if (!response.ok) setState({ status: "error", message: json?.error?.message ?? `The server answered ${response.status}` });
       else setState({ status: "thanks", char: KMNIST_CLASSES[json.label as number].char, kind: json.kind as string });
@@ -47,7 +56,14 @@ export function PredictionFeedback({ predictionId, predicted }: { predictionId: 
       {state.status === "choosing" && (
         <div className="flex flex-wrap gap-1" role="group" aria-label="The right character">
           {KMNIST_CLASSES.filter((c) => c.label !== predicted).map((c) => (
-            <Button key={c.label} size="sm" variant="secondary" className="text-lg" aria-label={`It is ${c.char}`} onClick={() => void send({ label: c.label })}>
+            <Button
+              key={c.label}
+              size="sm"
+              variant="secondary"
+              className="text-lg"
+              aria-label={`It is ${c.char}`}
+              onClick={() => void send({ label: c.label })}
+            >
               {c.char}
             </Button>
           ))}

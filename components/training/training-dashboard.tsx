@@ -7,31 +7,9 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import type { TrainingStatusJson } from "@/lib/pipeline";
 
-interface TrainingRun {
-  id: number;
-  algorithm: string;
-  progress: { epoch: number; epochs: number; loss?: number; accuracy?: number; etaSeconds?: number } | null;
-  startedAt: string | null;
-}
-
-interface PipelineRun {
-  id: number;
-  trigger: string;
-  actor: string;
-  status: "running" | "succeeded" | "failed" | "interrupted";
-  candidates: Array<{ model: string; holdoutAccuracy: number; trainSeconds: number }> | null;
-  decision: "promoted" | "kept" | null;
-  reason: string | null;
-  error: string | null;
-  startedAt: string;
-}
-
-interface Status {
-  queued: Array<{ id: number; status: string; attempts: number; lastError: string | null }>;
-  active: TrainingRun[];
-  pipelines: PipelineRun[];
-}
+type Status = TrainingStatusJson;
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 
@@ -113,7 +91,13 @@ export function TrainingDashboard() {
                   </CardDescription>
                 </CardHeader>
                 <CardContent className="space-y-2">
-                  <div className="h-2 overflow-hidden rounded-full bg-muted" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(fraction * 100)}>
+                  <div
+                    className="h-2 overflow-hidden rounded-full bg-muted"
+                    role="progressbar"
+                    aria-valuemin={0}
+                    aria-valuemax={100}
+                    aria-valuenow={Math.round(fraction * 100)}
+                  >
                     <div className="h-full bg-primary transition-all" style={{ width: `${fraction * 100}%` }} />
                   </div>
                   {p?.loss !== undefined && (

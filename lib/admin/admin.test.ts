@@ -14,15 +14,24 @@ beforeAll(async () => {
   database = await createPostgresTestDatabase();
   store = await createTempStore();
   const { db } = database;
-  for (const name of ["alpha", "beta", "gamma"]) versions.push(await registerModelVersion(db, store, { artifact: treeArtifact(name, { manifest: { datasetTag: "holdout" } }) }));
-  const [holdout] = await db.insert(datasetTags).values([{ name: "holdout", query: { sources: ["kmnist"] } }, { name: "train", query: { sources: ["kmnist"] } }]).returning();
+  for (const name of ["alpha", "beta", "gamma"])
+    versions.push(await registerModelVersion(db, store, { artifact: treeArtifact(name, { manifest: { datasetTag: "holdout" } }) }));
+  const [holdout] = await db
+    .insert(datasetTags)
+    .values([
+      { name: "holdout", query: { sources: ["kmnist"] } },
+      { name: "train", query: { sources: ["kmnist"] } },
+    ])
+    .returning();
   const [v1] = await db
     .insert(datasetVersions)
     .values({ tagId: holdout.id, contentHash: "1".repeat(64), protocol: "offline", recordCount: 1, classCounts: [], snapshotKey: "s/1" })
     .returning();
   const [done] = await db
     .insert(benchmarks)
-    .values(versions.map((v) => ({ modelVersionId: v.id, datasetVersionId: v1.id, trigger: "model_registered" as const, status: "done" as const, accuracy: 0.5 })))
+    .values(
+      versions.map((v) => ({ modelVersionId: v.id, datasetVersionId: v1.id, trigger: "model_registered" as const, status: "done" as const, accuracy: 0.5 })),
+    )
     .returning();
   await db.insert(modelExplanations).values({ modelVersionId: versions[0].id, benchmarkId: done.id, status: "done" });
   await promote(db, versions[1].id, { actor: "tests", reason: "best" });
@@ -59,7 +68,10 @@ describe("row management", () => {
     const id = versions[0].id;
     const edited = await updateRow(db, "model_versions", id, { author: "  grace ", datasetTag: "train", archived: "false" }, "admin");
     expect(edited).toMatchObject({ author: "grace", datasetTag: "train", archived: false });
-    const [audit] = await db.select().from(auditLog).where(eq(auditLog.entityId, String(id)));
+    const [audit] = await db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.entityId, String(id)));
     expect(audit).toMatchObject({
       actor: "admin",
       action: "update",

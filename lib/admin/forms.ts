@@ -1,7 +1,8 @@
 import type { Db } from "@/lib/db";
-import { rowIdOrNull } from "@/lib/http/params";
+import { rowIdOrNull } from "@/lib/http";
 import type { ObjectStore } from "@/lib/storage";
-import { AdminEditError, deleteRow, isAdminTable, updateRow, type AdminTableName } from "./tables";
+import { deleteRow, updateRow } from "./rows";
+import { AdminEditError, isAdminTable, type AdminTableName } from "./table-config";
 
 /**
  * The data editor's forms, as the admin's server actions receive them: a `table` and an

@@ -2,20 +2,7 @@
 export { removeRowForm, saveRowForm } from "./forms";
 export { componentStatus, type ComponentStatus } from "./status";
 export { listLogs, logQuerySchema, LOG_LEVELS, type LogQuery, type LogRow } from "./logs";
-export {
-  ADMIN_TABLES,
-  AdminEditError,
-  countRows,
-  deletePreview,
-  deleteRow,
-  getRow,
-  isAdminTable,
-  listAudit,
-  listColumns,
-  listRows,
-  parseEdit,
-  tableQuerySchema,
-  updateRow,
-  type AdminTableName,
-  type Dependent,
-} from "./tables";
+export { listAudit } from "./audit";
+export { deletePreview, type Dependent } from "./cascade";
+export { countRows, deleteRow, getRow, listRows, parseEdit, tableQuerySchema, updateRow } from "./rows";
+export { ADMIN_TABLES, AdminEditError, isAdminTable, listColumns, type AdminTableName } from "./table-config";

@@ -2,7 +2,7 @@ import { and, desc, eq, gte, ilike, inArray, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { logs } from "@/db/schema";
 import type { Db } from "@/lib/db";
-import { containsPattern, pageOf, paging, searchText } from "@/lib/http/list-query";
+import { containsPattern, pageOf, paging, searchText } from "@/lib/http";
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 
@@ -38,7 +38,10 @@ export async function listLogs(db: Db, query: LogQuery) {
       .orderBy(desc(logs.ts), desc(logs.id))
       .limit(query.pageSize)
       .offset((query.page - 1) * query.pageSize),
-    db.select({ total: sql<number>`count(*)::int` }).from(logs).where(where),
+    db
+      .select({ total: sql<number>`count(*)::int` })
+      .from(logs)
+      .where(where),
     // Components seen in the last 30 days, for the filter's choices.
     db
       .selectDistinct({ component: logs.component })

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { inArray, sql } from "drizzle-orm";
 import { jobs } from "@/db/schema";
-import { pingLdap } from "@/lib/auth/ldap";
+import { pingLdap } from "@/lib/auth";
 import { config } from "@/lib/config";
 import type { Db } from "@/lib/db";
 import { checkHealth, probe as probeHealth } from "@/lib/health";

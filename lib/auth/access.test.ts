@@ -25,17 +25,22 @@ function enumerateRoutes(): Array<{ method: string; path: string; file: string }
       if (entry.isDirectory()) walk(full);
       else if (entry.name === "route.ts" || entry.name === "page.tsx") {
         const urlPath =
-          ("/" +
-          path
-            .relative(APP, dir)
-            .split(path.sep)
-            // Route groups, "(lists)", are not part of the URL.
-            .filter((segment) => !/^\(.+\)$/.test(segment))
-            .map((segment) => (segment.startsWith("[...") ? "session" : segment.startsWith("[") ? "1" : segment))
-            .join("/")).replace(/\/$/, "") || "/";
+          (
+            "/" +
+            path
+              .relative(APP, dir)
+              .split(path.sep)
+              // Route groups, "(lists)", are not part of the URL.
+              .filter((segment) => !/^\(.+\)$/.test(segment))
+              .map((segment) => (segment.startsWith("[...") ? "session" : segment.startsWith("[") ? "1" : segment))
+              .join("/")
+          ).replace(/\/$/, "") || "/";
         const source = fs.readFileSync(full, "utf8");
         // A page answers GET, and POST for its server actions.
-        const methods = entry.name === "page.tsx" ? ["GET", "POST"] : METHODS.filter((m) => new RegExp(`export (async )?function ${m}\\b|as ${m}\\b|export const ${m}\\b|\\b${m},|\\b${m} }`).test(source));
+        const methods =
+          entry.name === "page.tsx"
+            ? ["GET", "POST"]
+            : METHODS.filter((m) => new RegExp(`export (async )?function ${m}\\b|as ${m}\\b|export const ${m}\\b|\\b${m},|\\b${m} }`).test(source));
         for (const method of methods) routes.push({ method, path: urlPath, file: path.relative(process.cwd(), full) });
       }
     }

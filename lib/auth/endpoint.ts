@@ -1,10 +1,10 @@
 import NextAuth from "next-auth";
 import { NextRequest } from "next/server";
-import { ApiError } from "@/lib/http/errors";
-import { safeRedirectPath } from "@/lib/http/safe-redirect";
+import { ApiError } from "@/lib/http";
+import { safeRedirectPath } from "@/lib/safe-redirect";
 import { authOptions } from "./options";
 
-export type AuthContext = { params: Promise<{ nextauth: string[] }> };
+type AuthContext = { params: Promise<{ nextauth: string[] }> };
 
 /** The actions next-auth answers per method; anything else would reach it and fail with a 500. */
 const ACTIONS = {
@@ -39,8 +39,12 @@ const CALLBACK_COOKIES = ["next-auth.callback-url", "__Secure-next-auth.callback
  */
 function sanitised(request: Request): NextRequest {
   const callback = new URL(request.url).searchParams.get("callbackUrl");
-  if (callback !== null && !acceptableCallback(callback)) throw new ApiError(400, "invalid_callback_url", "callbackUrl must be a path of this site, like /admin");
-  const cookies = (request.headers.get("cookie") ?? "").split(";").map((c) => c.trim()).filter(Boolean);
+  if (callback !== null && !acceptableCallback(callback))
+    throw new ApiError(400, "invalid_callback_url", "callbackUrl must be a path of this site, like /admin");
+  const cookies = (request.headers.get("cookie") ?? "")
+    .split(";")
+    .map((c) => c.trim())
+    .filter(Boolean);
   const kept = cookies.filter((c) => {
     const [name, ...value] = c.split("=");
     if (!CALLBACK_COOKIES.includes(name)) return true;
@@ -57,7 +61,7 @@ function sanitised(request: Request): NextRequest {
 }
 
 /** next-auth's route handler, with options read from the configuration, for the endpoints it serves. */
-export async function authHandler(method: "GET" | "POST", request: Request, context: AuthContext): Promise<Response> {
-  checkEndpoint(method, (await context.params).nextauth);
-  return NextAuth(sanitised(request), context, authOptions());
+export async function authHandler(method: "GET" | "POST", request: Request, segments: string[], context: unknown): Promise<Response> {
+  checkEndpoint(method, segments);
+  return NextAuth(sanitised(request), context as AuthContext, authOptions());
 }

@@ -1,8 +1,8 @@
 import type { NextAuthOptions, User } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { config } from "@/lib/config";
-import { safeRedirectPath } from "@/lib/http/safe-redirect";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/limits";
+import { safeRedirectPath } from "@/lib/safe-redirect";
 import { signInWithPassword } from "./sign-in";
 import { SignInError } from "./types";
 

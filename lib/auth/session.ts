@@ -2,7 +2,7 @@ import { getServerSession } from "next-auth";
 import { getToken } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { config } from "@/lib/config";
-import { ApiError } from "@/lib/http/errors";
+import { ApiError } from "@/lib/http";
 import { authOptions } from "./options";
 import type { Role } from "./types";
 

@@ -24,7 +24,11 @@ const globalForAuth = globalThis as unknown as { kanaSignInLimiter?: SignInLimit
 
 function limiter(): SignInLimiter {
   const { signInMaxFailures, signInWindowMs, signInMaxFailuresPerAddress } = config().auth;
-  globalForAuth.kanaSignInLimiter ??= new SignInLimiter({ maxFailures: signInMaxFailures, windowMs: signInWindowMs, maxFailuresPerAddress: signInMaxFailuresPerAddress });
+  globalForAuth.kanaSignInLimiter ??= new SignInLimiter({
+    maxFailures: signInMaxFailures,
+    windowMs: signInWindowMs,
+    maxFailuresPerAddress: signInMaxFailuresPerAddress,
+  });
   return globalForAuth.kanaSignInLimiter;
 }
 

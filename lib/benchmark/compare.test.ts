@@ -15,7 +15,13 @@ beforeAll(async () => {
   store = await createTempStore();
   const { db } = database;
   [a, b, c, d, e] = await Promise.all(["a", "b", "c", "d", "e"].map((name) => registerModelVersion(db, store, { artifact: treeArtifact(name) })));
-  const tags = await db.insert(datasetTags).values([{ name: "main", query: { sources: ["kmnist"] } }, { name: "side", query: { sources: ["x"] } }]).returning();
+  const tags = await db
+    .insert(datasetTags)
+    .values([
+      { name: "main", query: { sources: ["kmnist"] } },
+      { name: "side", query: { sources: ["x"] } },
+    ])
+    .returning();
   const version = (tagId: number, n: number, daysAgo: number) => ({
     tagId,
     contentHash: String(n).repeat(64),
@@ -25,10 +31,31 @@ beforeAll(async () => {
     snapshotKey: `s/${n}`,
     createdAt: new Date(Date.now() - daysAgo * 86_400_000),
   });
-  [older, newer, other] = (await db.insert(datasetVersions).values([version(tags[0].id, 1, 2), version(tags[0].id, 2, 1), version(tags[1].id, 3, 0)]).returning()).map((v) => v.id);
+  [older, newer, other] = (
+    await db
+      .insert(datasetVersions)
+      .values([version(tags[0].id, 1, 2), version(tags[0].id, 2, 1), version(tags[1].id, 3, 0)])
+      .returning()
+  ).map((v) => v.id);
   // Hand-written rows: this tests which benchmarks are paired, not how they were measured.
-  const done = (modelVersionId: number, datasetVersionId: number, accuracy: number) => ({ modelVersionId, datasetVersionId, trigger: "test", status: "done" as const, accuracy });
-  await db.insert(benchmarks).values([done(a.id, older, 0.5), done(a.id, newer, 0.6), done(b.id, older, 0.7), done(b.id, newer, 0.8), done(c.id, older, 0.9), done(c.id, other, 0.95), done(e.id, other, 0.4)]);
+  const done = (modelVersionId: number, datasetVersionId: number, accuracy: number) => ({
+    modelVersionId,
+    datasetVersionId,
+    trigger: "test",
+    status: "done" as const,
+    accuracy,
+  });
+  await db
+    .insert(benchmarks)
+    .values([
+      done(a.id, older, 0.5),
+      done(a.id, newer, 0.6),
+      done(b.id, older, 0.7),
+      done(b.id, newer, 0.8),
+      done(c.id, older, 0.9),
+      done(c.id, other, 0.95),
+      done(e.id, other, 0.4),
+    ]);
 });
 afterAll(async () => {
   await database?.cleanup();

@@ -1,14 +1,14 @@
-import { spawn } from "node:child_process";
 import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { benchmarks, datasetTags, jobs, modelExplanations, trainingRuns } from "@/db/schema";
 import { appendRecords, latestVersion, loadSnapshot } from "@/lib/data";
-import { buildArtifact, getArtifact } from "@/lib/ml/artifact";
-import { trainAndRegister } from "@/lib/ml/training";
-import { registerModelVersion, type ModelVersion } from "@/lib/registry";
 import { checkConsistency } from "@/lib/integrity";
+import { buildArtifact, getArtifact } from "@/lib/ml";
+import { trainAndRegister } from "@/lib/pipeline";
+import { registerModelVersion, type ModelVersion } from "@/lib/registry";
+import { spawnTsChild } from "@/lib/testing/child";
 import { createPostgresTestDatabase, createTempStore, importTestKmnist, type TestDatabase } from "@/lib/testing/database";
-import { benchmarkSweep, BenchmarkStateError, getBenchmark, planBenchmarks, requestRerun, runPendingBenchmarks, type EngineOptions } from ".";
+import { BenchmarkStateError, benchmarkSweep, getBenchmark, planBenchmarks, requestRerun, runPendingBenchmarks, type EngineOptions } from ".";
 
 let database: TestDatabase;
 let store: Awaited<ReturnType<typeof createTempStore>>;
@@ -124,12 +124,14 @@ describe("benchmark engine (real KMNIST, PostgreSQL, worker threads)", () => {
         ...options,
         onPool: (pool) => {
           const timer = setInterval(() => {
-            void pool.terminateWhere((task) => task.key === `benchmark:${row.id}`).then((hit) => {
-              if (hit && !killed) {
-                killed = true;
-                clearInterval(timer);
-              }
-            });
+            void pool
+              .terminateWhere((task) => task.key === `benchmark:${row.id}`)
+              .then((hit) => {
+                if (hit && !killed) {
+                  killed = true;
+                  clearInterval(timer);
+                }
+              });
           }, 5);
         },
       },
@@ -145,19 +147,23 @@ describe("benchmark engine (real KMNIST, PostgreSQL, worker threads)", () => {
   it("survives its process killed mid-benchmark: reclaimed after the lease, done once", async () => {
     const [row] = await rowsOf(trained.cnn.id);
     await requestRerun(database.db, [row.id], "tests");
-    const child = spawn(process.execPath, ["--import", "tsx", "lib/testing/benchmark-child.ts"], {
-      env: { ...process.env, DATABASE_URL: database.url, STORAGE_DIR: store.root, BENCHMARK_LEASE_MS: "2000", LOG_LEVEL: "error" },
-      stdio: ["ignore", "inherit", "inherit"],
+    const child = spawnTsChild("lib/testing/benchmark-child.ts", [], {
+      DATABASE_URL: database.url,
+      STORAGE_DIR: store.root,
+      BENCHMARK_LEASE_MS: "2000",
+      LOG_LEVEL: "error",
     });
-    const exited = new Promise((resolve) => child.on("exit", resolve));
     for (let i = 0; ; i++) {
-      const [now] = await database.db.select().from(benchmarks).where(and(eq(benchmarks.id, row.id), eq(benchmarks.status, "running")));
+      const [now] = await database.db
+        .select()
+        .from(benchmarks)
+        .where(and(eq(benchmarks.id, row.id), eq(benchmarks.status, "running")));
       if (now?.lockedBy === "child") break;
       if (i > 600) throw new Error("the child never started the benchmark");
       await new Promise((r) => setTimeout(r, 20));
     }
     child.kill("SIGKILL");
-    await exited;
+    await child.exited;
 
     // Within the lease the row is still someone else's: nothing to do.
     expect((await runPendingBenchmarks({ db: database.db, store }, { ...options, leaseMs: 60_000 })).done).toBe(0);
@@ -173,14 +179,17 @@ describe("benchmark engine (real KMNIST, PostgreSQL, worker threads)", () => {
   it("resumes a sweep whose process was SIGKILLed as soon as it restarts: no wait for the lease, every benchmark done once", async () => {
     const followers = [];
     for (const version of Object.values(trained)) followers.push(await follower(version, "kmnist-holdout"));
+    // The default 60 s lease: the restart must not wait for it to run out.
     const child = (...args: string[]) =>
-      spawn(process.execPath, ["--import", "tsx", "lib/testing/job-child.ts", ...args], {
-        // The default 60 s lease: the restart must not wait for it to run out.
-        env: { ...process.env, DATABASE_URL: database.url, STORAGE_DIR: store.root, BENCHMARK_WORKERS: "1", TRAIN_SCHEDULE: "off", MODEL_POLL_SCHEDULE: "off", LOG_LEVEL: "error" },
-        stdio: ["ignore", "inherit", "inherit"],
+      spawnTsChild("lib/testing/job-child.ts", args, {
+        DATABASE_URL: database.url,
+        STORAGE_DIR: store.root,
+        BENCHMARK_WORKERS: "1",
+        TRAIN_SCHEDULE: "off",
+        MODEL_POLL_SCHEDULE: "off",
+        LOG_LEVEL: "error",
       });
     const first = child("sweep");
-    const firstExit = new Promise((resolve) => first.on("exit", resolve));
     const ids = followers.map((f) => f.id);
     const followerRows = () => database.db.select().from(benchmarks).where(inArray(benchmarks.modelVersionId, ids));
     for (let i = 0; !(await followerRows()).some((b) => b.status === "running"); i++) {
@@ -188,13 +197,12 @@ describe("benchmark engine (real KMNIST, PostgreSQL, worker threads)", () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     first.kill("SIGKILL");
-    await firstExit;
+    await first.exited;
     expect((await followerRows()).some((b) => b.status !== "done")).toBe(true);
 
     await new Promise((r) => setTimeout(r, 1000));
     const restarted = performance.now();
     const second = child();
-    const secondExit = new Promise<number | null>((resolve) => second.on("exit", resolve));
     for (;;) {
       const rows = await followerRows();
       if (rows.length === ids.length && rows.every((b) => b.status === "done")) break;
@@ -202,7 +210,7 @@ describe("benchmark engine (real KMNIST, PostgreSQL, worker threads)", () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     console.info(`sweep killed and restarted: every benchmark done ${Math.round(performance.now() - restarted)} ms after the restart`);
-    expect(await secondExit).toBe(0);
+    expect((await second.exited).code).toBe(0);
     const rows = await followerRows();
     expect(rows.map((b) => b.modelVersionId).sort()).toEqual([...ids].sort());
     expect(rows.every((b) => b.runs === 1 && b.lockedBy === null)).toBe(true);

@@ -1,10 +1,6 @@
-import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/data/classes";
+import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/kmnist";
 import { computeMetrics, METRICS } from "@/lib/metrics";
-import type { ModelArtifact } from "@/lib/ml/artifact";
-import type { MlRuntime } from "@/lib/ml/backend";
-import { loadClassifier, predictAll } from "@/lib/ml/classifier";
-import type { LabelledImages } from "@/lib/ml/families/types";
-import { bytesToUnitFloats } from "@/lib/ml/families/tfjs-io";
+import { bytesToUnitFloats, loadClassifier, predictAll, type LabelledImages, type MlRuntime, type ModelArtifact } from "@/lib/ml";
 
 /** Computed for every model, so all benchmarks can be sorted and compared on them. */
 export const CORE_METRICS = ["accuracy", "balanced_accuracy", "top_3_accuracy", "log_loss", "per_class", "confusion_matrix", "roc_auc", "calibration"];

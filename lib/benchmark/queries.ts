@@ -1,9 +1,9 @@
 import { and, asc, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { benchmarks, datasetTags, datasetVersions, modelExplanations, models, modelVersions } from "@/db/schema";
-import { KMNIST_CLASSES } from "@/lib/data/classes";
 import type { Db } from "@/lib/db";
-import { containsPattern, pageOf, paging, rowId, searchText } from "@/lib/http/list-query";
+import { containsPattern, pageOf, paging, rowId, searchText } from "@/lib/http";
+import { KMNIST_CLASSES } from "@/lib/kmnist";
 
 export const BENCHMARK_SORTS = {
   created: benchmarks.createdAt,
@@ -67,7 +67,9 @@ const rowColumns = {
 };
 
 export type BenchmarkRow = {
-  [K in keyof typeof rowColumns]: (typeof rowColumns)[K]["_"]["notNull"] extends true ? (typeof rowColumns)[K]["_"]["data"] : (typeof rowColumns)[K]["_"]["data"] | null;
+  [K in keyof typeof rowColumns]: (typeof rowColumns)[K]["_"]["notNull"] extends true
+    ? (typeof rowColumns)[K]["_"]["data"]
+    : (typeof rowColumns)[K]["_"]["data"] | null;
 };
 
 export interface BenchmarkPage {
@@ -121,14 +123,18 @@ export async function listBenchmarks(db: Db, query: BenchmarkQuery): Promise<Ben
 
 /** Every matching benchmark (for export), newest first, up to `limit`. */
 export async function exportBenchmarks(db: Db, query: Partial<BenchmarkQuery>, limit = 10_000): Promise<BenchmarkRow[]> {
-  return joined(db, rowColumns).where(filters(query)).orderBy(desc(benchmarks.createdAt), desc(benchmarks.id)).limit(limit) as unknown as Promise<BenchmarkRow[]>;
+  return joined(db, rowColumns).where(filters(query)).orderBy(desc(benchmarks.createdAt), desc(benchmarks.id)).limit(limit) as unknown as Promise<
+    BenchmarkRow[]
+  >;
 }
 
 /** One benchmark with all its metrics, informational figures and its model's explanation status. */
 export async function getBenchmark(db: Db, id: number) {
   const [row] = (await joined(db, { ...rowColumns, metrics: benchmarks.metrics, info: benchmarks.info, hyperparameters: modelVersions.hyperparameters })
     .where(eq(benchmarks.id, id))
-    .limit(1)) as unknown as Array<BenchmarkRow & { metrics: Record<string, unknown> | null; info: typeof benchmarks.$inferSelect.info; hyperparameters: Record<string, unknown> }>;
+    .limit(1)) as unknown as Array<
+    BenchmarkRow & { metrics: typeof benchmarks.$inferSelect.metrics; info: typeof benchmarks.$inferSelect.info; hyperparameters: Record<string, unknown> }
+  >;
   if (!row) return null;
   const [explanation] = await db
     .select({ status: modelExplanations.status, benchmarkId: modelExplanations.benchmarkId, error: modelExplanations.error })
@@ -212,7 +218,8 @@ export function benchmarksToCsv(rows: BenchmarkRow[]): string {
 
 /** One benchmark's per-class table (precision, recall, F1, support, AUC) as CSV. */
 export function perClassCsv(detail: BenchmarkDetail): string {
-  const perClass = (detail.metrics?.per_class as { perClass?: Array<{ precision: number; recall: number; f1: number; support: number }> } | undefined)?.perClass ?? [];
+  const perClass =
+    (detail.metrics?.per_class as { perClass?: Array<{ precision: number; recall: number; f1: number; support: number }> } | undefined)?.perClass ?? [];
   const roc = (detail.metrics?.roc_auc as { perClass?: Array<{ auc: number | null }> } | undefined)?.perClass ?? [];
   return toCsv(
     ["class", "char", "precision", "recall", "f1", "support", "auc"],

@@ -1,11 +1,7 @@
 import { parentPort } from "node:worker_threads";
-import type { ExplanationMethodResult } from "@/db/schema";
-import { explainModel } from "@/lib/explain";
-import type { ModelArtifact } from "@/lib/ml/artifact";
-import { mlRuntime } from "@/lib/ml/backend";
-import { loadClassifier } from "@/lib/ml/classifier";
-import type { LabelledImages } from "@/lib/ml/families/types";
-import { servePoolTasks } from "@/lib/workers/pool";
+import { explainModel, type ExplanationMethodResult } from "@/lib/explain";
+import { loadClassifier, mlRuntime, type LabelledImages, type ModelArtifact } from "@/lib/ml";
+import { servePoolTasks } from "@/lib/workers";
 import { evaluateArtifact, type Evaluation } from "./evaluate";
 
 /**

@@ -21,7 +21,10 @@ async function main() {
 
   const db = await getDb();
   const started = performance.now();
-  const { plan, run } = await benchmarkSweep({ db, store: objectStore() }, engineOptions({ workers, explain: values["no-explain"] ? false : config().benchmarks.explain }));
+  const { plan, run } = await benchmarkSweep(
+    { db, store: objectStore() },
+    engineOptions({ workers, explain: values["no-explain"] ? false : config().benchmarks.explain }),
+  );
   for (const v of plan.newVersions) console.log(`new version of ${v.tag}: ${v.records} records`);
   for (const u of plan.unresolved) console.log(`cannot benchmark on ${u.tag}: ${u.reason}`);
   console.log(

@@ -1,5 +1,6 @@
-import { prepareData, trainInitialModels } from "@/lib/bootstrap";
+import { trainInitialModels } from "@/lib/bootstrap";
 import { config } from "@/lib/config";
+import { prepareKmnist } from "@/lib/data";
 import { getDb } from "@/lib/db";
 import { objectStore } from "@/lib/storage";
 import { runCli } from "./run";
@@ -9,6 +10,6 @@ runCli(async () => {
   const cfg = config();
   const db = await getDb();
   const store = objectStore();
-  await prepareData(db, store);
+  await prepareKmnist(db, store);
   if (cfg.trainOnStart) await trainInitialModels(db, store);
 });

@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { prepareData, trainInitialModels } from "@/lib/bootstrap";
+import { trainInitialModels } from "@/lib/bootstrap";
 import { config } from "@/lib/config";
+import { prepareKmnist } from "@/lib/data";
 import { closeDatabase, getDb } from "@/lib/db";
 import { onShutdown, SHUTDOWN_ORDER } from "@/lib/lifecycle";
 import { createLogger, flushLogs } from "@/lib/log";
@@ -37,7 +38,7 @@ async function main() {
   const cfg = config();
   const db = await getDb();
   const store = objectStore();
-  await prepareData(db, store);
+  await prepareKmnist(db, store);
   if (cfg.trainOnStart) await trainInitialModels(db, store);
   await flushLogs();
   // The server opens the database again itself; PGlite allows one client per data folder.

@@ -1,11 +1,11 @@
 import { parseArgs } from "node:util";
 import { config } from "@/lib/config";
-import { prepareData } from "@/lib/bootstrap";
+import { prepareKmnist } from "@/lib/data";
 import { getDb } from "@/lib/db";
-import { onShutdown, SHUTDOWN_ORDER } from "@/lib/lifecycle";
 import { BENCHMARKS_REQUESTED, sendEvent } from "@/lib/jobs";
-import { ALGORITHMS, isAlgorithm } from "@/lib/ml/families";
-import { trainAndRegister, type TrainOutcome } from "@/lib/ml/training";
+import { onShutdown, SHUTDOWN_ORDER } from "@/lib/lifecycle";
+import { ALGORITHMS, isAlgorithm } from "@/lib/ml";
+import { trainAndRegister, type TrainOutcome } from "@/lib/pipeline";
 import { versionLabel } from "@/lib/registry";
 import { objectStore } from "@/lib/storage";
 import { runCli, UsageError } from "./run";
@@ -45,7 +45,7 @@ async function main() {
   config();
   const db = await getDb();
   const store = objectStore();
-  await prepareData(db, store);
+  await prepareKmnist(db, store);
   // A shutdown signal stops the model in training; its run is recorded as interrupted.
   const interrupt = new AbortController();
   onShutdown("training (interrupted)", SHUTDOWN_ORDER.jobs, async () => interrupt.abort());

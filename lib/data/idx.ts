@@ -7,7 +7,10 @@ import { gunzipSync } from "node:zlib";
  */
 
 export class IdxFormatError extends Error {
-  constructor(public readonly file: string, reason: string) {
+  constructor(
+    public readonly file: string,
+    reason: string,
+  ) {
     super(`${file}: not a valid IDX file: ${reason}`);
     this.name = "IdxFormatError";
   }

@@ -140,8 +140,18 @@ describe("determinism and failures", () => {
     try {
       // Small synthetic files in the official layout, with their own checksums.
       const make = (n: number, seed: number) => ({
-        images: gzipSync(encodeIdx([n, 28, 28], Uint8Array.from({ length: n * 784 }, (_, i) => (i * seed) % 256))),
-        labels: gzipSync(encodeIdx([n], Uint8Array.from({ length: n }, (_, i) => i % 10))),
+        images: gzipSync(
+          encodeIdx(
+            [n, 28, 28],
+            Uint8Array.from({ length: n * 784 }, (_, i) => (i * seed) % 256),
+          ),
+        ),
+        labels: gzipSync(
+          encodeIdx(
+            [n],
+            Uint8Array.from({ length: n }, (_, i) => i % 10),
+          ),
+        ),
       });
       const test = make(30, 7);
       const train = make(60, 13);

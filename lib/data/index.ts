@@ -1,4 +1,3 @@
-export { KMNIST_CLASSES, NUM_CLASSES, IMAGE_SIDE, IMAGE_PIXELS, charForLabel } from "./classes";
 export { parseIdx, encodeIdx, IdxFormatError, type IdxArray } from "./idx";
 export {
   KMNIST_FILES,
@@ -32,5 +31,8 @@ export {
 } from "./tags";
 export { prepareKmnist } from "./prepare";
 export { appendRecords, type NewRecords } from "./records";
-export { datasetStatistics, shares, INTENSITY_BINS, INK_MASS_BINS, type DatasetStatistics } from "./statistics";
+export { featureBin, IMAGE_FEATURES, measureImage, type ImageFeature, type ImageMeasures } from "./features";
+export { datasetStatistics, shares, type DatasetStatistics } from "./statistics";
 export { versionStatistics, perVersionCache } from "./statistics-cache";
+
+export type { TagQuery } from "./types";

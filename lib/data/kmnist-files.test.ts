@@ -74,7 +74,9 @@ describe("KMNIST files", () => {
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const attempt = locateKmnistFiles(kmnistConfig({ KMNIST_BASE_URL: `http://127.0.0.1:${port}/` }));
     await expect(attempt).rejects.toBeInstanceOf(KmnistUnavailableError);
-    await expect(attempt).rejects.toThrow(/t10k-images-idx3-ubyte\.gz and t10k-labels-idx1-ubyte\.gz\) are not in .* could not be downloaded: Could not download .*ECONNREFUSED.*KMNIST_DIR/);
+    await expect(attempt).rejects.toThrow(
+      /t10k-images-idx3-ubyte\.gz and t10k-labels-idx1-ubyte\.gz\) are not in .* could not be downloaded: Could not download .*ECONNREFUSED.*KMNIST_DIR/,
+    );
   });
 
   it("says so when downloads are turned off and files are missing", async () => {

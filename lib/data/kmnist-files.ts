@@ -19,7 +19,11 @@ export type KmnistFileId = keyof typeof KMNIST_FILES;
 export type KmnistFilePaths = Partial<Record<KmnistFileId, string>>;
 
 export class KmnistChecksumError extends Error {
-  constructor(public readonly file: string, public readonly expected: string, public readonly actual: string) {
+  constructor(
+    public readonly file: string,
+    public readonly expected: string,
+    public readonly actual: string,
+  ) {
     super(`${file}: md5 ${actual} does not match the official ${expected}; the file is corrupt or not the official KMNIST file`);
     this.name = "KmnistChecksumError";
   }

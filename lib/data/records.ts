@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { datasetRecords, importBatches } from "@/db/schema";
 import type { Db } from "@/lib/db";
+import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/kmnist";
 import { createLogger } from "@/lib/log";
 import type { ObjectStore } from "@/lib/storage";
-import { IMAGE_PIXELS, NUM_CLASSES } from "./classes";
 import { ensureSource } from "./importer";
 
 const log = createLogger("data.records");

@@ -1,4 +1,4 @@
-import { IMAGE_PIXELS } from "./classes";
+import { IMAGE_PIXELS } from "@/lib/kmnist";
 
 /**
  * A dataset version's compact, self-describing snapshot:

@@ -11,12 +11,12 @@ describe("datasetStatistics (hand-computed)", () => {
     expect(stats.classCounts).toEqual([2, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
     expect(stats.meanImages[0].slice(0, 3)).toEqual([128, 64, 0]); // 255/2 and 128/2, rounded
     expect(stats.meanImages[3].every((v) => v === 0)).toBe(true);
-    // Bins of 255/16: 128 → bin 7, 255 → bin 15; background pixels are not counted.
-    expect(stats.intensityHistogram[7]).toBe(1);
+    // The drift features' bins (IMAGE_FEATURES): 16 of 256/16 = 16 → 128 in bin 8, 255 in bin 15; background pixels are not counted.
+    expect(stats.intensityHistogram[8]).toBe(1);
     expect(stats.intensityHistogram[15]).toBe(1);
     expect(stats.intensityHistogram.reduce((a, b) => a + b, 0)).toBe(2);
-    // Ink masses 1, 0.5, 0 → max 1; 20 bins of 0.05: 0 → bin 0, 0.5 → bin 10, 1 → last bin.
-    expect(stats.inkMassMax).toBe(1);
-    expect([stats.inkMassHistogram[0], stats.inkMassHistogram[10], stats.inkMassHistogram[19]]).toEqual([1, 1, 1]);
+    // Ink masses 1, 0.5, 0 pixels of full ink: 16 bins of 20 each up to 320, so all three in bin 0.
+    expect(stats.inkMassHistogram[0]).toBe(3);
+    expect(stats.inkMassHistogram.reduce((a, b) => a + b, 0)).toBe(3);
   });
 });

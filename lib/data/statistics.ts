@@ -1,50 +1,40 @@
-import { IMAGE_PIXELS, NUM_CLASSES } from "./classes";
+import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/kmnist";
+import { featureBin, IMAGE_FEATURES, measureImage } from "./features";
 import type { Snapshot } from "./snapshot";
-
-export const INTENSITY_BINS = 16;
-export const INK_MASS_BINS = 20;
 
 export interface DatasetStatistics {
   count: number;
   classCounts: number[];
   /** Per class, the mean 28x28 image (0-255). */
   meanImages: number[][];
-  /** Non-background pixels (value > 0) by intensity, 16 equal bins over 1-255. */
+  /** Non-background pixels by intensity, in the bins of IMAGE_FEATURES.intensity. */
   intensityHistogram: number[];
-  /** Images by ink mass (sum of pixels / 255, i.e. pixel-equivalents of full ink), 20 equal bins up to `inkMassMax`. */
+  /** Images by ink mass (sum of pixels / 255: pixels of full ink), in the bins of IMAGE_FEATURES.inkMass. */
   inkMassHistogram: number[];
-  inkMassMax: number;
 }
 
 /** Descriptive statistics of a dataset version's images, for the dataset page. */
 export function datasetStatistics({ count, labels, images }: Snapshot): DatasetStatistics {
   const classCounts = new Array<number>(NUM_CLASSES).fill(0);
   const sums = Array.from({ length: NUM_CLASSES }, () => new Float64Array(IMAGE_PIXELS));
-  const intensityHistogram = new Array<number>(INTENSITY_BINS).fill(0);
-  const masses = new Float64Array(count);
+  const intensityHistogram = new Array<number>(IMAGE_FEATURES.intensity.bins).fill(0);
+  const inkMassHistogram = new Array<number>(IMAGE_FEATURES.inkMass.bins).fill(0);
   for (let k = 0; k < count; k++) {
     const label = labels[k];
     classCounts[label]++;
     const sum = sums[label];
-    let mass = 0;
-    for (let i = 0; i < IMAGE_PIXELS; i++) {
-      const v = images[k * IMAGE_PIXELS + i];
+    const { inkMass } = measureImage(images, k, (v, i) => {
       sum[i] += v;
-      mass += v;
-      if (v > 0) intensityHistogram[Math.min(INTENSITY_BINS - 1, Math.floor(((v - 1) * INTENSITY_BINS) / 255))]++;
-    }
-    masses[k] = mass / 255;
+      intensityHistogram[featureBin(v, "intensity")]++;
+    });
+    inkMassHistogram[featureBin(inkMass, "inkMass")]++;
   }
-  const inkMassMax = Math.max(1, Math.ceil(masses.reduce((a, b) => Math.max(a, b), 0)));
-  const inkMassHistogram = new Array<number>(INK_MASS_BINS).fill(0);
-  for (const m of masses) inkMassHistogram[Math.min(INK_MASS_BINS - 1, Math.floor((m / inkMassMax) * INK_MASS_BINS))]++;
   return {
     count,
     classCounts,
     meanImages: sums.map((sum, c) => Array.from(sum, (v) => (classCounts[c] ? Math.round(v / classCounts[c]) : 0))),
     intensityHistogram,
     inkMassHistogram,
-    inkMassMax,
   };
 }
 

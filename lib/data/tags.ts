@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
-import { datasetRecords, datasetSources, datasetTags, datasetVersions, type TagQuery } from "@/db/schema";
+import { datasetRecords, datasetSources, datasetTags, datasetVersions } from "@/db/schema";
 import type { Db } from "@/lib/db";
+import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/kmnist";
 import { createLogger } from "@/lib/log";
 import type { ObjectStore } from "@/lib/storage";
-import { IMAGE_PIXELS, NUM_CLASSES } from "./classes";
 import { decodeSnapshot, encodeSnapshot, type Snapshot } from "./snapshot";
+import type { TagQuery } from "./types";
 
 const log = createLogger("data.tags");
 
@@ -15,8 +16,16 @@ export const FEEDBACK_SOURCE = "feedback";
 export const FEEDBACK_TAG = "kmnist-feedback";
 
 export const DEFAULT_TAGS: Array<{ name: string; description: string; query: TagQuery; followedByAll?: boolean }> = [
-  { name: "kmnist-train", description: "KMNIST training split (official train, or the offline protocol's 8,000)", query: { sources: ["kmnist"], split: "train" } },
-  { name: "kmnist-holdout", description: "KMNIST holdout split (official test, or the offline protocol's 2,000)", query: { sources: ["kmnist"], split: "holdout" } },
+  {
+    name: "kmnist-train",
+    description: "KMNIST training split (official train, or the offline protocol's 8,000)",
+    query: { sources: ["kmnist"], split: "train" },
+  },
+  {
+    name: "kmnist-holdout",
+    description: "KMNIST holdout split (official test, or the offline protocol's 2,000)",
+    query: { sources: ["kmnist"], split: "holdout" },
+  },
   {
     name: FEEDBACK_TAG,
     description: "Characters people drew, labelled by their feedback on the prediction (confirmed or corrected); every model is benchmarked on it",
@@ -79,7 +88,10 @@ export async function resolveTag(db: Db, store: ObjectStore, tagName: string): P
   if (!tag) throw new UnknownTagError(tagName);
   const query = tag.query;
   const sources = await db.select().from(datasetSources).where(inArray(datasetSources.name, query.sources));
-  const protocol = await protocolFor(db, sources.map((s) => s.id));
+  const protocol = await protocolFor(
+    db,
+    sources.map((s) => s.id),
+  );
 
   const conditions = [
     inArray(datasetRecords.sourceId, sources.length ? sources.map((s) => s.id) : [-1]),
@@ -183,6 +195,10 @@ export async function listTags(db: Db): Promise<TagSummary[]> {
 export async function tagWithVersions(db: Db, tagName: string) {
   const [tag] = await db.select().from(datasetTags).where(eq(datasetTags.name, tagName));
   if (!tag) return null;
-  const versions = await db.select().from(datasetVersions).where(eq(datasetVersions.tagId, tag.id)).orderBy(desc(datasetVersions.createdAt), desc(datasetVersions.id));
+  const versions = await db
+    .select()
+    .from(datasetVersions)
+    .where(eq(datasetVersions.tagId, tag.id))
+    .orderBy(desc(datasetVersions.createdAt), desc(datasetVersions.id));
   return { ...tag, versions };
 }

@@ -1,10 +1,17 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/data/classes";
-import { mlRuntime, type MlRuntime } from "@/lib/ml/backend";
-import { buildCnn } from "@/lib/ml/families/cnn";
-import { loadLayersClassifier, seededRandom, serialiseLayersModel } from "@/lib/ml/families/tfjs-io";
-import { growTree, treeClassifier } from "@/lib/ml/families/tree";
-import type { Classifier, LinearWeights } from "@/lib/ml/families/types";
+import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/kmnist";
+import {
+  buildCnn,
+  growTree,
+  loadLayersClassifier,
+  mlRuntime,
+  seededRandom,
+  serialiseLayersModel,
+  treeClassifier,
+  type Classifier,
+  type LinearWeights,
+  type MlRuntime,
+} from "@/lib/ml";
 import { explainModel, integratedGradients, kernelShap, linearLogits, linearShap, patchValuesToPixels } from ".";
 
 const random = seededRandom(11);
@@ -51,7 +58,8 @@ describe("KernelSHAP over patches", () => {
     const additive = (pixels: Float32Array, count: number) => {
       const out = new Float32Array(count * NUM_CLASSES);
       for (let k = 0; k < count; k++)
-        for (let i = 0; i < IMAGE_PIXELS; i++) for (let c = 0; c < NUM_CLASSES; c++) out[k * NUM_CLASSES + c] += w[i * NUM_CLASSES + c] * pixels[k * IMAGE_PIXELS + i];
+        for (let i = 0; i < IMAGE_PIXELS; i++)
+          for (let c = 0; c < NUM_CLASSES; c++) out[k * NUM_CLASSES + c] += w[i * NUM_CLASSES + c] * pixels[k * IMAGE_PIXELS + i];
       return out;
     };
     const image = randomPixels(1);

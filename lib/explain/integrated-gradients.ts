@@ -1,5 +1,5 @@
-import { IMAGE_PIXELS } from "@/lib/data/classes";
-import type { Classifier } from "@/lib/ml/families/types";
+import { IMAGE_PIXELS } from "@/lib/kmnist";
+import type { Classifier } from "@/lib/ml";
 
 export interface IntegratedGradientsOptions {
   /** Points on the straight path from the baseline to the image (Riemann midpoints). */

@@ -1,5 +1,5 @@
-import { IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES } from "@/lib/data/classes";
-import { seededRandom } from "@/lib/ml/families/tfjs-io";
+import { IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES } from "@/lib/kmnist";
+import { seededRandom } from "@/lib/ml";
 
 export interface KernelShapOptions {
   /** Side of the square image patches that are the players (must divide 28). */
@@ -82,7 +82,10 @@ export function kernelShap(predict: Predict, image: Float32Array, { patch, sampl
       [order[i], order[j]] = [order[j], order[i]];
       z[order[i]] = 1;
     }
-    coalitions.push(z, z.map((v) => 1 - v));
+    coalitions.push(
+      z,
+      z.map((v) => 1 - v),
+    );
   }
 
   // Row 0: nothing; row 1: everything; then the coalitions.

@@ -1,5 +1,5 @@
-import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/data/classes";
-import type { LinearWeights } from "@/lib/ml/families/types";
+import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/kmnist";
+import type { LinearWeights } from "@/lib/ml";
 
 /**
  * Exact SHAP values of a linear model's logits with independent features (interventional):

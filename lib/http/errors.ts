@@ -48,7 +48,21 @@ export function errorBody(code: string, message: string) {
 // Network failures, postgres.js connection states, and SQLSTATE class 08 / 57P0x (the
 // server is shutting down or starting up). Client disconnects never get here: reading a
 // request body turns them into `request_aborted` first.
-const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND", "EPIPE", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "57P01", "57P02", "57P03"]);
+const UNAVAILABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENOTFOUND",
+  "EPIPE",
+  "CONNECT_TIMEOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "57P01",
+  "57P02",
+  "57P03",
+]);
 
 /** True when `error` (or one of its causes: drizzle wraps driver errors) says the database cannot be reached. */
 export function isDatabaseUnavailable(error: unknown): boolean {

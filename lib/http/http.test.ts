@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { BusyError } from "@/lib/limits";
+import { safeRedirectPath } from "@/lib/safe-redirect";
 import { errorResponse, readBodyLimited } from "./errors";
 import { RejectionLog } from "./rejections";
-import { safeRedirectPath } from "./safe-redirect";
 import { crossSiteReason } from "./same-origin";
 
 describe("safeRedirectPath", () => {
@@ -11,7 +11,22 @@ describe("safeRedirectPath", () => {
   });
 
   it("refuses everything a browser would take to another origin", () => {
-    for (const hostile of ["//evil.test/x", "/\\evil.test/x", "/%5Cevil.test/x", "/%5cevil.test", "/%2F%2Fevil.test", "/\t/evil.test", "/%09/evil.test", "/%0a/evil.test", "/%0d/evil.test", "https://evil.test/", "javascript:alert(1)", "evil.test", "", "/%E0%A4%A"]) {
+    for (const hostile of [
+      "//evil.test/x",
+      "/\\evil.test/x",
+      "/%5Cevil.test/x",
+      "/%5cevil.test",
+      "/%2F%2Fevil.test",
+      "/\t/evil.test",
+      "/%09/evil.test",
+      "/%0a/evil.test",
+      "/%0d/evil.test",
+      "https://evil.test/",
+      "javascript:alert(1)",
+      "evil.test",
+      "",
+      "/%E0%A4%A",
+    ]) {
       expect([hostile, safeRedirectPath(hostile, "/fallback")]).toEqual([hostile, "/fallback"]);
     }
     expect(safeRedirectPath(undefined)).toBe("/");
@@ -20,7 +35,8 @@ describe("safeRedirectPath", () => {
 });
 
 describe("crossSiteReason", () => {
-  const request = (headers: Record<string, string>) => new Request("http://127.0.0.1:3000/api/training", { method: "POST", headers: { host: "127.0.0.1:3000", ...headers } });
+  const request = (headers: Record<string, string>) =>
+    new Request("http://127.0.0.1:3000/api/training", { method: "POST", headers: { host: "127.0.0.1:3000", ...headers } });
   it("accepts this origin and clients that are not web pages", () => {
     expect(crossSiteReason(request({ origin: "http://127.0.0.1:3000", "sec-fetch-site": "same-origin" }), null)).toBeNull();
     expect(crossSiteReason(request({}), null)).toBeNull();

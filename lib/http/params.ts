@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { ApiError } from "./errors";
 
-const describeIssues = (issues: z.core.$ZodIssue[], what: string) =>
-  issues.map((i) => `${i.path.join(".") || what}: ${i.message}`).join("; ");
+const describeIssues = (issues: z.core.$ZodIssue[], what: string) => issues.map((i) => `${i.path.join(".") || what}: ${i.message}`).join("; ");
 
 /**
  * Validates a request's query string against a zod object schema. Repeated keys, unknown

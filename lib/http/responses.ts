@@ -2,7 +2,11 @@
 export function download(body: string | Uint8Array, contentType: string, filename: string): Response {
   const bytes = typeof body === "string" ? Buffer.from(body) : body;
   return new Response(new Uint8Array(bytes), {
-    headers: { "content-type": contentType, "content-disposition": `attachment; filename="${filename.replace(/["\\\r\n]/g, "_")}"`, "content-length": String(bytes.byteLength) },
+    headers: {
+      "content-type": contentType,
+      "content-disposition": `attachment; filename="${filename.replace(/["\\\r\n]/g, "_")}"`,
+      "content-length": String(bytes.byteLength),
+    },
   });
 }
 

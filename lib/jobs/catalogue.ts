@@ -1,16 +1,16 @@
 import { z } from "zod";
-import { benchmarkSweep, engineOptions } from "@/lib/benchmark";
 import { config } from "@/lib/config";
 import { getDb } from "@/lib/db";
-import { trainingPipeline, type StepRunner } from "@/lib/pipeline";
-import { checkDrift, ingestFeedback, purgeOperationalData, purgePredictions } from "@/lib/monitoring";
-import { pollModelDrops } from "@/lib/registry/drop";
 import { objectStore } from "@/lib/storage";
+import { BENCHMARKS_REQUESTED, MODELS_POLL_REQUESTED, MONITORING_REQUESTED, TRAIN_REQUESTED } from "./events";
+import type { StepRunner } from "./steps";
 
 /**
  * Every background job, described once. The embedded runner (lib/jobs/runner.ts) and the
  * Inngest functions (jobs/functions.ts) both run these definitions, so both engines call
- * identical lib/ services.
+ * identical lib/ services. Handlers load their area when they first run (dynamic imports):
+ * a route that only sends an event, such as POST /api/feedback, does not load the benchmark
+ * engine or the training pipeline, and the job engine depends on no area it runs.
  */
 export interface JobDefinition<P = unknown> {
   name: string;
@@ -39,17 +39,16 @@ export interface FollowUpEvent {
   data: Record<string, unknown>;
 }
 
-export const TRAIN_REQUESTED = "kana/train.requested";
-export const BENCHMARKS_REQUESTED = "kana/benchmarks.requested";
-export const MONITORING_REQUESTED = "kana/monitoring.requested";
-
 /** New model versions are benchmarked right away rather than at the next scheduled sweep. */
 const benchmarkNewModels: FollowUpEvent = { name: BENCHMARKS_REQUESTED, data: { reason: "model_registered" } };
 
 const trainPayload = z.object({
   trigger: z.enum(["schedule", "event", "ui", "cli", "bootstrap"]).default("event"),
   actor: z.string().min(1).max(200).default("system"),
-  algorithms: z.array(z.enum(["logreg", "tree", "cnn"])).min(1).optional(),
+  algorithms: z
+    .array(z.enum(["logreg", "tree", "cnn"]))
+    .min(1)
+    .optional(),
   hyperparameters: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
 });
 
@@ -62,6 +61,7 @@ export const trainPipelineJob: JobDefinition<z.infer<typeof trainPayload>> = {
   concurrency: 1,
   payload: trainPayload,
   async run(payload, step, signal) {
+    const { trainingPipeline } = await import("@/lib/pipeline");
     return trainingPipeline({ db: await getDb(), store: objectStore(), signal }, payload, step);
   },
   followUps: () => [benchmarkNewModels],
@@ -69,12 +69,13 @@ export const trainPipelineJob: JobDefinition<z.infer<typeof trainPayload>> = {
 
 export const pollModelsJob: JobDefinition<Record<string, unknown>> = {
   name: "poll-models",
-  event: "kana/models.poll",
+  event: MODELS_POLL_REQUESTED,
   cron: () => config().jobs.modelPollSchedule,
   maxAttempts: 2,
   concurrency: 1,
   payload: z.record(z.string(), z.unknown()),
   async run(_payload, step) {
+    const { pollModelDrops } = await import("@/lib/registry");
     const result = await step.run("scan-drop-prefix", async () => pollModelDrops(await getDb(), objectStore()));
     return { registered: result.registered.map((r) => r.entry), rejected: result.rejected, waiting: result.waiting };
   },
@@ -96,6 +97,7 @@ export const benchmarkJob: JobDefinition<z.infer<typeof benchmarkPayload>> = {
   concurrency: 1,
   payload: benchmarkPayload,
   async run(_payload, step, signal) {
+    const { benchmarkSweep, engineOptions } = await import("@/lib/benchmark");
     const deps = { db: await getDb(), store: objectStore() };
     // One step: planning and running are each idempotent, and a resumed sweep re-plans.
     return step.run("sweep", () => benchmarkSweep(deps, engineOptions({ signal })));
@@ -119,6 +121,7 @@ export const monitoringJob: JobDefinition<z.infer<typeof monitoringPayload>> = {
   coalesce: true,
   payload: monitoringPayload,
   async run(_payload, step) {
+    const { checkDrift, ingestFeedback, purgeOperationalData, purgePredictions } = await import("@/lib/monitoring");
     const db = await getDb();
     const store = objectStore();
     const { minWindow, maxWindow, thresholds, retentionDays, retrainAfter } = config().monitoring;
@@ -140,4 +143,9 @@ export const monitoringJob: JobDefinition<z.infer<typeof monitoringPayload>> = {
   },
 };
 
-export const JOB_DEFINITIONS: JobDefinition[] = [trainPipelineJob as JobDefinition, pollModelsJob as JobDefinition, benchmarkJob as JobDefinition, monitoringJob as JobDefinition];
+export const JOB_DEFINITIONS: JobDefinition[] = [
+  trainPipelineJob as JobDefinition,
+  pollModelsJob as JobDefinition,
+  benchmarkJob as JobDefinition,
+  monitoringJob as JobDefinition,
+];

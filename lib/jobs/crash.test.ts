@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { benchmarks, jobs, modelVersions, pipelineRuns, trainingRuns } from "@/db/schema";
 import { checkConsistency, repairConsistency } from "@/lib/integrity";
+import { spawnTsChild, waitFor } from "@/lib/testing/child";
 import { createPostgresTestDatabase, createTempStore, KMNIST_TEST_DIR, type TestDatabase } from "@/lib/testing/database";
 
 let database: TestDatabase;
@@ -17,39 +17,22 @@ afterAll(async () => {
   await store?.cleanup();
 });
 
-function child(...args: string[]): ChildProcess {
-  // `--import tsx` keeps it one process: tsx's CLI would fork, and SIGKILL would hit the wrapper.
-  return spawn(process.execPath, ["--import", "tsx", "lib/testing/job-child.ts", ...args], {
-    env: {
-      ...process.env,
-      DATABASE_URL: database.url,
-      STORAGE_DIR: store.root,
-      KMNIST_DIR: KMNIST_TEST_DIR,
-      KMNIST_DOWNLOAD: "never",
-      JOB_RETRY_BASE_MS: "100",
-      TRAIN_SCHEDULE: "off",
-      MODEL_POLL_SCHEDULE: "off",
-      LOG_LEVEL: "error",
-    },
-    stdio: ["ignore", "inherit", "inherit"],
+const child = (...args: string[]) =>
+  spawnTsChild("lib/testing/job-child.ts", args, {
+    DATABASE_URL: database.url,
+    STORAGE_DIR: store.root,
+    KMNIST_DIR: KMNIST_TEST_DIR,
+    KMNIST_DOWNLOAD: "never",
+    JOB_RETRY_BASE_MS: "100",
+    TRAIN_SCHEDULE: "off",
+    MODEL_POLL_SCHEDULE: "off",
+    LOG_LEVEL: "error",
   });
-}
-
-const exited = (p: ChildProcess) => new Promise<number | null>((resolve) => p.on("exit", (code) => resolve(code)));
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("condition not met in time");
-}
 
 describe("a training job killed with SIGKILL", () => {
   it("completes exactly once after a restart: no duplicate model versions", async () => {
     const first = child("enqueue");
-    const firstExit = exited(first);
+
     // Kill while the CNN trains, after logistic regression and the tree are registered.
     await waitFor(async () => {
       const running = await database.db
@@ -59,11 +42,11 @@ describe("a training job killed with SIGKILL", () => {
       return running.length > 0;
     }, 120_000);
     first.kill("SIGKILL");
-    expect(await firstExit).toBeNull();
+    expect((await first.exited).code).toBeNull();
     expect((await database.db.select().from(modelVersions)).map((v) => v.algorithm).sort()).toEqual(["logreg", "tree"]);
 
     const second = child();
-    expect(await exited(second)).toBe(0);
+    expect((await second.exited).code).toBe(0);
 
     const versions = await database.db.select().from(modelVersions);
     expect(versions.map((v) => v.algorithm).sort()).toEqual(["cnn", "logreg", "tree"]);

@@ -1,3 +1,4 @@
+// Over 250 lines: every behaviour of the runner against one PostgreSQL database, sharing its job definitions.
 import { spawnSync } from "node:child_process";
 import os from "node:os";
 import { eq } from "drizzle-orm";
@@ -134,7 +135,15 @@ describe("EmbeddedRunner", () => {
     const dead = spawnSync(process.execPath, ["-e", ""]).pid;
     const [orphan] = await database.db
       .insert(jobs)
-      .values({ name: "slow", payload: {}, maxAttempts: 3, status: "running", attempts: 1, lockedBy: `${os.hostname()}/${dead}/0ld0n0ce/runner-x`, heartbeatAt: new Date() })
+      .values({
+        name: "slow",
+        payload: {},
+        maxAttempts: 3,
+        status: "running",
+        attempts: 1,
+        lockedBy: `${os.hostname()}/${dead}/0ld0n0ce/runner-x`,
+        heartbeatAt: new Date(),
+      })
       .returning();
     // Another runner of this very process, alive and heartbeating.
     const [held] = await database.db
@@ -150,7 +159,15 @@ describe("EmbeddedRunner", () => {
   it("takes back a job whose heartbeat went stale", async () => {
     const [stale] = await database.db
       .insert(jobs)
-      .values({ name: "slow", payload: {}, maxAttempts: 3, status: "running", attempts: 1, lockedBy: "elsewhere/1/n/runner-y", heartbeatAt: new Date(Date.now() - 120_000) })
+      .values({
+        name: "slow",
+        payload: {},
+        maxAttempts: 3,
+        status: "running",
+        attempts: 1,
+        lockedBy: "elsewhere/1/n/runner-y",
+        heartbeatAt: new Date(Date.now() - 120_000),
+      })
       .returning();
     const r = await started();
     await r.drain(10_000);
@@ -212,10 +229,12 @@ describe("EmbeddedRunner on PGlite (the embedded default)", () => {
     const lite = await createPgliteTestDatabase();
     let runs = 0;
     const pglite = new EmbeddedRunner(lite.db, {
-      definitions: [definition("lite", async (_p, step) => {
-        await step.run("once", async () => 1);
-        runs++;
-      })],
+      definitions: [
+        definition("lite", async (_p, step) => {
+          await step.run("once", async () => 1);
+          runs++;
+        }),
+      ],
       concurrency: 1,
       retryBaseMs: 10,
       pollMs: 50,

@@ -1,17 +1,16 @@
+// Over 250 lines: one class whose state (polling, jobs in flight, their abort controllers) reads best in one place.
 import { Cron } from "croner";
-import { and, asc, eq, gte, inArray, lt, lte, sql } from "drizzle-orm";
-import { jobs, jobSteps } from "@/db/schema";
+import { and, eq, sql } from "drizzle-orm";
+import { jobs } from "@/db/schema";
 import type { Db } from "@/lib/db";
-import { InterruptedError, isInterrupted, keepAlive, leaseOwner, staleRunning } from "@/lib/leases";
+import { InterruptedError, isInterrupted, keepAlive, leaseOwner, retryDelayMs } from "@/lib/leases";
 import { createLogger } from "@/lib/log";
-import type { StepRunner } from "@/lib/pipeline";
 import type { JobDefinition } from "./catalogue";
+import { claimNextJob, memoisedSteps, reclaimStaleJobs, type Job } from "./job-rows";
+
+export type { Job } from "./job-rows";
 
 const log = createLogger("jobs");
-// Any fixed number: serialises job claims of every runner sharing the database.
-const JOB_CLAIM_LOCK_ID = 7_262_022;
-
-export type Job = typeof jobs.$inferSelect;
 
 export interface RunnerOptions {
   definitions: JobDefinition[];
@@ -32,19 +31,6 @@ export interface StopOptions {
    * that stops with InterruptedError goes back to the queue without using up an attempt.
    */
   abandon?: boolean;
-}
-
-/** Step results stored in `job_steps`: a retried job skips what it already finished. */
-function memoisedSteps(db: Db, jobId: number): StepRunner {
-  return {
-    async run<T>(name: string, fn: () => Promise<T>): Promise<T> {
-      const [done] = await db.select().from(jobSteps).where(and(eq(jobSteps.jobId, jobId), eq(jobSteps.step, name)));
-      if (done) return done.output as T;
-      const output = await fn();
-      await db.insert(jobSteps).values({ jobId, step: name, output: (output ?? null) as unknown }).onConflictDoNothing();
-      return output;
-    },
-  };
 }
 
 /**
@@ -108,21 +94,7 @@ export class EmbeddedRunner {
    */
   async reclaimStale(): Promise<number> {
     this.lastReclaim = Date.now();
-    const stale = await staleRunning(this.db, jobs, this.leaseMs);
-    const unlocked = { lockedBy: null, lockedAt: null, heartbeatAt: null };
-    const requeued = await this.db
-      .update(jobs)
-      .set({ ...unlocked, status: "pending", runAt: new Date(), lastError: "interrupted: the process running it stopped" })
-      .where(and(stale, lt(jobs.attempts, jobs.maxAttempts)))
-      .returning({ id: jobs.id, name: jobs.name });
-    const failed = await this.db
-      .update(jobs)
-      .set({ ...unlocked, status: "failed", finishedAt: new Date(), lastError: "interrupted: the process running it stopped, and no attempt is left" })
-      .where(and(stale, gte(jobs.attempts, jobs.maxAttempts)))
-      .returning({ id: jobs.id, name: jobs.name });
-    for (const job of requeued) log.warn(`resuming job ${job.id} (${job.name}): the process running it stopped`);
-    for (const job of failed) log.error(`job ${job.id} (${job.name}) failed: the process running it stopped on its last attempt`);
-    return requeued.length + failed.length;
+    return reclaimStaleJobs(this.db, this.leaseMs);
   }
 
   /** Stops the schedules and taking new jobs; running jobs go on (the first step of a shutdown). */
@@ -149,10 +121,18 @@ export class EmbeddedRunner {
    * Queues a job. `unlessPending` skips it when one of the same name is already waiting (a
    * schedule need not pile up runs behind a long job).
    */
-  async enqueue(name: string, payload: Record<string, unknown>, options: { dedupeKey?: string; runAt?: Date; unlessPending?: boolean } = {}): Promise<Job | null> {
+  async enqueue(
+    name: string,
+    payload: Record<string, unknown>,
+    options: { dedupeKey?: string; runAt?: Date; unlessPending?: boolean } = {},
+  ): Promise<Job | null> {
     const definition = this.definition(name);
     if (options.unlessPending) {
-      const [waiting] = await this.db.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.name, name), eq(jobs.status, "pending"))).limit(1);
+      const [waiting] = await this.db
+        .select({ id: jobs.id })
+        .from(jobs)
+        .where(and(eq(jobs.name, name), eq(jobs.status, "pending")))
+        .limit(1);
       if (waiting) return null;
     }
     const parsed = definition.payload.parse(payload) as Record<string, unknown>;
@@ -194,7 +174,10 @@ export class EmbeddedRunner {
   async drain(timeoutMs = 600_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const [{ n }] = await this.db.select({ n: sql<number>`count(*)` }).from(jobs).where(sql`${jobs.status} in ('pending', 'running')`);
+      const [{ n }] = await this.db
+        .select({ n: sql<number>`count(*)` })
+        .from(jobs)
+        .where(sql`${jobs.status} in ('pending', 'running')`);
       if (Number(n) === 0 && this.active.size === 0) return;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -247,32 +230,9 @@ export class EmbeddedRunner {
     this.schedulePoll(again ? 0 : (this.options.pollMs ?? 1000));
   }
 
-  /**
-   * Takes the next due job this runner knows, whose name is under its own concurrency limit.
-   * Claims are serialised across processes (an advisory lock for the transaction): two
-   * runners must not both see "no pipeline running" and start one each.
-   */
-  private async claim(): Promise<Job | null> {
-    return this.db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${JOB_CLAIM_LOCK_ID})`);
-      const running = await tx.select({ name: jobs.name, n: sql<number>`count(*)` }).from(jobs).where(eq(jobs.status, "running")).groupBy(jobs.name);
-      const runningByName = new Map(running.map((row) => [row.name, Number(row.n)]));
-      const claimable = this.options.definitions.filter((d) => (runningByName.get(d.name) ?? 0) < d.concurrency).map((d) => d.name);
-      if (claimable.length === 0) return null;
-      const candidate = tx
-        .select({ id: jobs.id })
-        .from(jobs)
-        .where(and(eq(jobs.status, "pending"), lte(jobs.runAt, new Date()), inArray(jobs.name, claimable)))
-        .orderBy(asc(jobs.runAt), asc(jobs.id))
-        .limit(1)
-        .for("update", { skipLocked: true });
-      const [job] = await tx
-        .update(jobs)
-        .set({ status: "running", attempts: sql`${jobs.attempts} + 1`, lockedBy: this.id, lockedAt: new Date(), heartbeatAt: sql`now()` })
-        .where(sql`${jobs.id} = (${candidate})`)
-        .returning();
-      return job ?? null;
-    });
+  /** Takes the next due job this runner knows, whose name is under its own concurrency limit. */
+  private claim(): Promise<Job | null> {
+    return claimNextJob(this.db, this.options.definitions, this.id);
   }
 
   /** A follow-up that cannot be sent is logged: the job itself has succeeded and is not run again. */
@@ -304,10 +264,17 @@ export class EmbeddedRunner {
         log.info(`job ${job.id} (${job.name}) interrupted by shutdown; it resumes at the next start`);
         await this.db
           .update(jobs)
-          .set({ status: "pending", attempts: sql`greatest(${jobs.attempts} - 1, 0)`, lastError: message, runAt: new Date(), lockedBy: null, heartbeatAt: null })
+          .set({
+            status: "pending",
+            attempts: sql`greatest(${jobs.attempts} - 1, 0)`,
+            lastError: message,
+            runAt: new Date(),
+            lockedBy: null,
+            heartbeatAt: null,
+          })
           .where(mine);
       } else if (job.attempts < job.maxAttempts) {
-        const delay = Math.min(this.options.retryBaseMs * 2 ** (job.attempts - 1), 600_000);
+        const delay = retryDelayMs(this.options.retryBaseMs, job.attempts);
         log.warn(`job ${job.id} (${job.name}) failed; retry in ${delay} ms`, { error: message, attempt: job.attempts });
         await this.db
           .update(jobs)

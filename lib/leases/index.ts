@@ -1,3 +1,3 @@
 export { InterruptedError, isInterrupted, throwIfAborted } from "./interrupted";
 export { isOwnerGone, leaseOwner } from "./owner";
-export { keepAlive, staleRunning, type LeasedTable } from "./stale";
+export { keepAlive, retryDelayMs, staleRunning, type LeasedTable } from "./stale";

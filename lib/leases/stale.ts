@@ -15,7 +15,11 @@ export async function staleRunning(db: Db, table: LeasedTable, leaseMs: number):
   const gone = holders.map((h) => h.owner as string | null).filter((owner): owner is string => isOwnerGone(owner));
   return and(
     eq(table.status, "running"),
-    or(isNull(table.heartbeatAt), lt(table.heartbeatAt, sql`now() - make_interval(secs => ${leaseMs / 1000})`), gone.length ? inArray(table.lockedBy, gone) : undefined),
+    or(
+      isNull(table.heartbeatAt),
+      lt(table.heartbeatAt, sql`now() - make_interval(secs => ${leaseMs / 1000})`),
+      gone.length ? inArray(table.lockedBy, gone) : undefined,
+    ),
   )!;
 }
 
@@ -33,4 +37,9 @@ export function keepAlive(db: Db, table: LeasedTable, owner: string, intervalMs:
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** The wait before attempt `attempts + 1` of failed work: `baseMs`, doubling per attempt, at most 10 minutes. */
+export function retryDelayMs(baseMs: number, attempts: number): number {
+  return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), 600_000);
 }

@@ -19,12 +19,20 @@ export function clientAddressOf(request: { headers: Headers } | Request): string
  */
 export function trustedProxies(spec: string | null): net.BlockList {
   const list = new net.BlockList();
-  for (const raw of (spec ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of (spec ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (raw === "loopback") {
       list.addSubnet("127.0.0.0", 8, "ipv4");
       list.addAddress("::1", "ipv6");
     } else if (raw === "private") {
-      for (const [prefix, bits] of [["10.0.0.0", 8], ["172.16.0.0", 12], ["192.168.0.0", 16]] as const) list.addSubnet(prefix, bits, "ipv4");
+      for (const [prefix, bits] of [
+        ["10.0.0.0", 8],
+        ["172.16.0.0", 12],
+        ["192.168.0.0", 16],
+      ] as const)
+        list.addSubnet(prefix, bits, "ipv4");
       list.addSubnet("fc00::", 7, "ipv6");
     } else {
       const [address, bits] = raw.split("/");
@@ -53,7 +61,10 @@ function isTrusted(list: net.BlockList, address: string): boolean {
 export function resolveClientAddress(peer: string | undefined, forwardedFor: string | undefined, trusted: net.BlockList): string {
   let client = normalise(peer ?? "unknown");
   if (!isTrusted(trusted, client) || !forwardedFor) return client;
-  const hops = forwardedFor.split(",").map((h) => h.trim()).filter(Boolean);
+  const hops = forwardedFor
+    .split(",")
+    .map((h) => h.trim())
+    .filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) {
     client = normalise(hops[i]);
     if (!isTrusted(trusted, client)) return client;

@@ -76,11 +76,17 @@ const column = (s: Scored, c: number) => Array.from({ length: s.labels.length },
 export function oneVsRestRoc(s: Scored): OneVsRest {
   checkScored(s);
   const perClass = Array.from({ length: s.classes }, (_, c) => {
-    const curve = rocCurve(column(s, c), Array.from(s.labels, (l) => l === c));
+    const curve = rocCurve(
+      column(s, c),
+      Array.from(s.labels, (l) => l === c),
+    );
     return { curve, auc: curve.length ? trapezoid(curve) : null };
   });
   const aucs = perClass.map((p) => p.auc).filter((a): a is number => a !== null);
-  const micro = rocCurve(Array.from(s.probabilities), Array.from({ length: s.probabilities.length }, (_, j) => s.labels[Math.floor(j / s.classes)] === j % s.classes));
+  const micro = rocCurve(
+    Array.from(s.probabilities),
+    Array.from({ length: s.probabilities.length }, (_, j) => s.labels[Math.floor(j / s.classes)] === j % s.classes),
+  );
   return {
     perClass,
     macroAuc: aucs.length ? aucs.reduce((a, b) => a + b, 0) / aucs.length : null,
@@ -93,7 +99,10 @@ export function oneVsRestRoc(s: Scored): OneVsRest {
 export function oneVsRestPrecisionRecall(s: Scored) {
   checkScored(s);
   return Array.from({ length: s.classes }, (_, c) => {
-    const curve = precisionRecallCurve(column(s, c), Array.from(s.labels, (l) => l === c));
+    const curve = precisionRecallCurve(
+      column(s, c),
+      Array.from(s.labels, (l) => l === c),
+    );
     return { curve, averagePrecision: curve.length ? averagePrecision(curve) : null };
   });
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "@/lib/ml/families/tfjs-io";
+import { seededRandom } from "@/lib/ml";
 import {
   accuracy,
-  averagePrecision,
   averagedReport,
+  averagePrecision,
   balancedAccuracy,
   calibration,
   computeMetrics,
@@ -23,12 +23,24 @@ const toy: Scored = {
   classes: 3,
   labels: [0, 0, 1, 1, 2, 2],
   probabilities: [
-    0.7, 0.2, 0.1, // → 0 ✓
-    0.3, 0.6, 0.1, // → 1 ✗ (true 0)
-    0.1, 0.8, 0.1, // → 1 ✓
-    0.2, 0.3, 0.5, // → 2 ✗ (true 1)
-    0.1, 0.1, 0.8, // → 2 ✓
-    0.2, 0.2, 0.6, // → 2 ✓
+    0.7,
+    0.2,
+    0.1, // → 0 ✓
+    0.3,
+    0.6,
+    0.1, // → 1 ✗ (true 0)
+    0.1,
+    0.8,
+    0.1, // → 1 ✓
+    0.2,
+    0.3,
+    0.5, // → 2 ✗ (true 1)
+    0.1,
+    0.1,
+    0.8, // → 2 ✓
+    0.2,
+    0.2,
+    0.6, // → 2 ✓
   ],
 };
 

@@ -2,9 +2,19 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { KMNIST_CLASSES } from "@/lib/data/classes";
+import { KMNIST_CLASSES } from "@/lib/kmnist";
 import { createTempStore } from "@/lib/testing/database";
-import { ArtifactError, buildArtifact, getArtifact, MANIFEST_FILE, putArtifact, readArtifactDir, verifyArtifact, writeArtifactDir, type ManifestInput } from "./artifact";
+import {
+  ArtifactError,
+  buildArtifact,
+  getArtifact,
+  MANIFEST_FILE,
+  putArtifact,
+  readArtifactDir,
+  verifyArtifact,
+  writeArtifactDir,
+  type ManifestInput,
+} from "./artifact";
 
 const manifestInput: ManifestInput = {
   name: "kmnist-test",
@@ -99,7 +109,12 @@ describe("weight-list digests", () => {
   });
 
   it("do not depend on the machine's locale", () => {
-    const files = { "Model.json": new Uint8Array([1]), "group1-shard1of1.bin": new Uint8Array([2]), "Z.bin": new Uint8Array([3]), "z.bin": new Uint8Array([4]) };
+    const files = {
+      "Model.json": new Uint8Array([1]),
+      "group1-shard1of1.bin": new Uint8Array([2]),
+      "Z.bin": new Uint8Array([3]),
+      "z.bin": new Uint8Array([4]),
+    };
     const digest = buildArtifact(manifestInput, files).manifest.weightsSha256;
     const original = String.prototype.localeCompare;
     // A machine whose collation orders everything backwards must compute the same digest.

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { NUM_CLASSES } from "@/lib/data/classes";
+import { NUM_CLASSES } from "@/lib/kmnist";
 import type { ObjectStore } from "@/lib/storage";
 
 /**
@@ -66,7 +66,12 @@ export class ArtifactError extends Error {
 const sha256Hex = (data: Uint8Array | string) => createHash("sha256").update(data).digest("hex");
 
 const listDigest = (weights: ModelManifest["weights"], order: (a: string, b: string) => number) =>
-  sha256Hex([...weights].sort((a, b) => order(a.path, b.path)).map((w) => `${w.path} ${w.sha256} ${w.bytes}\n`).join(""));
+  sha256Hex(
+    [...weights]
+      .sort((a, b) => order(a.path, b.path))
+      .map((w) => `${w.path} ${w.sha256} ${w.bytes}\n`)
+      .join(""),
+  );
 
 /** The digest of the weight list, its lines in UTF-8 byte order of their paths: the same on every machine. */
 function digestOfWeights(weights: ModelManifest["weights"]): string {

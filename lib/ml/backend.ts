@@ -15,20 +15,28 @@ export interface MlRuntime {
   detail: string;
 }
 
-const require = createRequire(import.meta.url);
+const nodeRequire = createRequire(import.meta.url);
+/**
+ * Loads a package when a model is first needed. The names are built at run time so that Next's
+ * bundler, which reaches this module through area indexes, neither bundles tfjs and its wasm
+ * files nor fails on the optional tfjs-node: they load from node_modules in whichever process
+ * or worker thread runs a model.
+ */
+const load = <T>(...name: string[]) => nodeRequire(name.join("/")) as T;
+const resolve = (...name: string[]) => nodeRequire.resolve(name.join("/"));
 let runtime: Promise<MlRuntime> | undefined;
 
 async function loadNative(): Promise<MlRuntime> {
   // Optional dependency: present in the Docker image, absent where libtensorflow can't be fetched.
-  const tf = require("@tensorflow/tfjs-node") as Tf;
+  const tf = load<Tf>("@tensorflow", "tfjs-node");
   await tf.ready();
   return { tf, backend: "tensorflow", detail: `@tensorflow/tfjs-node ${tf.version.tfjs} (native TensorFlow)` };
 }
 
 async function loadWasm(reason: string): Promise<MlRuntime> {
-  const tf = require("@tensorflow/tfjs") as Tf;
-  const wasm = require("@tensorflow/tfjs-backend-wasm") as typeof import("@tensorflow/tfjs-backend-wasm");
-  const wasmDir = path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm"));
+  const tf = load<Tf>("@tensorflow", "tfjs");
+  const wasm = load<typeof import("@tensorflow/tfjs-backend-wasm")>("@tensorflow", "tfjs-backend-wasm");
+  const wasmDir = path.dirname(resolve("@tensorflow", "tfjs-backend-wasm", "dist", "tfjs-backend-wasm-simd.wasm"));
   wasm.setWasmPaths(`${wasmDir}${path.sep}`);
   registerWasmConvGradients(tf);
   if (!(await tf.setBackend("wasm"))) throw new Error("tfjs wasm backend failed to initialise");
@@ -37,7 +45,7 @@ async function loadWasm(reason: string): Promise<MlRuntime> {
   return { tf, backend: "wasm", detail: `@tensorflow/tfjs-backend-wasm ${tf.version.tfjs}, SIMD ${simd ? "on" : "off"}, 1 thread (${reason})` };
 }
 
-async function load(preference: BackendPreference): Promise<MlRuntime> {
+async function choose(preference: BackendPreference): Promise<MlRuntime> {
   if (preference === "wasm") return loadWasm("ML_BACKEND=wasm");
   try {
     return await loadNative();
@@ -49,7 +57,7 @@ async function load(preference: BackendPreference): Promise<MlRuntime> {
 
 /** The process's (or worker's) tfjs runtime; chosen once. */
 export function mlRuntime(preference: BackendPreference = config().ml.backend): Promise<MlRuntime> {
-  runtime ??= load(preference).catch((error: unknown) => {
+  runtime ??= choose(preference).catch((error: unknown) => {
     runtime = undefined;
     throw error;
   });

@@ -1,4 +1,4 @@
-import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/data/classes";
+import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/kmnist";
 import type { ModelArtifact } from "./artifact";
 import type { MlRuntime } from "./backend";
 import { bytesToUnitFloats, loadLayersClassifier } from "./families/tfjs-io";

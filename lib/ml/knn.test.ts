@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { IMAGE_PIXELS } from "@/lib/data/classes";
-import type { Snapshot } from "@/lib/data/snapshot";
+import type { Snapshot } from "@/lib/data";
+import { IMAGE_PIXELS } from "@/lib/kmnist";
 import { mlRuntime } from "./backend";
 import { knnPredict } from "./knn";
 

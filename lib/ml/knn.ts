@@ -1,6 +1,6 @@
-import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/data/classes";
-import type { Snapshot } from "@/lib/data/snapshot";
+import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/kmnist";
 import type { Tf } from "./backend";
+import type { LabelledImages } from "./families/types";
 
 /**
  * k-nearest-neighbour classification on raw pixels (Euclidean), the KMNIST paper's baseline
@@ -8,7 +8,7 @@ import type { Tf } from "./backend";
  * ‖q − t‖² = ‖q‖² − 2 q·t + ‖t‖². Each neighbour votes for its class; a tie goes to the
  * tied class whose member is nearest.
  */
-export function knnPredict(tf: Tf, train: Snapshot, queries: Snapshot, k = 4, blockSize = 256): Uint8Array {
+export function knnPredict(tf: Tf, train: LabelledImages, queries: LabelledImages, k = 4, blockSize = 256): Uint8Array {
   if (k < 1 || k > train.count) throw new RangeError(`k must be 1..${train.count}, got ${k}`);
   const predicted = new Uint8Array(queries.count);
   const trainMatrix = tf.tidy(() => tf.tensor2d(train.images, [train.count, IMAGE_PIXELS], "int32").toFloat().div(255));
@@ -17,7 +17,10 @@ export function knnPredict(tf: Tf, train: Snapshot, queries: Snapshot, k = 4, bl
     for (let start = 0; start < queries.count; start += blockSize) {
       const rows = Math.min(blockSize, queries.count - start);
       const { indices } = tf.tidy(() => {
-        const q = tf.tensor2d(queries.images.subarray(start * IMAGE_PIXELS, (start + rows) * IMAGE_PIXELS), [rows, IMAGE_PIXELS], "int32").toFloat().div(255);
+        const q = tf
+          .tensor2d(queries.images.subarray(start * IMAGE_PIXELS, (start + rows) * IMAGE_PIXELS), [rows, IMAGE_PIXELS], "int32")
+          .toFloat()
+          .div(255);
         // Negated squared distance without ‖q‖² (constant per row): larger is nearer.
         const score = q.matMul(trainMatrix, false, true).mul(2).sub(trainNorms);
         const top = tf.topk(score, k);

@@ -11,9 +11,7 @@ export type MlWorkerJob = { kind: "train"; job: TrainJob } | { kind: "evaluate";
 export type MlWorkerResult = { kind: "train"; result: TrainJobResult } | { kind: "evaluate"; accuracy: number };
 
 export type WorkerMessage =
-  | { type: "progress"; progress: TrainProgress }
-  | { type: "done"; result: MlWorkerResult }
-  | { type: "error"; message: string; stack?: string };
+  { type: "progress"; progress: TrainProgress } | { type: "done"; result: MlWorkerResult } | { type: "error"; message: string; stack?: string };
 
 const port = parentPort;
 if (!port) throw new Error("ml-worker must run in a worker thread");

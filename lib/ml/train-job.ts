@@ -1,5 +1,5 @@
-import { mlRuntime } from "./backend";
 import { buildArtifact, type ManifestInput, type ModelArtifact } from "./artifact";
+import { mlRuntime } from "./backend";
 import { accuracyOf, loadClassifier, predictAll } from "./classifier";
 import { modelFamily } from "./families";
 import type { LabelledImages, TrainProgress } from "./families/types";

@@ -27,7 +27,10 @@ interface WasmBackendLike {
  */
 class KernelCalls {
   private readonly temporaries: TensorInfo[] = [];
-  constructor(private readonly tf: Tf, private readonly backend: unknown) {}
+  constructor(
+    private readonly tf: Tf,
+    private readonly backend: unknown,
+  ) {}
 
   /** Runs another wasm kernel; its output is freed by `dispose` unless returned via `final`. */
   run(name: string, inputs: Record<string, TensorInfo>, attrs: object): TensorInfo {
@@ -88,17 +91,21 @@ export function createConv2DBackpropFilterKernel(tf: Tf): KernelFunc {
         xT = calls.run("Slice", { x: xT }, { begin: [0, 0, 0, 0], size: [c, h + Math.min(0, padBottom), w + Math.min(0, padRight), n] });
       }
       const dyT = calls.run("Transpose", { x: dy }, { perm: [1, 2, 0, 3] });
-      const grad = calls.run("Conv2D", { x: xT, filter: dyT }, {
-        strides: [1, 1],
-        pad: [
-          [0, 0],
-          [padTop, Math.max(0, padBottom)],
-          [padLeft, Math.max(0, padRight)],
-          [0, 0],
-        ],
-        dataFormat: "NHWC",
-        dilations: [strideHeight, strideWidth],
-      });
+      const grad = calls.run(
+        "Conv2D",
+        { x: xT, filter: dyT },
+        {
+          strides: [1, 1],
+          pad: [
+            [0, 0],
+            [padTop, Math.max(0, padBottom)],
+            [padLeft, Math.max(0, padRight)],
+            [0, 0],
+          ],
+          dataFormat: "NHWC",
+          dilations: [strideHeight, strideWidth],
+        },
+      );
       return calls.final("Transpose", { x: grad }, { perm: [1, 2, 0, 3] });
     } finally {
       calls.dispose();
@@ -127,17 +134,21 @@ export function createConv2DBackpropInputKernel(tf: Tf, fallback: KernelFunc): K
     try {
       const flipped = calls.run("Reverse", { x: filter }, { dims: [0, 1] });
       const swapped = calls.run("Transpose", { x: flipped }, { perm: [0, 1, 3, 2] });
-      return calls.final("Conv2D", { x: dy, filter: swapped }, {
-        strides: [1, 1],
-        pad: [
-          [0, 0],
-          [top, bottom],
-          [left, right],
-          [0, 0],
-        ],
-        dataFormat: "NHWC",
-        dilations: [1, 1],
-      });
+      return calls.final(
+        "Conv2D",
+        { x: dy, filter: swapped },
+        {
+          strides: [1, 1],
+          pad: [
+            [0, 0],
+            [top, bottom],
+            [left, right],
+            [0, 0],
+          ],
+          dataFormat: "NHWC",
+          dilations: [1, 1],
+        },
+      );
     } finally {
       calls.dispose();
     }

@@ -1,26 +1,10 @@
-import { IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES, perVersionCache } from "@/lib/data";
+import { featureBin, IMAGE_FEATURES, measureImage, perVersionCache, type ImageFeature } from "@/lib/data";
+import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/kmnist";
 import type { ObjectStore } from "@/lib/storage";
 import { averagePairwiseDistance, hellingerDistance, klDivergence, populationStabilityIndex, type Vectors } from "./measures";
 
-/**
- * Per-image features whose distributions drift detection compares. Bins are fixed (not
- * taken from the data) so that any two profiles are comparable; values past the last bin
- * land in it.
- */
-export const IMAGE_FEATURES = {
-  intensity: { label: "Pixel intensity", unit: "value of non-background pixels", bins: 16, max: 256 },
-  inkMass: { label: "Ink mass", unit: "pixels of full ink", bins: 16, max: 320 },
-  width: { label: "Bounding-box width", unit: "px", bins: 14, max: 29 },
-  height: { label: "Bounding-box height", unit: "px", bins: 14, max: 29 },
-  centroidX: { label: "Centroid x", unit: "px", bins: 14, max: 28 },
-  centroidY: { label: "Centroid y", unit: "px", bins: 14, max: 28 },
-} as const;
-
-export type ImageFeature = keyof typeof IMAGE_FEATURES;
 export type ProfileFeature = ImageFeature | "classes";
 
-/** Pixels at or above this value count as ink for the bounding box (a quarter of full ink). */
-const INK_THRESHOLD = 64;
 /** Images per profile kept as feature vectors for the pairwise-distance measure (its cost is quadratic). */
 export const SAMPLE_SIZE = 400;
 const VECTOR_FEATURES = ["inkMass", "width", "height", "centroidX", "centroidY"] as const;
@@ -30,10 +14,6 @@ export interface FeatureProfile {
   histograms: Record<ProfileFeature, number[]>;
   /** Up to SAMPLE_SIZE evenly spaced images as [inkMass, width, height, centroidX, centroidY]. */
   sample: Vectors;
-}
-
-function bin(value: number, { bins, max }: { bins: number; max: number }): number {
-  return Math.min(bins - 1, Math.max(0, Math.floor((value / max) * bins)));
 }
 
 /**
@@ -49,39 +29,8 @@ export function profileImages(images: ArrayLike<number>, count: number, classes?
   const stride = Math.max(1, Math.ceil(count / SAMPLE_SIZE));
   const sample: number[] = [];
   for (let k = 0; k < count; k++) {
-    let mass = 0;
-    let sumX = 0;
-    let sumY = 0;
-    let minX = IMAGE_SIDE;
-    let maxX = -1;
-    let minY = IMAGE_SIDE;
-    let maxY = -1;
-    for (let i = 0; i < IMAGE_PIXELS; i++) {
-      const v = images[k * IMAGE_PIXELS + i];
-      if (v <= 0) continue;
-      const x = i % IMAGE_SIDE;
-      const y = (i - x) / IMAGE_SIDE;
-      mass += v;
-      sumX += v * x;
-      sumY += v * y;
-      histograms.intensity[bin(v, IMAGE_FEATURES.intensity)]++;
-      if (v >= INK_THRESHOLD) {
-        if (x < minX) minX = x;
-        if (x > maxX) maxX = x;
-        if (y < minY) minY = y;
-        if (y > maxY) maxY = y;
-      }
-    }
-    const centre = (IMAGE_SIDE - 1) / 2;
-    const features = {
-      inkMass: mass / 255,
-      width: maxX >= 0 ? maxX - minX + 1 : 0,
-      height: maxY >= 0 ? maxY - minY + 1 : 0,
-      // A blank image has no centroid; the centre keeps it from looking like a shift.
-      centroidX: mass > 0 ? sumX / mass : centre,
-      centroidY: mass > 0 ? sumY / mass : centre,
-    };
-    for (const name of VECTOR_FEATURES) histograms[name][bin(features[name], IMAGE_FEATURES[name])]++;
+    const features = measureImage(images, k, (v) => histograms.intensity[featureBin(v, "intensity")]++);
+    for (const name of VECTOR_FEATURES) histograms[name][featureBin(features[name], name)]++;
     if (classes) {
       const c = classes[k];
       if (!(c >= 0 && c < NUM_CLASSES)) throw new Error(`class ${c} of image ${k} is not 0-${NUM_CLASSES - 1}`);

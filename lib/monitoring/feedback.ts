@@ -1,28 +1,17 @@
 import { and, asc, count, eq, gt, inArray, isNotNull, isNull, sql } from "drizzle-orm";
-import { z } from "zod";
 import { importBatches, pipelineRuns, predictions } from "@/db/schema";
-import { appendRecords, FEEDBACK_SOURCE, IMAGE_PIXELS, NUM_CLASSES } from "@/lib/data";
 import { config } from "@/lib/config";
+import { appendRecords, FEEDBACK_SOURCE } from "@/lib/data";
 import type { Db } from "@/lib/db";
-import { sharedLimiter, type ClientLimits } from "@/lib/http/route";
+import { sharedLimiter, type ClientLimits } from "@/lib/http";
+import { IMAGE_PIXELS } from "@/lib/kmnist";
 import { RateLimiter } from "@/lib/limits";
 import { createLogger } from "@/lib/log";
 import type { ObjectStore } from "@/lib/storage";
+import type { FeedbackInput, FeedbackResult } from "./api";
 import type { PredictionRecorder } from "./recorder";
 
 const log = createLogger("monitoring.feedback");
-
-/** `POST /api/feedback`: confirm a prediction, or say which class it really is. */
-export const feedbackSchema = z
-  .object({
-    predictionId: z.uuid("must be the predictionId a prediction answered with"),
-    label: z.number().int().min(0).max(NUM_CLASSES - 1).optional(),
-    correct: z.literal(true).optional(),
-  })
-  .strict()
-  .refine((b) => (b.label === undefined) !== (b.correct === undefined), { message: 'give exactly one of "label" (the right class) or "correct": true' });
-
-export type FeedbackInput = z.infer<typeof feedbackSchema>;
 
 /** Per client (FEEDBACK_RATE_LIMIT a minute, in bursts of up to 10): anonymous answers must not flood the labelled data. */
 export const FEEDBACK_LIMITS: ClientLimits = {
@@ -47,11 +36,15 @@ export class FeedbackError extends Error {
  * Stores a person's verdict on a logged prediction. Each prediction takes one verdict; it
  * becomes a labelled record of the feedback source at the next ingestion.
  */
-export async function submitFeedback(db: Db, recorder: PredictionRecorder | null, input: FeedbackInput) {
+export async function submitFeedback(db: Db, recorder: PredictionRecorder | null, input: FeedbackInput): Promise<FeedbackResult> {
   // The prediction may still wait in the recorder's queue.
   await recorder?.flush();
-  const [prediction] = await db.select({ predicted: predictions.predicted, feedbackKind: predictions.feedbackKind }).from(predictions).where(eq(predictions.id, input.predictionId));
-  if (!prediction) throw new FeedbackError(404, "unknown_prediction", "No recorded prediction has this id (it may not have been sampled, or it is past retention)");
+  const [prediction] = await db
+    .select({ predicted: predictions.predicted, feedbackKind: predictions.feedbackKind })
+    .from(predictions)
+    .where(eq(predictions.id, input.predictionId));
+  if (!prediction)
+    throw new FeedbackError(404, "unknown_prediction", "No recorded prediction has this id (it may not have been sampled, or it is past retention)");
   const label = input.correct ? prediction.predicted : input.label!;
   const kind = label === prediction.predicted ? "confirmed" : "corrected";
   const updated = await db
@@ -96,7 +89,12 @@ export async function ingestFeedback(db: Db, store: ObjectStore, limit = 5000): 
     await tx
       .update(predictions)
       .set({ feedbackBatchId: batchId })
-      .where(inArray(predictions.id, pending.map((p) => p.id)));
+      .where(
+        inArray(
+          predictions.id,
+          pending.map((p) => p.id),
+        ),
+      );
     return { records: pending.length, batchId };
   });
   if (ingested.records) log.info(`ingested ${ingested.records} feedback record(s)`, { batchId: ingested.batchId });

@@ -29,7 +29,10 @@ export function klDivergence(reference: ArrayLike<number>, current: ArrayLike<nu
   sameLength(reference, current);
   const q = probabilities(reference, EPSILON);
   const p = probabilities(current, EPSILON);
-  return Math.max(0, p.reduce((sum, pi, i) => sum + pi * Math.log(pi / q[i]), 0));
+  return Math.max(
+    0,
+    p.reduce((sum, pi, i) => sum + pi * Math.log(pi / q[i]), 0),
+  );
 }
 
 /** Hellinger distance √(1 − Σ √(p q)): 0 when identical, 1 when disjoint. Needs no smoothing. */

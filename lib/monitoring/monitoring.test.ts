@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { IMAGE_PIXELS, IMAGE_SIDE } from "@/lib/data";
-import { parseIdx } from "@/lib/data/idx";
+import { parseIdx } from "@/lib/data";
+import { IMAGE_PIXELS, IMAGE_SIDE } from "@/lib/kmnist";
 import { KMNIST_TEST_DIR } from "@/lib/testing/database";
 import {
   averagePairwiseDistance,

@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, isNotNull, lt, sql } from "drizzle-orm";
 import { datasetVersions, driftReports, modelVersions, predictions } from "@/db/schema";
-import { NUM_CLASSES } from "@/lib/data/classes";
 import type { Db } from "@/lib/db";
+import { NUM_CLASSES } from "@/lib/kmnist";
 import { ModelRefError, resolveModelRef } from "@/lib/registry";
 
 const HOUR = 3_600_000;
@@ -40,7 +40,14 @@ export async function monitoringSummary(db: Db, options: { hours?: number; now?:
       : Promise.resolve([]),
     db.select().from(driftReports).orderBy(desc(driftReports.windowEnd)).limit(100),
     db
-      .select({ id: predictions.id, ts: predictions.ts, input: predictions.input, predicted: predictions.predicted, confidence: predictions.confidence, feedbackLabel: predictions.feedbackLabel })
+      .select({
+        id: predictions.id,
+        ts: predictions.ts,
+        input: predictions.input,
+        predicted: predictions.predicted,
+        confidence: predictions.confidence,
+        feedbackLabel: predictions.feedbackLabel,
+      })
       .from(predictions)
       .where(lt(predictions.confidence, 0.6))
       .orderBy(desc(predictions.ts))
@@ -74,7 +81,12 @@ export async function monitoringSummary(db: Db, options: { hours?: number; now?:
     trainingCounts: training[0]?.classCounts ?? null,
     drift: [...drift].reverse(),
     lowConfidence: lowConfidence.map((p) => ({ ...p, input: Array.from(p.input) })),
-    feedback: feedbackDays.map((d) => ({ at: new Date(d.day).getTime(), confirmed: d.confirmed, corrected: d.corrected, accuracy: d.confirmed / Math.max(1, d.confirmed + d.corrected) })),
+    feedback: feedbackDays.map((d) => ({
+      at: new Date(d.day).getTime(),
+      confirmed: d.confirmed,
+      corrected: d.corrected,
+      accuracy: d.confirmed / Math.max(1, d.confirmed + d.corrected),
+    })),
   };
 }
 

@@ -19,7 +19,13 @@ afterAll(async () => {
   await store?.cleanup();
 });
 
-const entry = (predicted = 3) => ({ modelVersionId, input: new Uint8Array(784).fill(7), probabilities: Array.from({ length: 10 }, (_, c) => (c === predicted ? 0.91 : 0.01)), predicted, latencyMs: 2.5 });
+const entry = (predicted = 3) => ({
+  modelVersionId,
+  input: new Uint8Array(784).fill(7),
+  probabilities: Array.from({ length: 10 }, (_, c) => (c === predicted ? 0.91 : 0.01)),
+  predicted,
+  latencyMs: 2.5,
+});
 
 describe("PredictionRecorder", () => {
   it("queues without touching the database, then writes batches", async () => {

@@ -26,7 +26,10 @@ export interface RetentionResult {
 export async function purgeOperationalData(db: Db, retention: { logDays: number; jobDays: number }, now = Date.now()): Promise<RetentionResult> {
   // Counted in the database: a long-neglected log table can hold millions of old rows.
   const cutoff = new Date(now - retention.logDays * DAY_MS).toISOString();
-  const [{ n: logCount }] = await queryRows<{ n: number }>(db, sql`with removed as (delete from ${logs} where ${logs.ts} < ${cutoff} returning 1) select count(*)::int as n from removed`);
+  const [{ n: logCount }] = await queryRows<{ n: number }>(
+    db,
+    sql`with removed as (delete from ${logs} where ${logs.ts} < ${cutoff} returning 1) select count(*)::int as n from removed`,
+  );
   const removedJobs = await db
     .delete(jobs)
     .where(and(inArray(jobs.status, ["succeeded", "failed"]), lt(jobs.createdAt, new Date(now - retention.jobDays * DAY_MS))))

@@ -16,7 +16,10 @@ export const DEFAULT_DRIFT_THRESHOLDS: DriftThresholds = { psi: 0.25, averagePai
 export type DriftLevel = "stable" | "moderate" | "drift";
 
 /** "drift" when a threshold is reached, "moderate" from half of one, else "stable". */
-export function driftLevel(report: Pick<DriftReport, "maxPsi" | "averagePairwiseDistance">, thresholds: DriftThresholds = DEFAULT_DRIFT_THRESHOLDS): DriftLevel {
+export function driftLevel(
+  report: Pick<DriftReport, "maxPsi" | "averagePairwiseDistance">,
+  thresholds: DriftThresholds = DEFAULT_DRIFT_THRESHOLDS,
+): DriftLevel {
   const ratio = Math.max(report.maxPsi / thresholds.psi, report.averagePairwiseDistance / thresholds.averagePairwiseDistance);
   return ratio >= 1 ? "drift" : ratio >= 0.5 ? "moderate" : "stable";
 }

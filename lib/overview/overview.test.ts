@@ -30,15 +30,43 @@ describe("overview", () => {
     for (let i = 0; i < 7; i++) {
       versions.push(await registerModelVersion(db, store, { artifact: treeArtifact(`model-${i % 3}`, { manifest: { author: i % 2 ? "ada" : "bob" } }) }));
     }
-    const [tag] = await db.insert(datasetTags).values({ name: "holdout", query: { sources: ["kmnist"] } }).returning();
+    const [tag] = await db
+      .insert(datasetTags)
+      .values({ name: "holdout", query: { sources: ["kmnist"] } })
+      .returning();
     const [v1, v2] = await db
       .insert(datasetVersions)
-      .values([1, 2].map((n) => ({ tagId: tag.id, contentHash: String(n).repeat(64), protocol: "offline" as const, recordCount: 10, classCounts: [], snapshotKey: `s/${n}` })))
+      .values(
+        [1, 2].map((n) => ({
+          tagId: tag.id,
+          contentHash: String(n).repeat(64),
+          protocol: "offline" as const,
+          recordCount: 10,
+          classCounts: [],
+          snapshotKey: `s/${n}`,
+        })),
+      )
       .returning();
     const champion = versions[2];
     await db.insert(benchmarks).values([
-      { modelVersionId: champion.id, datasetVersionId: v1.id, trigger: "model_registered", status: "done", accuracy: 0.8, macroF1: 0.79, finishedAt: new Date(Date.now() - 60_000) },
-      { modelVersionId: champion.id, datasetVersionId: v2.id, trigger: "dataset_version", status: "done", accuracy: 0.85, macroF1: 0.84, finishedAt: new Date() },
+      {
+        modelVersionId: champion.id,
+        datasetVersionId: v1.id,
+        trigger: "model_registered",
+        status: "done",
+        accuracy: 0.8,
+        macroF1: 0.79,
+        finishedAt: new Date(Date.now() - 60_000),
+      },
+      {
+        modelVersionId: champion.id,
+        datasetVersionId: v2.id,
+        trigger: "dataset_version",
+        status: "done",
+        accuracy: 0.85,
+        macroF1: 0.84,
+        finishedAt: new Date(),
+      },
       { modelVersionId: versions[0].id, datasetVersionId: v1.id, trigger: "model_registered", status: "failed" },
       { modelVersionId: versions[1].id, datasetVersionId: v1.id, trigger: "model_registered", status: "pending" },
       { modelVersionId: versions[3].id, datasetVersionId: v1.id, trigger: "model_registered", status: "running" },
@@ -53,7 +81,12 @@ describe("overview", () => {
 
     const result = await overview(db);
     expect(result.counts).toEqual({ modelVersions: 7, models: 3, authors: 2, datasetTags: 1, benchmarks: { pending: 1, running: 1, done: 2, failed: 1 } });
-    expect(result.latestModels.map((m) => m.id)).toEqual(versions.slice(2).reverse().map((v) => v.id));
+    expect(result.latestModels.map((m) => m.id)).toEqual(
+      versions
+        .slice(2)
+        .reverse()
+        .map((v) => v.id),
+    );
     expect(result.latestBenchmarks).toHaveLength(5);
     expect(result.champion).toMatchObject({ model: { id: champion.id, name: "model-2" }, aliased: true, benchmark: { accuracy: 0.85, tag: "holdout" } });
     expect(result.lastPipeline).toMatchObject({ status: "succeeded", decision: "kept" });

@@ -90,7 +90,7 @@ describe("runTrainingPipeline (real KMNIST, PostgreSQL, worker threads)", () => 
 
 describe("runTrainingPipeline before any promotion", () => {
   it("compares with the best model already serving, not only with the alias", async () => {
-    const { trainAndRegister } = await import("@/lib/ml/training");
+    const { trainAndRegister } = await import("@/lib/pipeline");
     const { prepareKmnist } = await import("@/lib/data");
     const database = await createPostgresTestDatabase();
     const store = await createTempStore();

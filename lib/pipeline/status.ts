@@ -35,7 +35,10 @@ export async function expireStaleRuns(db: Db, leaseMs = config().jobs.leaseMs): 
     .where(await staleRunning(db, pipelineRuns, leaseMs))
     .returning({ id: pipelineRuns.id });
   if (training.length || pipelines.length) {
-    log.warn("runs left running by a stopped process are marked interrupted", { trainingRuns: training.map((r) => r.id), pipelineRuns: pipelines.map((r) => r.id) });
+    log.warn("runs left running by a stopped process are marked interrupted", {
+      trainingRuns: training.map((r) => r.id),
+      pipelineRuns: pipelines.map((r) => r.id),
+    });
   }
   return training.length + pipelines.length;
 }
@@ -64,7 +67,11 @@ export async function trainingStatus(db: Db, limit = 20): Promise<TrainingStatus
 /** True while a training pipeline is queued or running in a live process: one at a time is enough. */
 export async function pipelineBusy(db: Db): Promise<boolean> {
   await expireStaleRuns(db);
-  const [job] = await db.select({ id: jobs.id }).from(jobs).where(await queuedPipelineJobs(db)).limit(1);
+  const [job] = await db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(await queuedPipelineJobs(db))
+    .limit(1);
   const [run] = await db.select({ id: pipelineRuns.id }).from(pipelineRuns).where(eq(pipelineRuns.status, "running")).limit(1);
   return Boolean(job || run);
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "@/db/schema";
 import { treeArtifact } from "@/lib/testing/artifacts";
 import { createPostgresTestDatabase, createTempStore, type TestDatabase } from "@/lib/testing/database";
-import { aliasHistoryOf, aliasTarget, archiveVersion, promote, registerModelVersion, resolveModelRef, rollback, RegistryError, type ModelVersion } from ".";
+import { aliasHistoryOf, aliasTarget, archiveVersion, promote, registerModelVersion, RegistryError, resolveModelRef, rollback, type ModelVersion } from ".";
 
 let database: TestDatabase;
 let store: Awaited<ReturnType<typeof createTempStore>>;
@@ -15,7 +15,12 @@ const artifact = (name: string, holdoutAccuracy: number) =>
 beforeAll(async () => {
   database = await createPostgresTestDatabase();
   store = await createTempStore();
-  for (const [name, accuracy] of [["model-a", 0.9], ["model-a", 0.8], ["model-b", 0.95], ["model-b", 0.5]] as const) {
+  for (const [name, accuracy] of [
+    ["model-a", 0.9],
+    ["model-a", 0.8],
+    ["model-b", 0.95],
+    ["model-b", 0.5],
+  ] as const) {
     versions.push(await registerModelVersion(database.db, store, { artifact: artifact(name, accuracy) }));
   }
 });
@@ -53,7 +58,12 @@ describe("aliases", () => {
     await rollback(database.db, { actor: "tests", reason: "model-b@1 misbehaves in production" });
     expect(await champion()).toMatchObject({ name: "model-a", version: 1 });
     const [latest] = await aliasHistoryOf(database.db);
-    expect(latest).toMatchObject({ action: "rollback", fromVersionId: versions[2].id, toVersionId: versions[0].id, reason: "model-b@1 misbehaves in production" });
+    expect(latest).toMatchObject({
+      action: "rollback",
+      fromVersionId: versions[2].id,
+      toVersionId: versions[0].id,
+      reason: "model-b@1 misbehaves in production",
+    });
 
     await rollback(database.db, { actor: "tests", reason: "back again", toVersionId: versions[2].id });
     expect(await champion()).toMatchObject({ name: "model-b", version: 1 });
@@ -93,7 +103,7 @@ describe("aliases", () => {
 
 describe("registration", () => {
   it("gives concurrent registrations of one model distinct versions, each with its own artifact", async () => {
-    const { getArtifact } = await import("@/lib/ml/artifact");
+    const { getArtifact } = await import("@/lib/ml");
     const registered = await Promise.all([0.1, 0.2, 0.3, 0.4].map((a) => registerModelVersion(database.db, store, { artifact: artifact("model-c", a) })));
     expect(registered.map((r) => r.version).sort()).toEqual([1, 2, 3, 4]);
     for (const r of registered) {

@@ -49,7 +49,9 @@ async function moveAlias(db: Db, toVersionId: number, action: "promote" | "rollb
       .insert(modelAliases)
       .values({ alias, modelVersionId: toVersionId })
       .onConflictDoUpdate({ target: modelAliases.alias, set: { modelVersionId: toVersionId, updatedAt: new Date() } });
-    await tx.insert(aliasHistory).values({ alias, fromVersionId: from, toVersionId, action, actor: change.actor, reason: change.reason, metrics: change.metrics });
+    await tx
+      .insert(aliasHistory)
+      .values({ alias, fromVersionId: from, toVersionId, action, actor: change.actor, reason: change.reason, metrics: change.metrics });
     await tx.insert(auditLog).values({
       actor: change.actor,
       action: `alias.${action}`,
@@ -112,21 +114,23 @@ export async function aliasTarget(db: Db, alias: string): Promise<number | null>
 }
 
 export async function aliasHistoryOf(db: Db, alias = CHAMPION, limit = 50) {
-  return db
-    .select({
-      id: aliasHistory.id,
-      alias: aliasHistory.alias,
-      fromVersionId: aliasHistory.fromVersionId,
-      toVersionId: aliasHistory.toVersionId,
-      action: aliasHistory.action,
-      actor: aliasHistory.actor,
-      reason: aliasHistory.reason,
-      metrics: aliasHistory.metrics,
-      createdAt: aliasHistory.createdAt,
-    })
-    .from(aliasHistory)
-    .where(eq(aliasHistory.alias, alias))
-    // By id: ids follow the order moves took the alias lock; created_at is transaction start.
-    .orderBy(desc(aliasHistory.id))
-    .limit(limit);
+  return (
+    db
+      .select({
+        id: aliasHistory.id,
+        alias: aliasHistory.alias,
+        fromVersionId: aliasHistory.fromVersionId,
+        toVersionId: aliasHistory.toVersionId,
+        action: aliasHistory.action,
+        actor: aliasHistory.actor,
+        reason: aliasHistory.reason,
+        metrics: aliasHistory.metrics,
+        createdAt: aliasHistory.createdAt,
+      })
+      .from(aliasHistory)
+      .where(eq(aliasHistory.alias, alias))
+      // By id: ids follow the order moves took the alias lock; created_at is transaction start.
+      .orderBy(desc(aliasHistory.id))
+      .limit(limit)
+  );
 }

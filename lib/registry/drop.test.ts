@@ -1,10 +1,9 @@
-import { zipSync } from "fflate";
 import { and, eq } from "drizzle-orm";
+import { zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { logs, modelVersions } from "@/db/schema";
-import { MANIFEST_FILE, type ModelArtifact } from "@/lib/ml/artifact";
+import { artifactToZip, MANIFEST_FILE, type ModelArtifact } from "@/lib/ml";
 import { treeArtifact } from "@/lib/testing/artifacts";
-import { artifactToZip } from "@/lib/ml/artifact-zip";
 import { createPostgresTestDatabase, createTempStore, type TestDatabase } from "@/lib/testing/database";
 import { pollModelDrops } from "./drop";
 
@@ -49,9 +48,24 @@ describe("model drop polling", () => {
 
   it.each([
     ["a corrupt zip", async () => store.put("drop/broken.zip", Buffer.from("PK\u0003\u0004 not really")), "broken.zip", /not a readable zip/],
-    ["a zip with ../ paths", async () => store.put("drop/slip.zip", zipSync({ "../evil.json": Buffer.from("{}"), [MANIFEST_FILE]: Buffer.from("{}") })), "slip.zip", /unsafe path/],
-    ["tampered weights", async () => dropDirectory("tampered", artifact("tampered"), { "tree.json": Buffer.from('{"kind":"evil"}') }), "tampered", /does not match its sha256/],
-    ["an invalid manifest", async () => dropDirectory("badmanifest", artifact("badmanifest"), { [MANIFEST_FILE]: Buffer.from('{"name":"x"}') }), "badmanifest", /Invalid manifest/],
+    [
+      "a zip with ../ paths",
+      async () => store.put("drop/slip.zip", zipSync({ "../evil.json": Buffer.from("{}"), [MANIFEST_FILE]: Buffer.from("{}") })),
+      "slip.zip",
+      /unsafe path/,
+    ],
+    [
+      "tampered weights",
+      async () => dropDirectory("tampered", artifact("tampered"), { "tree.json": Buffer.from('{"kind":"evil"}') }),
+      "tampered",
+      /does not match its sha256/,
+    ],
+    [
+      "an invalid manifest",
+      async () => dropDirectory("badmanifest", artifact("badmanifest"), { [MANIFEST_FILE]: Buffer.from('{"name":"x"}') }),
+      "badmanifest",
+      /Invalid manifest/,
+    ],
     ["a file that is not a zip", async () => store.put("drop/notes.txt", Buffer.from("hello")), "notes.txt", /neither a \.zip nor a folder/],
   ])("rejects %s with its reason, in the rejected prefix and the logs", async (_what, drop, entry, reason) => {
     await drop();
@@ -66,7 +80,10 @@ describe("model drop polling", () => {
     expect((await store.get(note!.key)).toString()).toMatch(reason);
     const { flushLogs } = await import("@/lib/log");
     await flushLogs();
-    const logged = await database.db.select().from(logs).where(and(eq(logs.component, "registry.drop"), eq(logs.level, "warn")));
+    const logged = await database.db
+      .select()
+      .from(logs)
+      .where(and(eq(logs.component, "registry.drop"), eq(logs.level, "warn")));
     expect(logged.some((l) => l.message.includes(entry))).toBe(true);
   });
 

@@ -1,9 +1,8 @@
 import type { Db } from "@/lib/db";
 import { createLogger } from "@/lib/log";
-import { getArtifact, MANIFEST_FILE, type ModelArtifact } from "@/lib/ml/artifact";
-import { artifactFromZip } from "@/lib/ml/artifact-zip";
+import { artifactFromZip, getArtifact, MANIFEST_FILE, type ModelArtifact } from "@/lib/ml";
 import type { ObjectInfo, ObjectStore } from "@/lib/storage";
-import { registerModelVersion, type ModelVersion } from "./index";
+import { registerModelVersion, type ModelVersion } from "./versions";
 
 const log = createLogger("registry.drop");
 

@@ -24,10 +24,22 @@ beforeAll(async () => {
     versions.push(await registerModelVersion(db, store, { artifact: treeArtifact(name, { manifest: { author, algorithm } }) }));
   }
   // Benchmarks as the engine records them (this tests the query, not the engine).
-  const [tag] = await db.insert(datasetTags).values({ name: "t", query: { sources: ["kmnist"] } }).returning();
+  const [tag] = await db
+    .insert(datasetTags)
+    .values({ name: "t", query: { sources: ["kmnist"] } })
+    .returning();
   const [v1, v2] = await db
     .insert(datasetVersions)
-    .values([1, 2].map((n) => ({ tagId: tag.id, contentHash: String(n).repeat(64), protocol: "offline" as const, recordCount: 1, classCounts: [], snapshotKey: `s/${n}` })))
+    .values(
+      [1, 2].map((n) => ({
+        tagId: tag.id,
+        contentHash: String(n).repeat(64),
+        protocol: "offline" as const,
+        recordCount: 1,
+        classCounts: [],
+        snapshotKey: `s/${n}`,
+      })),
+    )
     .returning();
   const [done] = await db
     .insert(benchmarks)
@@ -90,7 +102,7 @@ describe("GET /api/models/versions/:id/artifact", () => {
     const response = await call(String(versions[0].id));
     expect(response.status).toBe(200);
     expect(response.headers.get("content-disposition")).toBe('attachment; filename="alpha-1.zip"');
-    const { artifactFromZip } = await import("@/lib/ml/artifact-zip");
+    const { artifactFromZip } = await import("@/lib/ml");
     expect(artifactFromZip(new Uint8Array(await response.arrayBuffer())).manifest).toMatchObject({ name: "alpha", version: 1 });
     expect((await call("abc")).status).toBe(400);
     expect((await call("999999")).status).toBe(404);

@@ -2,14 +2,20 @@ import { and, asc, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { modelAliases, models, modelVersions } from "@/db/schema";
 import type { Db } from "@/lib/db";
-import { containsPattern, pageOf, paging, searchText } from "@/lib/http/list-query";
+import { containsPattern, pageOf, paging, searchText } from "@/lib/http";
 
 // Correlated subqueries name the outer table explicitly: drizzle does not qualify columns in `sql`.
 const bestAccuracy = sql<number | null>`(select max(b.accuracy) from benchmarks b where b.model_version_id = "model_versions"."id" and b.status = 'done')`;
-const latestBenchmarkStatus = sql<"pending" | "running" | "done" | "failed" | null>`(select b.status from benchmarks b where b.model_version_id = "model_versions"."id" order by b.created_at desc, b.id desc limit 1)`;
+const latestBenchmarkStatus = sql<
+  "pending" | "running" | "done" | "failed" | null
+>`(select b.status from benchmarks b where b.model_version_id = "model_versions"."id" order by b.created_at desc, b.id desc limit 1)`;
 const benchmarkCount = sql<number>`(select count(*)::int from benchmarks b where b.model_version_id = "model_versions"."id")`;
-const explanationStatus = sql<"pending" | "running" | "done" | "failed" | null>`(select e.status from model_explanations e where e.model_version_id = "model_versions"."id")`;
-const aliases = sql<string[]>`coalesce((select array_agg(a.alias order by a.alias) from model_aliases a where a.model_version_id = "model_versions"."id"), '{}')`;
+const explanationStatus = sql<
+  "pending" | "running" | "done" | "failed" | null
+>`(select e.status from model_explanations e where e.model_version_id = "model_versions"."id")`;
+const aliases = sql<
+  string[]
+>`coalesce((select array_agg(a.alias order by a.alias) from model_aliases a where a.model_version_id = "model_versions"."id"), '{}')`;
 
 export const MODEL_SORTS = {
   created: modelVersions.createdAt,
@@ -96,7 +102,11 @@ export async function searchModelVersions(db: Db, query: ModelVersionQuery) {
       .orderBy(sql`${direction(sortColumn)} nulls last`, direction(modelVersions.id))
       .limit(query.pageSize)
       .offset((query.page - 1) * query.pageSize),
-    db.select({ total: sql<number>`count(*)::int` }).from(modelVersions).innerJoin(models, eq(models.id, modelVersions.modelId)).where(where),
+    db
+      .select({ total: sql<number>`count(*)::int` })
+      .from(modelVersions)
+      .innerJoin(models, eq(models.id, modelVersions.modelId))
+      .where(where),
   ]);
   return pageOf(rows as ModelVersionRow[], total, query);
 }

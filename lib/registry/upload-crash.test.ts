@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, modelVersions } from "@/db/schema";
 import { seedDefaultTags } from "@/lib/data";
 import { checkConsistency, repairConsistency } from "@/lib/integrity";
+import { spawnTsChild } from "@/lib/testing/child";
 import { createPostgresTestDatabase, createTempStore, type TestDatabase } from "@/lib/testing/database";
 
 /**
@@ -25,17 +25,12 @@ afterAll(async () => {
 });
 
 function upload(mode = "complete=0"): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }> {
-  // `--import tsx` keeps it one process: tsx's CLI would fork, and SIGKILL would hit the wrapper.
-  const child = spawn(process.execPath, ["--import", "tsx", "lib/testing/upload-child.ts", mode], {
-    env: { ...process.env, DATABASE_URL: database.url, STORAGE_DIR: store.root, LOG_LEVEL: "error" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let stdout = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  return new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal, stdout })));
+  const child = spawnTsChild("lib/testing/upload-child.ts", [mode], { DATABASE_URL: database.url, STORAGE_DIR: store.root, LOG_LEVEL: "error" });
+  return child.exited.then(({ code, signal }) => ({ code, signal, stdout: child.output() }));
 }
 
-const kinds = (problems: Array<{ kind: string; key: string }>) => problems.map((p) => `${p.kind} ${p.key.replace(/^\d+-[0-9a-f-]+\.part$/, "<tmp>.part")}`).sort();
+const kinds = (problems: Array<{ kind: string; key: string }>) =>
+  problems.map((p) => `${p.kind} ${p.key.replace(/^\d+-[0-9a-f-]+\.part$/, "<tmp>.part")}`).sort();
 
 describe("an upload killed with SIGKILL", () => {
   it("leaves nothing a restart and a retry do not clean up, and registers the model exactly once", async () => {

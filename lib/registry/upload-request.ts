@@ -1,4 +1,4 @@
-import { ApiError, readBodyLimited } from "@/lib/http/errors";
+import { ApiError, readBodyLimited } from "@/lib/http";
 import { uploadMetadataSchema, type UploadMetadata } from "./upload";
 
 const FIELDS = ["name", "author", "datasetTag", "algorithm", "metrics"] as const;

@@ -1,15 +1,13 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { auditLog, datasetTags } from "@/db/schema";
-import { IMAGE_PIXELS } from "@/lib/data/classes";
 import type { Db } from "@/lib/db";
-import { plainText } from "@/lib/http/params";
+import { plainText } from "@/lib/http";
+import { IMAGE_PIXELS } from "@/lib/kmnist";
 import { createLogger } from "@/lib/log";
-import { ArtifactError, parseManifest, type ModelArtifact } from "@/lib/ml/artifact";
-import { artifactFromZip } from "@/lib/ml/artifact-zip";
-import { evaluateInWorker } from "@/lib/ml/run-in-worker";
+import { ArtifactError, artifactFromZip, evaluateInWorker, parseManifest, type ModelArtifact } from "@/lib/ml";
 import type { ObjectStore } from "@/lib/storage";
-import { registerModelVersion, type ModelVersion } from "./index";
+import { registerModelVersion, type ModelVersion } from "./versions";
 
 const log = createLogger("registry.upload");
 

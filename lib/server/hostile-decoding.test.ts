@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { trainAndRegister } from "@/lib/ml/training";
+import { trainAndRegister } from "@/lib/pipeline";
 import { startAppServer, type AppServer } from "@/lib/testing/app-server";
 import { createPostgresTestDatabase, createTempStore, importTestKmnist, type TestDatabase } from "@/lib/testing/database";
 import { httpRequest, signInOverHttp, type HttpReply } from "@/lib/testing/http";
@@ -39,8 +39,14 @@ async function hostileImages(): Promise<Array<{ name: string; type: string; body
     '<svg xmlns="http://www.w3.org/2000/svg" width="6000" height="6000"><filter id="f"><feGaussianBlur stdDeviation="300"/><feMorphology radius="200"/></filter><rect width="6000" height="6000" filter="url(#f)"/></svg>',
   );
   // Forty megapixels of white paper: cheap to send (compressed), costly to decode naively.
-  const huge = await sharp({ create: { width: 6324, height: 6324, channels: 3, background: "white" } }).greyscale().png({ compressionLevel: 9 }).toBuffer();
-  const tall = await sharp({ create: { width: 1, height: 10_000_000, channels: 3, background: "white" } }).greyscale().png({ compressionLevel: 9 }).toBuffer();
+  const huge = await sharp({ create: { width: 6324, height: 6324, channels: 3, background: "white" } })
+    .greyscale()
+    .png({ compressionLevel: 9 })
+    .toBuffer();
+  const tall = await sharp({ create: { width: 1, height: 10_000_000, channels: 3, background: "white" } })
+    .greyscale()
+    .png({ compressionLevel: 9 })
+    .toBuffer();
   return [
     { name: "svg filter", type: "image/svg+xml", body: svg },
     { name: "svg filter (as png)", type: "image/png", body: svg },

@@ -41,7 +41,9 @@ export async function startServer(options: ServerOptions): Promise<http.Server> 
     normaliseForwarding(request, trusted);
     // Next's router answers a broken percent-escape in the path with a 500.
     if (!decodablePath(request.url)) {
-      response.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "malformed_url", message: "The URL path has a broken percent-escape" } }));
+      response
+        .writeHead(400, { "content-type": "application/json" })
+        .end(JSON.stringify({ error: { code: "malformed_url", message: "The URL path has a broken percent-escape" } }));
       return;
     }
     // During a shutdown, connections end with their response instead of staying open for more.

@@ -1,3 +1,4 @@
+// Over 250 lines: one regression test per finding of the hardening issue, all against one real server.
 import http from "node:http";
 import { and, eq } from "drizzle-orm";
 import fc from "fast-check";
@@ -5,7 +6,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, benchmarks, logs } from "@/db/schema";
 import { benchmarkSweep, closeBenchmarkPool, engineOptions } from "@/lib/benchmark";
-import { trainAndRegister } from "@/lib/ml/training";
+import { trainAndRegister } from "@/lib/pipeline";
 import { startAppServer, type AppServer } from "@/lib/testing/app-server";
 import { createPostgresTestDatabase, createTempStore, importTestKmnist, type TestDatabase } from "@/lib/testing/database";
 import { httpRequest, signInOverHttp } from "@/lib/testing/http";
@@ -56,7 +57,9 @@ const pixels = JSON.stringify({ pixels: Array.from({ length: 784 }, (_, i) => (i
 const errorCode = (reply: { json(): Record<string, unknown> }) => (reply.json().error as { code?: string } | undefined)?.code;
 
 describe("1. image decoding: SVG is refused before any decoder sees it", () => {
-  const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="6000" height="6000"><filter id="f"><feMorphology radius="80"/></filter><rect width="6000" height="6000" filter="url(#f)"/></svg>');
+  const svg = Buffer.from(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="6000" height="6000"><filter id="f"><feMorphology radius="80"/></filter><rect width="6000" height="6000" filter="url(#f)"/></svg>',
+  );
   it("as a raw body, a data URL and a multipart file: 415 at once", async () => {
     const raw = await httpRequest(url("/api/predict"), { method: "POST", headers: { "content-type": "image/svg+xml" }, body: svg, localAddress: "127.0.0.11" });
     const dataUrl = await httpRequest(url("/api/predict"), {
@@ -111,10 +114,18 @@ describe("4. cross-site requests", () => {
     expect([otherPort.status, errorCode(otherPort)]).toEqual([403, "cross_site_request"]);
     const sameSite = await httpRequest(url("/api/training"), { method: "POST", headers: { ...admin(), "sec-fetch-site": "same-site" }, body: "{}" });
     expect([sameSite.status, errorCode(sameSite)]).toEqual([403, "cross_site_request"]);
-    const upload = await httpRequest(url("/api/admin/models"), { method: "POST", headers: { cookie: adminCookie, origin: "http://evil.test", "content-type": "multipart/form-data; boundary=x" }, body: "--x--" });
+    const upload = await httpRequest(url("/api/admin/models"), {
+      method: "POST",
+      headers: { cookie: adminCookie, origin: "http://evil.test", "content-type": "multipart/form-data; boundary=x" },
+      body: "--x--",
+    });
     expect(upload.status).toBe(403);
     // What the browser sends from this site's own pages is accepted.
-    const own = await httpRequest(url("/api/benchmarks"), { method: "POST", headers: { ...admin(), origin: server.url, "sec-fetch-site": "same-origin" }, body: "{}" });
+    const own = await httpRequest(url("/api/benchmarks"), {
+      method: "POST",
+      headers: { ...admin(), origin: server.url, "sec-fetch-site": "same-origin" },
+      body: "{}",
+    });
     expect(own.status).toBe(202);
   });
 
@@ -126,7 +137,12 @@ describe("4. cross-site requests", () => {
   it("refuses a cross-site server action with a 403, not a 500", async () => {
     const action = await httpRequest(url("/admin"), {
       method: "POST",
-      headers: { cookie: adminCookie, origin: "http://evil.test", "next-action": "0123456789abcdef0123456789abcdef01234567", "content-type": "text/plain;charset=UTF-8" },
+      headers: {
+        cookie: adminCookie,
+        origin: "http://evil.test",
+        "next-action": "0123456789abcdef0123456789abcdef01234567",
+        "content-type": "text/plain;charset=UTF-8",
+      },
       body: "[]",
     });
     expect(action.status).toBe(403);
@@ -135,10 +151,31 @@ describe("4. cross-site requests", () => {
 
 describe("6. server errors from anonymous input", () => {
   it("names NUL in a model reference, in the query, the JSON body and a multipart field", async () => {
-    const query = await httpRequest(url("/api/predict?model=a%00b"), { method: "POST", headers: { "content-type": "application/json" }, body: pixels, localAddress: "127.0.0.12" });
-    const json = await httpRequest(url("/api/predict"), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...JSON.parse(pixels), model: "a\u0000b" }), localAddress: "127.0.0.12" });
+    const query = await httpRequest(url("/api/predict?model=a%00b"), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: pixels,
+      localAddress: "127.0.0.12",
+    });
+    const json = await httpRequest(url("/api/predict"), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ...JSON.parse(pixels), model: "a\u0000b" }),
+      localAddress: "127.0.0.12",
+    });
     const form = new FormData();
-    form.append("image", new Blob([await sharp({ create: { width: 40, height: 40, channels: 3, background: "white" } }).png().toBuffer()], { type: "image/png" }), "x.png");
+    form.append(
+      "image",
+      new Blob(
+        [
+          await sharp({ create: { width: 40, height: 40, channels: 3, background: "white" } })
+            .png()
+            .toBuffer(),
+        ],
+        { type: "image/png" },
+      ),
+      "x.png",
+    );
     form.append("model", "a\u0000b");
     const multipart = await fetch(url("/api/predict"), { method: "POST", body: form });
     for (const status of [query.status, json.status, multipart.status]) expect(status).toBe(422);
@@ -150,13 +187,22 @@ describe("6. server errors from anonymous input", () => {
     expect((await httpRequest(url("/models/999999"))).status).toBe(404);
     expect((await httpRequest(url("/benchmarks/999999"))).status).toBe(404);
     expect((await httpRequest(url("/api/auth/callback/credentials"))).status).toBe(405);
-    const overflow = await httpRequest(url("/api/benchmarks"), { method: "POST", headers: { cookie: adminCookie, "content-type": "application/json" }, body: '{"rerun":[2147483648]}' });
+    const overflow = await httpRequest(url("/api/benchmarks"), {
+      method: "POST",
+      headers: { cookie: adminCookie, "content-type": "application/json" },
+      body: '{"rerun":[2147483648]}',
+    });
     expect([overflow.status, errorCode(overflow)]).toEqual([422, "validation_failed"]);
   });
 });
 
 describe("7. benchmark re-runs are all or nothing", () => {
-  const rerun = (ids: number[]) => httpRequest(url("/api/benchmarks"), { method: "POST", headers: { cookie: adminCookie, "content-type": "application/json" }, body: JSON.stringify({ rerun: ids }) });
+  const rerun = (ids: number[]) =>
+    httpRequest(url("/api/benchmarks"), {
+      method: "POST",
+      headers: { cookie: adminCookie, "content-type": "application/json" },
+      body: JSON.stringify({ rerun: ids }),
+    });
   it("queues nothing when one id cannot be re-run, and takes a repeated id once", async () => {
     await waitForDone();
     const mixed = await rerun([benchmarkId, 999_999]);
@@ -204,21 +250,36 @@ describe("9. anonymous traffic is limited per client", () => {
     const statuses: number[] = [];
     let retryAfter: string | undefined;
     for (let i = 0; i < 25; i++) {
-      const reply = await httpRequest(url("/api/predict?record=false"), { method: "POST", headers: { "content-type": "application/json" }, body: pixels, localAddress: "127.0.0.50" });
+      const reply = await httpRequest(url("/api/predict?record=false"), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: pixels,
+        localAddress: "127.0.0.50",
+      });
       statuses.push(reply.status);
       if (reply.status === 429) retryAfter = reply.headers["retry-after"] as string;
     }
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(10);
     expect(statuses).toContain(429);
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
-    const other = await httpRequest(url("/api/predict?record=false"), { method: "POST", headers: { "content-type": "application/json" }, body: pixels, localAddress: "127.0.0.51" });
+    const other = await httpRequest(url("/api/predict?record=false"), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: pixels,
+      localAddress: "127.0.0.51",
+    });
     expect(other.status).toBe(200);
   });
 
   it("limits feedback per client", async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const reply = await httpRequest(url("/api/feedback"), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ predictionId: crypto.randomUUID(), correct: true }), localAddress: "127.0.0.52" });
+      const reply = await httpRequest(url("/api/feedback"), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ predictionId: crypto.randomUUID(), correct: true }),
+        localAddress: "127.0.0.52",
+      });
       statuses.push(reply.status);
     }
     expect(statuses.slice(0, 3)).toEqual([404, 404, 404]);
@@ -228,19 +289,30 @@ describe("9. anonymous traffic is limited per client", () => {
 
 describe("hostile input to next-auth's endpoints (generated; over HTTP, since next-auth needs Next's request scope)", () => {
   it("answers every case without a 5xx", async () => {
-    const text = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom("", "\u0000", "//evil.test", "/\\evil.test", "javascript:alert(1)", "x@99999999999", "9".repeat(300), "credentials"));
+    const text = fc.oneof(
+      fc.string({ maxLength: 30 }),
+      fc.constantFrom("", "\u0000", "//evil.test", "/\\evil.test", "javascript:alert(1)", "x@99999999999", "9".repeat(300), "credentials"),
+    );
     const statuses = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(
         fc.boolean(),
-        fc.array(fc.oneof(fc.constantFrom("signin", "signout", "callback", "credentials", "session", "csrf", "providers", "error"), text), { minLength: 1, maxLength: 3 }),
+        fc.array(fc.oneof(fc.constantFrom("signin", "signout", "callback", "credentials", "session", "csrf", "providers", "error"), text), {
+          minLength: 1,
+          maxLength: 3,
+        }),
         fc.dictionary(fc.constantFrom("csrfToken", "username", "password", "callbackUrl", "json", "redirect"), text, { maxKeys: 6 }),
         fc.constantFrom("application/x-www-form-urlencoded", "application/json", "text/plain"),
         async (post, segments, fields, type) => {
           const path = url(`/api/auth/${segments.map(encodeURIComponent).join("/")}`);
           const form = new URLSearchParams(fields).toString();
           const reply = post
-            ? await httpRequest(path, { method: "POST", headers: { "content-type": type }, body: type === "application/json" ? JSON.stringify(fields) : form, localAddress: "127.0.0.60" })
+            ? await httpRequest(path, {
+                method: "POST",
+                headers: { "content-type": type },
+                body: type === "application/json" ? JSON.stringify(fields) : form,
+                localAddress: "127.0.0.60",
+              })
             : await httpRequest(`${path}?${form}`, { localAddress: "127.0.0.60" });
           statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
           expect(reply.status, `${post ? "POST" : "GET"} ${path}: ${reply.text.slice(0, 200)}`).toBeLessThan(500);
@@ -275,7 +347,10 @@ describe("10. headers, health details and next-auth's own URLs", () => {
   });
 
   it("keeps the log free of rows for rejected sign-ins beyond the bounded sample", async () => {
-    const rows = await database.db.select().from(logs).where(and(eq(logs.component, "api"), eq(logs.level, "warn")));
+    const rows = await database.db
+      .select()
+      .from(logs)
+      .where(and(eq(logs.component, "api"), eq(logs.level, "warn")));
     expect(rows.length).toBeLessThan(200);
   });
 });

@@ -2,7 +2,7 @@ import http from "node:http";
 import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobs, predictions, trainingRuns } from "@/db/schema";
-import { trainAndRegister } from "@/lib/ml/training";
+import { trainAndRegister } from "@/lib/pipeline";
 import { startAppServer, type AppServer } from "@/lib/testing/app-server";
 import { createPostgresTestDatabase, createTempStore, importTestKmnist, type TestDatabase } from "@/lib/testing/database";
 
@@ -40,11 +40,15 @@ async function predict(url: string, pixels: number[]): Promise<string> {
 function slowPredict(url: string, pixels: number[], gapMs: number, halfway: () => void): Promise<{ status: number; body: { predictionId: string } }> {
   const body = JSON.stringify({ pixels });
   return new Promise((resolve, reject) => {
-    const request = http.request(`${url}/api/predict`, { method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (c: Buffer) => chunks.push(c));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) }));
-    });
+    const request = http.request(
+      `${url}/api/predict`,
+      { method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (c: Buffer) => chunks.push(c));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) }));
+      },
+    );
     request.on("error", reject);
     request.write(body.slice(0, body.length / 2));
     setTimeout(() => {
@@ -61,11 +65,25 @@ describe("SIGTERM on the running server", () => {
       .insert(jobs)
       .values({
         name: "train-pipeline",
-        payload: { trigger: "event", actor: "shutdown-test", algorithms: ["cnn"], hyperparameters: { cnn: { epochs: 2, filters: 8, dropout: 0, augment: false } } },
+        payload: {
+          trigger: "event",
+          actor: "shutdown-test",
+          algorithms: ["cnn"],
+          hyperparameters: { cnn: { epochs: 2, filters: 8, dropout: 0, augment: false } },
+        },
         maxAttempts: 3,
       })
       .returning();
-    for (let i = 0; (await database.db.select().from(trainingRuns).where(and(eq(trainingRuns.algorithm, "cnn"), eq(trainingRuns.status, "running")))).length === 0; i++) {
+    for (
+      let i = 0;
+      (
+        await database.db
+          .select()
+          .from(trainingRuns)
+          .where(and(eq(trainingRuns.algorithm, "cnn"), eq(trainingRuns.status, "running")))
+      ).length === 0;
+      i++
+    ) {
       if (i > 600) throw new Error(`training never started:\n${server.output()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -86,12 +104,17 @@ describe("SIGTERM on the running server", () => {
     expect(code).toBe(0);
     expect(exitMs).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
     const output = server.output();
-    for (const step of ["job runner: no new jobs", "http server", "job runner", "prediction log", "worker threads", "database"]) expect(output).toMatch(new RegExp(`shutdown: ${step}[^"]* done`));
+    for (const step of ["job runner: no new jobs", "http server", "job runner", "prediction log", "worker threads", "database"])
+      expect(output).toMatch(new RegExp(`shutdown: ${step}[^"]* done`));
     expect(output).toMatch(/shutdown complete/);
 
     const ids = [...answered, late.body.predictionId];
     expect(await database.db.select({ id: predictions.id }).from(predictions).where(inArray(predictions.id, ids))).toHaveLength(ids.length);
-    expect((await database.db.select().from(jobs).where(eq(jobs.id, job.id)))[0]).toMatchObject({ status: "pending", attempts: 0, lastError: "interrupted by shutdown" });
+    expect((await database.db.select().from(jobs).where(eq(jobs.id, job.id)))[0]).toMatchObject({
+      status: "pending",
+      attempts: 0,
+      lastError: "interrupted by shutdown",
+    });
     expect((await database.db.select().from(trainingRuns).where(eq(trainingRuns.algorithm, "cnn")))[0]).toMatchObject({ status: "interrupted" });
 
     server = await startAppServer(env());

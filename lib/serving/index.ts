@@ -1,40 +1,6 @@
-import { config } from "@/lib/config";
-import { getDb } from "@/lib/db";
-import { sharedLimiter, type ClientLimits } from "@/lib/http/route";
-import { BoundedQueue, ConcurrencyLimiter, RateLimiter } from "@/lib/limits";
-import { predictionRecorder } from "@/lib/monitoring/recorder";
-import { InferencePool } from "./inference-pool";
-import { PredictService } from "./predict";
-
+/** Serving predictions: request parsing, the predict service with its inference worker and micro-batching, the OpenAPI document. */
 export { InferencePool, type BatchingOptions } from "./inference-pool";
-export { PredictService, type Prediction, type PredictionSink } from "./predict";
-export { parsePredictRequest, PREDICT_MEDIA_TYPES, type PredictRequest, type PredictInput } from "./request";
-
-/** Per client (PREDICT_RATE_LIMIT, PREDICT_RATE_BURST, PREDICT_CLIENT_CONCURRENCY): generous for a person drawing, not for a flood. */
-export const PREDICT_LIMITS: ClientLimits = {
-  rate: sharedLimiter("predict.rate", () => {
-    const { ratePerSecond, rateBurst } = config().predict;
-    return ratePerSecond > 0 ? new RateLimiter({ perSecond: ratePerSecond, burst: rateBurst }) : null;
-  }),
-  concurrency: sharedLimiter("predict.concurrency", () => (config().predict.clientConcurrency > 0 ? new ConcurrencyLimiter(config().predict.clientConcurrency) : null)),
-};
-
-const globalForServing = globalThis as unknown as { kanaPredictService?: Promise<PredictService> };
-
-/** The process-wide predict service: one inference worker, shared by every request. */
-export function predictService(): Promise<PredictService> {
-  globalForServing.kanaPredictService ??= (async () => {
-    const { maxBatch, batchWaitMs, decodeConcurrency, decodeQueue } = config().predict;
-    const db = await getDb();
-    const decoding = new BoundedQueue("decoding images", decodeConcurrency, decodeQueue);
-    return new PredictService(db, new InferencePool({ maxBatch, maxWaitMs: batchWaitMs }), predictionRecorder(db), decoding);
-  })();
-  return globalForServing.kanaPredictService;
-}
-
-/** Stops the process's inference worker, if one was started (graceful shutdown). */
-export async function closePredictService(): Promise<void> {
-  const service = globalForServing.kanaPredictService;
-  globalForServing.kanaPredictService = undefined;
-  if (service) await (await service).close();
-}
+export { predictionSchema, predictOperation, predictQuerySchema, predictWrongMethodOperation, type Prediction } from "./api";
+export { PredictService, type PredictionSink } from "./predict";
+export { parsePredictRequest, PREDICT_MEDIA_TYPES, type PredictInput, type PredictRequest } from "./request";
+export { closePredictService, PREDICT_LIMITS, predictService } from "./service";

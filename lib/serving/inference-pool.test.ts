@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { putArtifact } from "@/lib/ml/artifact";
-import { growTree } from "@/lib/ml/families/tree";
+import { growTree, putArtifact } from "@/lib/ml";
 import { treeArtifact } from "@/lib/testing/artifacts";
 import { createTempStore } from "@/lib/testing/database";
 import { InferencePool } from "./inference-pool";

@@ -1,5 +1,5 @@
 import type { Worker } from "node:worker_threads";
-import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/data/classes";
+import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/kmnist";
 import { createLogger } from "@/lib/log";
 import { startTsWorker } from "@/lib/workers";
 import type { InferenceReply, InferenceRequest } from "./inference-protocol";

@@ -1,8 +1,5 @@
 import { parentPort } from "node:worker_threads";
-import { getArtifact } from "@/lib/ml/artifact";
-import { mlRuntime } from "@/lib/ml/backend";
-import { loadClassifier } from "@/lib/ml/classifier";
-import type { Classifier } from "@/lib/ml/families/types";
+import { getArtifact, loadClassifier, mlRuntime, type Classifier } from "@/lib/ml";
 import { objectStore } from "@/lib/storage";
 import type { InferenceReply, InferenceRequest } from "./inference-protocol";
 

@@ -1,23 +1,13 @@
 import { config } from "@/lib/config";
-import { KMNIST_CLASSES } from "@/lib/data/classes";
 import type { Db } from "@/lib/db";
-import { ApiError, isDatabaseUnavailable } from "@/lib/http/errors";
+import { ApiError, isDatabaseUnavailable } from "@/lib/http";
+import { KMNIST_CLASSES } from "@/lib/kmnist";
 import { BoundedQueue } from "@/lib/limits";
-import { assertRasterImage, preprocessImage, PreprocessError } from "@/lib/ml/preprocess";
+import { assertRasterImage, PreprocessError, preprocessImage } from "@/lib/preprocess";
 import { DEFAULT_MODEL_REF, ModelRefError, resolveModelRef, type ResolvedModel } from "@/lib/registry";
+import type { Prediction } from "./api";
 import type { InferencePool } from "./inference-pool";
 import type { PredictRequest } from "./request";
-
-export interface Prediction {
-  label: number;
-  char: string;
-  probabilities: Array<{ label: number; char: string; p: number }>;
-  model: { name: string; version: number; algorithm: string };
-  preprocessed?: number[];
-  timingMs: { preprocess: number; inference: number; total: number };
-  /** Refer to it in feedback (POST /api/feedback); null when this prediction was not recorded (sampling). */
-  predictionId: string | null;
-}
 
 /** Where predictions go to be logged (lib/monitoring's recorder): must return at once. */
 export interface PredictionSink {
@@ -112,7 +102,9 @@ export class PredictService {
     const inferred = performance.now();
 
     const ranked = KMNIST_CLASSES.map(({ label, char }) => ({ label, char, p: probabilities[label] })).sort((a, b) => b.p - a.p);
-    const predictionId = !request.record ? null : this.sink?.record({ modelVersionId: model.id, input: pixels, probabilities, predicted: ranked[0].label, latencyMs: inferred - started }) ?? null;
+    const predictionId = !request.record
+      ? null
+      : (this.sink?.record({ modelVersionId: model.id, input: pixels, probabilities, predicted: ranked[0].label, latencyMs: inferred - started }) ?? null);
     return {
       label: ranked[0].label,
       char: ranked[0].char,

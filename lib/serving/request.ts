@@ -1,11 +1,10 @@
 import { z } from "zod";
-import { IMAGE_PIXELS } from "@/lib/data/classes";
-import { ApiError, readBodyLimited } from "@/lib/http/errors";
+import { ApiError, queryFlag, readBodyLimited } from "@/lib/http";
+import { IMAGE_PIXELS } from "@/lib/kmnist";
+import { modelRef, predictJsonSchema, type predictQuerySchema } from "./api";
 
 /** What a predict request carries once its transport (JSON, multipart, raw image) is gone. */
-export type PredictInput =
-  | { kind: "image"; bytes: Buffer }
-  | { kind: "pixels"; pixels: Uint8Array };
+export type PredictInput = { kind: "image"; bytes: Buffer } | { kind: "pixels"; pixels: Uint8Array };
 
 export interface PredictRequest {
   input: PredictInput;
@@ -17,24 +16,6 @@ export interface PredictRequest {
 
 /** The bodies a prediction may come in. */
 export const PREDICT_MEDIA_TYPES = ["application/json", "multipart/form-data", "image/*"] as const;
-
-const flag = z.union([z.boolean(), z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1")]);
-const modelRef = z
-  .string()
-  .min(1)
-  .max(200)
-  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "must not contain control characters");
-
-const jsonBody = z
-  .object({
-    pixels: z.array(z.number().finite("must be a finite number")).length(IMAGE_PIXELS, `must hold exactly ${IMAGE_PIXELS} values (28x28, row-major)`).optional(),
-    scale: z.enum(["0-255", "0-1"]).default("0-255"),
-    image: z.string().max(50_000_000).optional(),
-    model: modelRef.optional(),
-    preprocessed: flag.optional(),
-  })
-  .strict()
-  .refine((b) => (b.pixels === undefined) !== (b.image === undefined), { message: 'give exactly one of "pixels" or "image"' });
 
 const DATA_URL = /^data:(image\/[a-z0-9.+-]+);base64,([A-Za-z0-9+/]*={0,2})$/;
 
@@ -66,16 +47,11 @@ function decodeDataUrl(value: string, maxBytes: number): Buffer {
   return bytes;
 }
 
-/** Parses any supported predict request, or throws an ApiError that names the problem. */
-export async function parsePredictRequest(request: Request, maxBytes: number): Promise<PredictRequest> {
-  const url = new URL(request.url);
-  const query = z.object({ model: modelRef.optional(), preprocessed: flag.optional(), record: flag.optional() }).safeParse({
-    model: url.searchParams.get("model") ?? undefined,
-    preprocessed: url.searchParams.get("preprocessed") ?? undefined,
-    record: url.searchParams.get("record") ?? undefined,
-  });
-  if (!query.success) throw validationError(query.error);
-
+/**
+ * Parses any supported predict request, its query already validated (the operation's
+ * schema), or throws an ApiError that names the problem.
+ */
+export async function parsePredictRequest(request: Request, maxBytes: number, query: z.infer<typeof predictQuerySchema>): Promise<PredictRequest> {
   const contentType = (request.headers.get("content-type") ?? "").toLowerCase();
   const mediaType = contentType.split(";")[0].trim();
   if (!PREDICT_MEDIA_TYPES.some((t) => (t.endsWith("/*") ? mediaType.startsWith(t.slice(0, -1)) : mediaType === t))) {
@@ -84,7 +60,7 @@ export async function parsePredictRequest(request: Request, maxBytes: number): P
   const body = await readBodyLimited(request, maxBytes);
   if (body.length === 0) throw new ApiError(400, "empty_body", "The request body is empty");
 
-  const base = { model: query.data.model, includePreprocessed: query.data.preprocessed ?? false, record: query.data.record ?? true };
+  const base = { model: query.model, includePreprocessed: query.preprocessed ?? false, record: query.record ?? true };
 
   if (mediaType.startsWith("image/")) return { ...base, input: { kind: "image", bytes: body } };
 
@@ -99,7 +75,7 @@ export async function parsePredictRequest(request: Request, maxBytes: number): P
     if (!(file instanceof Blob)) throw new ApiError(422, "validation_failed", 'multipart: send the image in a file field named "image"');
     const bytes = Buffer.from(await file.arrayBuffer());
     if (bytes.length === 0) throw new ApiError(400, "empty_image", "The uploaded file is empty");
-    const fields = z.object({ model: modelRef.optional(), preprocessed: flag.optional() }).safeParse({
+    const fields = z.object({ model: modelRef.optional(), preprocessed: queryFlag.optional() }).safeParse({
       model: form.get("model") ?? undefined,
       preprocessed: form.get("preprocessed") ?? undefined,
     });
@@ -121,7 +97,7 @@ export async function parsePredictRequest(request: Request, maxBytes: number): P
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     throw new ApiError(422, "validation_failed", 'The JSON body must be an object with "pixels" or "image"');
   }
-  const parsed = jsonBody.safeParse(json);
+  const parsed = predictJsonSchema.safeParse(json);
   if (!parsed.success) throw validationError(parsed.error);
   const b = parsed.data;
   return {

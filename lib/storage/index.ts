@@ -1,18 +1,4 @@
-import { config } from "@/lib/config";
-import { LocalObjectStore, sha256Hex } from "./local";
-import type { ObjectStore } from "./types";
-
-export type { ObjectInfo, ObjectStore, PutOptions } from "./types";
-export { InvalidObjectKeyError, ObjectNotFoundError } from "./types";
-export { LocalObjectStore, sha256Hex };
-
-let store: ObjectStore | undefined;
-
-/** The process-wide object store chosen by config (STORAGE_DRIVER). */
-export function objectStore(): ObjectStore {
-  if (!store) {
-    const { storage } = config();
-    store = new LocalObjectStore(storage.dir);
-  }
-  return store;
-}
+/** The object store (artifacts, snapshots, image blobs): the interface, the local driver, the process's store. */
+export { LocalObjectStore, sha256Hex } from "./local";
+export { objectStore } from "./store";
+export { InvalidObjectKeyError, ObjectNotFoundError, type ObjectInfo, type ObjectStore, type PutOptions } from "./types";

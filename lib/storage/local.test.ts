@@ -17,7 +17,13 @@ describe("LocalObjectStore", () => {
   it("stores, reads, describes and deletes objects with their sha256", async () => {
     const data = Buffer.from("hello kana");
     const info = await store.put("models/a/1/weights.bin", data, { contentType: "application/x-test" });
-    expect(info).toEqual({ key: "models/a/1/weights.bin", bytes: 10, sha256: sha256Hex(data), contentType: "application/x-test", modifiedAt: expect.any(Date) });
+    expect(info).toEqual({
+      key: "models/a/1/weights.bin",
+      bytes: 10,
+      sha256: sha256Hex(data),
+      contentType: "application/x-test",
+      modifiedAt: expect.any(Date),
+    });
     expect(await store.get("models/a/1/weights.bin")).toEqual(data);
     expect(await store.head("models/a/1/weights.bin")).toEqual(info);
     await store.delete("models/a/1/weights.bin");

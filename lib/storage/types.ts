@@ -48,7 +48,10 @@ export class ObjectNotFoundError extends Error {
 }
 
 export class InvalidObjectKeyError extends Error {
-  constructor(public readonly key: string, reason: string) {
+  constructor(
+    public readonly key: string,
+    reason: string,
+  ) {
     super(`Invalid object key ${JSON.stringify(key)}: ${reason}`);
     this.name = "InvalidObjectKeyError";
   }

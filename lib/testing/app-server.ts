@@ -47,7 +47,9 @@ export async function startAppServer(env: Record<string, string>, options: { rea
   const chunks: string[] = [];
   child.stdout!.on("data", (c: Buffer) => chunks.push(c.toString()));
   child.stderr!.on("data", (c: Buffer) => chunks.push(c.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
   const url = `http://127.0.0.1:${port}`;
   const server: AppServer = {
     url,

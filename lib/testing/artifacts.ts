@@ -1,8 +1,17 @@
-import { KMNIST_CLASSES } from "@/lib/data/classes";
-import { buildArtifact, type ManifestInput, type ModelArtifact } from "@/lib/ml/artifact";
+import { KMNIST_CLASSES } from "@/lib/kmnist";
+import { buildArtifact, type ManifestInput, type ModelArtifact } from "@/lib/ml";
 
 /** A one-leaf CART tree: it loads and answers (fixed probabilities), so it passes the ML core's load check and can serve predictions. */
-export const ONE_LEAF_TREE = { kind: "cart", classes: 10, features: 784, feature: [-1], threshold: [0], left: [-1], right: [-1], counts: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] };
+export const ONE_LEAF_TREE = {
+  kind: "cart",
+  classes: 10,
+  features: 784,
+  feature: [-1],
+  threshold: [0],
+  left: [-1],
+  right: [-1],
+  counts: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+};
 
 /**
  * A decision-tree artifact for tests that need a registered model but not a trained one.

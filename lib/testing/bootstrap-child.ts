@@ -3,8 +3,9 @@
  * (a durable job) with small models, through the same CLI wrapper, so SIGTERM is handled as
  * `npm start` handles it. Exits 0 once a champion exists.
  */
-import { prepareData, trainInitialModels } from "@/lib/bootstrap";
-import { runCli } from "@/lib/cli/run";
+import { trainInitialModels } from "@/lib/bootstrap";
+import { runCli } from "@/lib/cli";
+import { prepareKmnist } from "@/lib/data";
 import { getDb } from "@/lib/db";
 import { objectStore } from "@/lib/storage";
 
@@ -17,6 +18,6 @@ export const SMALL_MODELS = {
 runCli(async () => {
   const db = await getDb();
   const store = objectStore();
-  await prepareData(db, store);
+  await prepareKmnist(db, store);
   await trainInitialModels(db, store, { hyperparameters: SMALL_MODELS });
 });

@@ -18,14 +18,18 @@ export function httpRequest(
 ): Promise<HttpReply> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: options.method ?? "GET", headers: options.headers, localAddress: options.localAddress, timeout: options.timeoutMs ?? 30_000 }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (c: Buffer) => chunks.push(c));
-      response.on("end", () => {
-        const text = Buffer.concat(chunks).toString();
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, text, json: () => JSON.parse(text), ms: performance.now() - started });
-      });
-    });
+    const request = http.request(
+      url,
+      { method: options.method ?? "GET", headers: options.headers, localAddress: options.localAddress, timeout: options.timeoutMs ?? 30_000 },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (c: Buffer) => chunks.push(c));
+        response.on("end", () => {
+          const text = Buffer.concat(chunks).toString();
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, text, json: () => JSON.parse(text), ms: performance.now() - started });
+        });
+      },
+    );
     request.on("timeout", () => request.destroy(new Error(`no answer from ${url} within ${options.timeoutMs ?? 30_000} ms`)));
     request.on("error", reject);
     request.end(options.body);
@@ -38,7 +42,12 @@ const cookiesOf = (reply: HttpReply) => (reply.headers["set-cookie"] ?? []).map(
  * Signs in through next-auth's credentials endpoint as the sign-in page does (CSRF token
  * first, then the form post). Returns the session cookie on success.
  */
-export async function signInOverHttp(base: string, username: string, password: string, localAddress?: string): Promise<{ ok: boolean; status: number; cookie: string | null; ms: number; error: string | null }> {
+export async function signInOverHttp(
+  base: string,
+  username: string,
+  password: string,
+  localAddress?: string,
+): Promise<{ ok: boolean; status: number; cookie: string | null; ms: number; error: string | null }> {
   const started = performance.now();
   const csrf = await httpRequest(`${base}/api/auth/csrf`, { localAddress });
   const { csrfToken } = csrf.json<{ csrfToken: string }>();

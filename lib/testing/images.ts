@@ -3,7 +3,9 @@ import sharp from "sharp";
 
 /** A KMNIST image (784 bytes) as a PNG, optionally upscaled with nearest-neighbour. */
 export async function kmnistPng(pixels: Uint8Array, size = 28): Promise<Buffer> {
-  const png = await sharp(Buffer.from(pixels), { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer();
+  const png = await sharp(Buffer.from(pixels), { raw: { width: 28, height: 28, channels: 1 } })
+    .png()
+    .toBuffer();
   return size === 28 ? png : sharp(png).resize(size, size, { kernel: "nearest" }).png().toBuffer();
 }
 

@@ -29,7 +29,6 @@ function ssha(password: string): string {
   return `{SSHA}${Buffer.concat([createHash("sha1").update(password).update(salt).digest(), salt]).toString("base64")}`;
 }
 
-
 export interface TestLdap {
   url: string;
   stop(): Promise<void>;
@@ -103,10 +102,16 @@ export async function startTestLdap(options: { port?: number } = {}): Promise<Te
         userPassword: ssha(user.password),
       });
     }
-    const admins = Object.entries(LDAP_USERS).filter(([, u]) => u.admin).map(([uid]) => `uid=${uid},ou=people,${LDAP_BASE}`);
+    const admins = Object.entries(LDAP_USERS)
+      .filter(([, u]) => u.admin)
+      .map(([uid]) => `uid=${uid},ou=people,${LDAP_BASE}`);
     await root.add(LDAP_ADMIN_GROUP, { objectClass: ["groupOfNames"], cn: "kana-admins", member: admins });
     // A service account for searches, as a real deployment would configure.
-    await root.add(`cn=kana-search,${LDAP_BASE}`, { objectClass: ["simpleSecurityObject", "organizationalRole"], cn: "kana-search", userPassword: ssha("search-pw") });
+    await root.add(`cn=kana-search,${LDAP_BASE}`, {
+      objectClass: ["simpleSecurityObject", "organizationalRole"],
+      cn: "kana-search",
+      userPassword: ssha("search-pw"),
+    });
   } finally {
     await root.unbind();
   }

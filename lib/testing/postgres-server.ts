@@ -20,7 +20,6 @@ function binDir(): string {
   return execFileSync("pg_config", ["--bindir"], { encoding: "utf8" }).trim();
 }
 
-
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const bin = binDir();
   const root = await fs.mkdtemp(path.join(os.tmpdir(), "kana-pg-"));

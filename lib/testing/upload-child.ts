@@ -8,8 +8,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { closeDatabase, getDb } from "@/lib/db";
-import { artifactToZip } from "@/lib/ml/artifact-zip";
-import { registerUploadedModel } from "@/lib/registry/upload";
+import { artifactToZip } from "@/lib/ml";
+import { registerUploadedModel } from "@/lib/registry";
 import { LocalObjectStore, objectStore } from "@/lib/storage";
 import { ONE_LEAF_TREE, treeArtifact } from "./artifacts";
 
@@ -27,7 +27,8 @@ store.put = async (key, data, options) => {
     for (;;) {
       if (fs.existsSync(tmpDir) && fs.readdirSync(tmpDir).some((name) => !before.has(name))) process.kill(process.pid, "SIGKILL");
       await new Promise((resolve) => setImmediate(resolve));
-      if (await Promise.race([writing.then(() => true), Promise.resolve(false)])) throw new Error("the write finished before the kill: make the weights bigger");
+      if (await Promise.race([writing.then(() => true), Promise.resolve(false)]))
+        throw new Error("the write finished before the kill: make the weights bigger");
     }
   }
   const info = await real.put(key, data, options);

@@ -1,5 +1,5 @@
 import type { Worker } from "node:worker_threads";
-import { startTsWorker } from "./index";
+import { startTsWorker } from "./ts-worker";
 
 /** A task's reply from a pool worker (see `servePoolTasks`). */
 type PoolReply<R> = { id: number; ok: true; result: R } | { id: number; ok: false; message: string; stack?: string };

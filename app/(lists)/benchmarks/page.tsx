@@ -1,30 +1,16 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { BenchmarkStatusBadge } from "@/components/benchmarks/status-badge";
+import { benchmarkColumns } from "@/components/benchmarks/benchmark-columns";
+import { DataTable } from "@/components/data-table";
 import { EmptyState, PageHeader } from "@/components/page-header";
-import { hrefWith, FilterForm, InvalidFilters, Pagination, SortableHead, singleValues } from "@/components/table-controls";
-import { Badge } from "@/components/ui/badge";
+import { FilterForm, hrefWith, InvalidFilters, Pagination, singleValues } from "@/components/table-controls";
 import { Button } from "@/components/ui/button";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { benchmarkQuerySchema, listBenchmarks, type BenchmarkQuery } from "@/lib/benchmark";
+import { benchmarkQuerySchema, listBenchmarks } from "@/lib/benchmark";
 import { getDb } from "@/lib/db";
-import { formatCount, formatDateTime, formatPercent } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Benchmarks" };
 export const dynamic = "force-dynamic";
 
 type SearchParams = Record<string, string | string[] | undefined>;
-
-const SORTABLE: Array<{ key: BenchmarkQuery["sort"]; label: string; numeric?: boolean }> = [
-  { key: "model", label: "Model" },
-  { key: "accuracy", label: "Accuracy", numeric: true },
-  { key: "macro_f1", label: "Macro F1", numeric: true },
-  { key: "macro_auc", label: "Macro AUC", numeric: true },
-  { key: "log_loss", label: "Log loss", numeric: true },
-  { key: "ece", label: "ECE", numeric: true },
-  { key: "throughput", label: "Images/s", numeric: true },
-  { key: "created", label: "Queued" },
-];
 
 export default async function BenchmarksPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const parsed = benchmarkQuerySchema.safeParse(singleValues(await searchParams));
@@ -73,50 +59,25 @@ export default async function BenchmarksPage({ searchParams }: { searchParams: P
         </EmptyState>
       ) : (
         <>
-          <div className="overflow-x-auto">
-            <Table data-testid="benchmarks-table">
-              <TableHeader>
-                <TableRow>
-                  <TableHead>#</TableHead>
-                  <TableHead>Status</TableHead>
-                  {SORTABLE.map((column) => (
-                    <SortableHead key={column.key} base="/benchmarks" query={query} column={column.key} label={column.label} numeric={column.numeric} />
-                  ))}
-                  <TableHead>Dataset</TableHead>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {page.rows.map((r) => (
-                  <TableRow key={r.id}>
-                    <TableCell>
-                      <Link href={`/benchmarks/${r.id}`} className="font-medium underline-offset-4 hover:underline">
-                        {r.id}
-                      </Link>
-                    </TableCell>
-                    <TableCell>
-                      <BenchmarkStatusBadge status={r.status} />
-                    </TableCell>
-                    <TableCell>
-                      <Link href={`/benchmarks/${r.id}`} className="font-medium underline-offset-4 hover:underline">
-                        {r.model}@{r.version}
-                      </Link>{" "}
-                      <Badge variant="outline">{r.algorithm}</Badge>
-                    </TableCell>
-                    <TableCell className="text-right tabular-nums">{r.accuracy === null ? "—" : formatPercent(r.accuracy)}</TableCell>
-                    <TableCell className="text-right tabular-nums">{r.macroF1?.toFixed(4) ?? "—"}</TableCell>
-                    <TableCell className="text-right tabular-nums">{r.macroAuc?.toFixed(4) ?? "—"}</TableCell>
-                    <TableCell className="text-right tabular-nums">{r.logLoss?.toFixed(4) ?? "—"}</TableCell>
-                    <TableCell className="text-right tabular-nums">{r.ece?.toFixed(4) ?? "—"}</TableCell>
-                    <TableCell className="text-right tabular-nums">{r.throughput === null ? "—" : formatCount(Math.round(r.throughput))}</TableCell>
-                    <TableCell className="whitespace-nowrap">{formatDateTime(r.createdAt)}</TableCell>
-                    <TableCell className="whitespace-nowrap">
-                      {r.tag} <span className="font-mono text-xs text-muted-foreground">{r.datasetHash.slice(0, 8)}</span>
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </div>
+          <DataTable
+            rows={page.rows}
+            rowKey={(r) => r.id}
+            columns={benchmarkColumns(
+              "id",
+              "status",
+              "modelToBenchmark",
+              "accuracy",
+              "macroF1",
+              "macroAuc",
+              "logLoss",
+              "ece",
+              "throughput",
+              "created",
+              "dataset",
+            )}
+            sorting={{ base: "/benchmarks", query }}
+            testId="benchmarks-table"
+          />
           <Pagination base="/benchmarks" query={query} page={page.page} pages={page.pages} total={page.total} noun="benchmark" />
         </>
       )}

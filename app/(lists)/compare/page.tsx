@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import type { StoredMetrics } from "@/components/benchmarks/benchmark-metrics";
 import { ConfusionMatrix } from "@/components/benchmarks/confusion-matrix";
 import { ClassBars } from "@/components/charts/class-bars";
 import { RocChart } from "@/components/charts/roc-chart";
@@ -9,30 +8,28 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { compareModelVersions, MAX_COMPARED, type BenchmarkDetail } from "@/lib/benchmark";
-import { KMNIST_CLASSES, listTags } from "@/lib/data";
+import { listTags } from "@/lib/data";
 import { getDb } from "@/lib/db";
 import { formatPercent } from "@/lib/format";
-import { rowIdOrNull } from "@/lib/http/params";
+import { rowIdOrNull } from "@/lib/http";
+import { KMNIST_CLASSES } from "@/lib/kmnist";
+import { METRIC_FIGURES } from "@/lib/metrics";
 import { modelVersionQuerySchema, searchModelVersions } from "@/lib/registry";
 import { cn } from "@/lib/utils";
 
 export const metadata: Metadata = { title: "Compare" };
 export const dynamic = "force-dynamic";
 
-type Row = { label: string; value: (e: BenchmarkDetail, m: StoredMetrics) => number | null | undefined; format: (v: number) => string; higherIsBetter: boolean };
+type Row = { label: string; value: (e: BenchmarkDetail) => number | null | undefined; format: (v: number) => string; higherIsBetter: boolean };
 
-const percent = (v: number) => formatPercent(v);
-const fixed = (digits: number) => (v: number) => v.toFixed(digits);
-
+/** Every figure of the metric registry, then the informational ones (speed). */
 const ROWS: Row[] = [
-  { label: "Accuracy", value: (e) => e.accuracy, format: percent, higherIsBetter: true },
-  { label: "Balanced accuracy", value: (e) => e.balancedAccuracy, format: percent, higherIsBetter: true },
-  { label: "Top-3 accuracy", value: (_e, m) => m.top_3_accuracy, format: percent, higherIsBetter: true },
-  { label: "Macro F1", value: (e) => e.macroF1, format: fixed(4), higherIsBetter: true },
-  { label: "Macro AUC", value: (e) => e.macroAuc, format: fixed(4), higherIsBetter: true },
-  { label: "Micro AUC", value: (_e, m) => m.roc_auc?.microAuc, format: fixed(4), higherIsBetter: true },
-  { label: "Log loss", value: (e) => e.logLoss, format: fixed(4), higherIsBetter: false },
-  { label: "ECE", value: (e) => e.ece, format: fixed(4), higherIsBetter: false },
+  ...METRIC_FIGURES.map((figure) => ({
+    label: figure.title,
+    value: (e: BenchmarkDetail) => figure.of(e.metrics ?? {}),
+    format: figure.kind === "proportion" ? (v: number) => formatPercent(v) : (v: number) => v.toFixed(4),
+    higherIsBetter: figure.higherIsBetter,
+  })),
   { label: "Throughput (img/s)", value: (e) => e.throughput, format: (v) => Math.round(v).toLocaleString("en-US"), higherIsBetter: true },
   // Trees answer in microseconds: two significant digits below a millisecond.
   { label: "Latency p50 (ms)", value: (e) => e.info?.latencyMs.p50, format: (v) => (v >= 1 ? v.toFixed(2) : v.toPrecision(2)), higherIsBetter: false },
@@ -94,8 +91,16 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
       ) : (
         comparison && (
           <div className="space-y-6">
-            {!comparison.sameData && <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">These versions share no dataset version: each is shown on its newest benchmark, so the figures are not measured on the same data.</p>}
-            {comparison.missing.length > 0 && <p className="text-sm text-muted-foreground">Without a finished benchmark{tag ? ` on ${tag}` : ""}, left out: model version(s) {comparison.missing.join(", ")}.</p>}
+            {!comparison.sameData && (
+              <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
+                These versions share no dataset version: each is shown on its newest benchmark, so the figures are not measured on the same data.
+              </p>
+            )}
+            {comparison.missing.length > 0 && (
+              <p className="text-sm text-muted-foreground">
+                Without a finished benchmark{tag ? ` on ${tag}` : ""}, left out: model version(s) {comparison.missing.join(", ")}.
+              </p>
+            )}
             <Card>
               <CardHeader>
                 <CardTitle>Metrics</CardTitle>
@@ -117,7 +122,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                   </TableHeader>
                   <TableBody>
                     {ROWS.map((row) => {
-                      const values = comparison.entries.map((e) => row.value(e, (e.metrics ?? {}) as StoredMetrics) ?? null);
+                      const values = comparison.entries.map((e) => row.value(e) ?? null);
                       const present = values.filter((v): v is number => v !== null);
                       const best = present.length ? (row.higherIsBetter ? Math.max(...present) : Math.min(...present)) : null;
                       return (
@@ -126,7 +131,10 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                           {values.map((v, i) => (
                             <TableCell
                               key={comparison.entries[i].id}
-                              className={cn("text-right tabular-nums", v !== null && v === best && "bg-emerald-50 font-semibold text-emerald-900 dark:bg-emerald-950 dark:text-emerald-100")}
+                              className={cn(
+                                "text-right tabular-nums",
+                                v !== null && v === best && "bg-emerald-50 font-semibold text-emerald-900 dark:bg-emerald-950 dark:text-emerald-100",
+                              )}
                               data-best={v !== null && v === best ? "true" : undefined}
                             >
                               {v === null ? "—" : row.format(v)}
@@ -158,7 +166,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                 <CardContent>
                   <RocChart
                     series={comparison.entries.map((e) => {
-                      const roc = ((e.metrics ?? {}) as StoredMetrics).roc_auc;
+                      const roc = e.metrics?.roc_auc;
                       return { name: label(e), auc: roc?.microAuc ?? null, points: roc?.micro ?? [] };
                     })}
                   />
@@ -171,7 +179,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                 <CardContent>
                   <ClassBars
                     classes={KMNIST_CLASSES.map((c) => c.char)}
-                    series={comparison.entries.map((e) => ({ name: label(e), values: ((e.metrics ?? {}) as StoredMetrics).per_class?.perClass.map((c) => c.f1) ?? [] }))}
+                    series={comparison.entries.map((e) => ({ name: label(e), values: e.metrics?.per_class?.perClass.map((c) => c.f1) ?? [] }))}
                   />
                 </CardContent>
               </Card>
@@ -184,8 +192,8 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                 </CardHeader>
                 <CardContent>
                   <ConfusionMatrix
-                    counts={((comparison.entries[1].metrics ?? {}) as StoredMetrics).confusion_matrix ?? []}
-                    baseline={((comparison.entries[0].metrics ?? {}) as StoredMetrics).confusion_matrix ?? []}
+                    counts={comparison.entries[1].metrics?.confusion_matrix ?? []}
+                    baseline={comparison.entries[0].metrics?.confusion_matrix ?? []}
                   />
                 </CardContent>
               </Card>

@@ -3,9 +3,10 @@ import Link from "next/link";
 import { EmptyState, PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { KMNIST_CLASSES, listTags } from "@/lib/data";
+import { listTags } from "@/lib/data";
 import { getDb } from "@/lib/db";
 import { formatCount, formatDateTime } from "@/lib/format";
+import { KMNIST_CLASSES } from "@/lib/kmnist";
 
 export const metadata: Metadata = { title: "Datasets" };
 export const dynamic = "force-dynamic";
@@ -56,7 +57,7 @@ export default async function DatasetsPage() {
                         {KMNIST_CLASSES.map(({ label, char }) => (
                           <div key={label} className="rounded-md bg-muted px-1 py-1 text-center">
                             <div className="text-lg leading-none">{char}</div>
-                            <div className="mt-1 text-xs tabular-nums text-muted-foreground">{tag.latest!.classCounts[label]}</div>
+                            <div className="mt-1 text-xs text-muted-foreground tabular-nums">{tag.latest!.classCounts[label]}</div>
                           </div>
                         ))}
                       </div>

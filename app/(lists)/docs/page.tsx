@@ -2,13 +2,16 @@ import type { Metadata } from "next";
 import { PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { openApiDocument } from "@/lib/serving/openapi";
+import { openApiDocument } from "@/lib/openapi";
 
 export const metadata: Metadata = { title: "API" };
 
 const EXAMPLES = [
   { title: "Upload an image", code: "curl -F image=@character.png http://localhost:3000/api/predict" },
-  { title: "Send the image as the body", code: "curl -H 'content-type: image/png' --data-binary @character.png 'http://localhost:3000/api/predict?model=kmnist-cnn'" },
+  {
+    title: "Send the image as the body",
+    code: "curl -H 'content-type: image/png' --data-binary @character.png 'http://localhost:3000/api/predict?model=kmnist-cnn'",
+  },
   {
     title: "Send 784 pixels",
     code: `curl -H 'content-type: application/json' -d '{"pixels":[0,0,...,255],"scale":"0-255"}' http://localhost:3000/api/predict`,
@@ -16,10 +19,13 @@ const EXAMPLES = [
 ];
 
 export default function ApiDocsPage() {
-  const paths = Object.entries(openApiDocument.paths) as Array<[string, Record<string, { summary: string; description?: string; responses: Record<string, { description: string }> }>]>;
+  const document = openApiDocument();
+  const paths = Object.entries(document.paths ?? {}) as Array<
+    [string, Record<string, { summary: string; description?: string; responses: Record<string, { description: string }> }>]
+  >;
   return (
     <>
-      <PageHeader title="API" description={openApiDocument.info.description}>
+      <PageHeader title="API" description={document.info.description}>
         <a className="text-sm underline" href="/api/openapi.json">
           OpenAPI document (JSON)
         </a>

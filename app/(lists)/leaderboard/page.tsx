@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { BENCHMARK_COLUMNS, benchmarkColumns } from "@/components/benchmarks/benchmark-columns";
+import { DataTable } from "@/components/data-table";
 import { EmptyState, PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { bestModels } from "@/lib/benchmark";
 import { getDb } from "@/lib/db";
-import { formatDateTime, formatPercent } from "@/lib/format";
+import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Leaderboard" };
 export const dynamic = "force-dynamic";
@@ -36,44 +36,25 @@ export default async function LeaderboardPage() {
                     {leader ? `; leader ${leader.model}@${leader.version}` : ""}
                   </CardDescription>
                 </CardHeader>
-                <CardContent className="overflow-x-auto">
-                  <Table>
-                    <TableHeader>
-                      <TableRow>
-                        <TableHead>Algorithm</TableHead>
-                        <TableHead>Best model</TableHead>
-                        <TableHead className="text-right">Accuracy</TableHead>
-                        <TableHead className="text-right">Macro F1</TableHead>
-                        <TableHead className="text-right">Macro AUC</TableHead>
-                        <TableHead className="text-right">ECE</TableHead>
-                        <TableHead>Benchmark</TableHead>
-                      </TableRow>
-                    </TableHeader>
-                    <TableBody>
-                      {rows.map((r) => (
-                        <TableRow key={r.algorithm}>
-                          <TableCell>
-                            <Badge variant="secondary">{r.algorithm}</Badge>
-                          </TableCell>
-                          <TableCell className="font-medium">
-                            <Link href={`/models/${r.modelVersionId}`} className="underline-offset-4 hover:underline">
-                              {r.model}@{r.version}
-                            </Link>
+                <CardContent>
+                  <DataTable
+                    rows={rows}
+                    rowKey={(r) => r.algorithm}
+                    columns={[
+                      BENCHMARK_COLUMNS.algorithm,
+                      {
+                        ...BENCHMARK_COLUMNS.modelPage,
+                        cell: (r) => (
+                          <>
+                            {BENCHMARK_COLUMNS.modelPage.cell(r)}
                             {r.id === leader?.id && <Badge className="ml-2">leader</Badge>}
-                          </TableCell>
-                          <TableCell className="text-right tabular-nums">{r.accuracy === null ? "—" : formatPercent(r.accuracy)}</TableCell>
-                          <TableCell className="text-right tabular-nums">{r.macroF1?.toFixed(4) ?? "—"}</TableCell>
-                          <TableCell className="text-right tabular-nums">{r.macroAuc?.toFixed(4) ?? "—"}</TableCell>
-                          <TableCell className="text-right tabular-nums">{r.ece?.toFixed(4) ?? "—"}</TableCell>
-                          <TableCell>
-                            <Link href={`/benchmarks/${r.id}`} className="underline-offset-4 hover:underline">
-                              {r.id}
-                            </Link>
-                          </TableCell>
-                        </TableRow>
-                      ))}
-                    </TableBody>
-                  </Table>
+                          </>
+                        ),
+                      },
+                      ...benchmarkColumns("accuracy", "macroF1", "macroAuc", "ece"),
+                      { ...BENCHMARK_COLUMNS.id, label: "Benchmark" },
+                    ]}
+                  />
                 </CardContent>
               </Card>
             );

@@ -1,25 +1,13 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { BenchmarkStatusBadge } from "@/components/benchmarks/status-badge";
+import { DataTable } from "@/components/data-table";
+import { modelColumns } from "@/components/models/model-columns";
 import { EmptyState, PageHeader } from "@/components/page-header";
-import { FilterForm, InvalidFilters, Pagination, SortableHead, singleValues } from "@/components/table-controls";
-import { Badge } from "@/components/ui/badge";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { FilterForm, InvalidFilters, Pagination, singleValues } from "@/components/table-controls";
 import { getDb } from "@/lib/db";
-import { formatDateTime, formatPercent } from "@/lib/format";
-import { modelVersionQuerySchema, searchModelVersions, type ModelVersionQuery } from "@/lib/registry";
+import { modelVersionQuerySchema, searchModelVersions } from "@/lib/registry";
 
 export const metadata: Metadata = { title: "Models" };
 export const dynamic = "force-dynamic";
-
-const SORTABLE: Array<{ key: ModelVersionQuery["sort"]; label: string; numeric?: boolean }> = [
-  { key: "name", label: "Model" },
-  { key: "algorithm", label: "Algorithm" },
-  { key: "author", label: "Author" },
-  { key: "tag", label: "Dataset tag" },
-  { key: "accuracy", label: "Best accuracy", numeric: true },
-  { key: "created", label: "Created" },
-];
 
 export default async function ModelsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const parsed = modelVersionQuerySchema.safeParse(singleValues(await searchParams));
@@ -64,49 +52,13 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
         </EmptyState>
       ) : (
         <>
-          <div className="overflow-x-auto">
-            <Table data-testid="models-table">
-              <TableHeader>
-                <TableRow>
-                  {SORTABLE.map((column) => (
-                    <SortableHead key={column.key} base="/models" query={query} column={column.key} label={column.label} numeric={column.numeric} />
-                  ))}
-                  <TableHead>Benchmark</TableHead>
-                  <TableHead>Explanation</TableHead>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {page.rows.map((v) => (
-                  <TableRow key={v.id}>
-                    <TableCell className="font-medium">
-                      <Link href={`/models/${v.id}`} className="underline-offset-4 hover:underline">
-                        {v.name}@{v.version}
-                      </Link>{" "}
-                      {v.aliases.map((alias) => (
-                        <Badge key={alias} className="ml-1">
-                          {alias}
-                        </Badge>
-                      ))}
-                      {v.archived && (
-                        <Badge variant="warning" className="ml-1">
-                          archived
-                        </Badge>
-                      )}
-                    </TableCell>
-                    <TableCell>
-                      <Badge variant="secondary">{v.algorithm}</Badge>
-                    </TableCell>
-                    <TableCell>{v.author}</TableCell>
-                    <TableCell>{v.datasetTag}</TableCell>
-                    <TableCell className="text-right tabular-nums">{v.bestAccuracy === null ? "—" : formatPercent(v.bestAccuracy)}</TableCell>
-                    <TableCell className="whitespace-nowrap">{formatDateTime(v.createdAt)}</TableCell>
-                    <TableCell>{v.benchmarkStatus ? <BenchmarkStatusBadge status={v.benchmarkStatus} /> : <span className="text-muted-foreground">none yet</span>}</TableCell>
-                    <TableCell>{v.explanationStatus ? <BenchmarkStatusBadge status={v.explanationStatus} /> : <span className="text-muted-foreground">—</span>}</TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </div>
+          <DataTable
+            rows={page.rows}
+            rowKey={(v) => v.id}
+            columns={modelColumns("name", "algorithm", "author", "tag", "bestAccuracy", "created", "benchmark", "explanation")}
+            sorting={{ base: "/models", query }}
+            testId="models-table"
+          />
           <Pagination base="/models" query={query} page={page.page} pages={page.pages} total={page.total} noun="model version" />
         </>
       )}

@@ -7,9 +7,10 @@ import { DriftLevelBadge, DriftTable } from "@/components/monitoring/drift-repor
 import { EmptyState, PageHeader } from "@/components/page-header";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { config } from "@/lib/config";
-import { KMNIST_CLASSES, shares } from "@/lib/data";
+import { shares } from "@/lib/data";
 import { getDb } from "@/lib/db";
 import { formatCount, formatDateTime, formatPercent } from "@/lib/format";
+import { KMNIST_CLASSES } from "@/lib/kmnist";
 import { monitoringSummary } from "@/lib/monitoring";
 
 export const metadata: Metadata = { title: "Monitoring" };
@@ -19,7 +20,10 @@ export default async function MonitoringPage() {
   const summary = await monitoringSummary(await getDb());
   const { thresholds, minWindow, sampleRate } = config().monitoring;
   const latest = summary.drift.at(-1);
-  const totalFeedback = summary.feedback.reduce((a, d) => ({ confirmed: a.confirmed + d.confirmed, corrected: a.corrected + d.corrected }), { confirmed: 0, corrected: 0 });
+  const totalFeedback = summary.feedback.reduce((a, d) => ({ confirmed: a.confirmed + d.confirmed, corrected: a.corrected + d.corrected }), {
+    confirmed: 0,
+    corrected: 0,
+  });
 
   return (
     <>
@@ -45,8 +49,8 @@ export default async function MonitoringPage() {
 
       {latest?.level === "drift" && (
         <p role="alert" className="mb-6 rounded-md border border-destructive/40 bg-destructive/5 px-3 py-2 text-sm text-destructive">
-          Live inputs have drifted from the champion&apos;s training data (window ending {formatDateTime(latest.windowEnd)}: max PSI {latest.maxPsi.toFixed(2)}, pairwise distance{" "}
-          {latest.pairwiseDistance.toFixed(3)}). Consider collecting labelled examples of the new inputs and retraining.
+          Live inputs have drifted from the champion&apos;s training data (window ending {formatDateTime(latest.windowEnd)}: max PSI {latest.maxPsi.toFixed(2)},
+          pairwise distance {latest.pairwiseDistance.toFixed(3)}). Consider collecting labelled examples of the new inputs and retraining.
         </p>
       )}
 
@@ -89,7 +93,10 @@ export default async function MonitoringPage() {
             ) : (
               <ClassBars
                 classes={KMNIST_CLASSES.map((c) => c.char)}
-                series={[{ name: "live", values: shares(summary.predictedCounts) }, ...(summary.trainingCounts ? [{ name: "training", values: shares(summary.trainingCounts) }] : [])]}
+                series={[
+                  { name: "live", values: shares(summary.predictedCounts) },
+                  ...(summary.trainingCounts ? [{ name: "training", values: shares(summary.trainingCounts) }] : []),
+                ]}
                 yDomain={[0, Math.max(0.2, ...shares(summary.predictedCounts))]}
               />
             )}
@@ -98,9 +105,7 @@ export default async function MonitoringPage() {
 
         <Card className="lg:col-span-2">
           <CardHeader>
-            <CardTitle className="flex items-center gap-2">
-              Drift over time {latest && <DriftLevelBadge level={latest.level} />}
-            </CardTitle>
+            <CardTitle className="flex items-center gap-2">Drift over time {latest && <DriftLevelBadge level={latest.level} />}</CardTitle>
             <CardDescription>
               Each check compares the champion&apos;s newest inputs (at least {minWindow}) with its training data: the largest PSI over the features and the
               average pairwise distance, against their thresholds. The monitoring job runs every few minutes.
@@ -154,7 +159,11 @@ export default async function MonitoringPage() {
           <CardContent>
             {summary.feedback.length === 0 ? (
               <p className="text-sm text-muted-foreground">
-                No feedback yet. On the <Link href="/" className="underline">predict page</Link>, say whether a prediction was right.
+                No feedback yet. On the{" "}
+                <Link href="/" className="underline">
+                  predict page
+                </Link>
+                , say whether a prediction was right.
               </p>
             ) : (
               <TimeSeries
@@ -183,7 +192,9 @@ export default async function MonitoringPage() {
                     <Heatmap values={p.input} diverging={false} label={`input predicted as ${KMNIST_CLASSES[p.predicted].char}`} size={56} />
                     <div className="mt-1">
                       <span className="text-base">{KMNIST_CLASSES[p.predicted].char}</span> {formatPercent(p.confidence, 0)}
-                      {p.feedbackLabel !== null && p.feedbackLabel !== p.predicted && <span className="text-destructive"> → {KMNIST_CLASSES[p.feedbackLabel].char}</span>}
+                      {p.feedbackLabel !== null && p.feedbackLabel !== p.predicted && (
+                        <span className="text-destructive"> → {KMNIST_CLASSES[p.feedbackLabel].char}</span>
+                      )}
                     </div>
                   </li>
                 ))}

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { requestBenchmarks, requestTraining } from "@/app/admin/actions";
 import { ActionButton } from "@/components/admin/action-button";
 import { LogTable } from "@/components/admin/log-table";
 import { EmptyState, PageHeader } from "@/components/page-header";
@@ -7,7 +8,6 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { componentStatus, listLogs, logQuerySchema } from "@/lib/admin";
 import { getDb } from "@/lib/db";
-import { requestBenchmarks, requestTraining } from "@/app/admin/actions";
 
 export const metadata: Metadata = { title: "Admin" };
 export const dynamic = "force-dynamic";
@@ -60,7 +60,11 @@ export default async function AdminPage() {
           All logs
         </Link>
       </h2>
-      {recent.rows.length === 0 ? <EmptyState title="Nothing to worry about">No warnings or errors have been logged.</EmptyState> : <LogTable rows={recent.rows} />}
+      {recent.rows.length === 0 ? (
+        <EmptyState title="Nothing to worry about">No warnings or errors have been logged.</EmptyState>
+      ) : (
+        <LogTable rows={recent.rows} />
+      )}
     </>
   );
 }

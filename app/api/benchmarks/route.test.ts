@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { benchmarks, jobs } from "@/db/schema";
-import { benchmarkSweep, benchmarksToCsv, type BenchmarkRow } from "@/lib/benchmark";
-import { trainAndRegister } from "@/lib/ml/training";
+import { benchmarksToCsv, benchmarkSweep, type BenchmarkRow } from "@/lib/benchmark";
+import { trainAndRegister } from "@/lib/pipeline";
 import { createPostgresTestDatabase, createTempStore, importTestKmnist, type TestDatabase } from "@/lib/testing/database";
 
 let database: TestDatabase;
@@ -22,7 +22,12 @@ beforeAll(async () => {
   await trainAndRegister(database.db, store, { algorithm: "logreg", hyperparameters: { epochs: 1 } });
   await trainAndRegister(database.db, store, { algorithm: "tree", hyperparameters: { maxDepth: 5 } });
   await benchmarkSweep({ db: database.db, store }, { workers: 2, leaseMs: 60_000, maxAttempts: 1, retryBaseMs: 0, explain: true });
-  [list, one, best, explanation] = await Promise.all([import("./route"), import("./[id]/route"), import("./best/route"), import("../models/versions/[id]/explanation/route")]);
+  [list, one, best, explanation] = await Promise.all([
+    import("./route"),
+    import("./[id]/route"),
+    import("./best/route"),
+    import("../models/versions/[id]/explanation/route"),
+  ]);
 }, 120_000);
 afterAll(async () => {
   const { closeBenchmarkPool } = await import("@/lib/benchmark");
@@ -35,7 +40,8 @@ afterAll(async () => {
 
 const get = (query = "") => list.GET(new Request(`http://localhost/api/benchmarks${query}`));
 const getOne = (id: string, query = "") => one.GET(new Request(`http://localhost/api/benchmarks/${id}${query}`), { params: Promise.resolve({ id }) });
-const post = (body: string) => list.POST(new Request("http://localhost/api/benchmarks", { method: "POST", body, headers: { "content-type": "application/json" } }));
+const post = (body: string) =>
+  list.POST(new Request("http://localhost/api/benchmarks", { method: "POST", body, headers: { "content-type": "application/json" } }));
 
 describe("GET /api/benchmarks", () => {
   it("pages, sorts and filters on the server", async () => {
@@ -178,7 +184,15 @@ describe("POST /api/benchmarks", () => {
 
 describe("benchmarksToCsv", () => {
   it("quotes what needs quoting and never emits a formula", () => {
-    const row = { id: 1, status: "done", model: "m", version: 1, algorithm: "tree", author: '=HYPERLINK("http://x","y")', tag: "t,1" } as unknown as BenchmarkRow;
+    const row = {
+      id: 1,
+      status: "done",
+      model: "m",
+      version: 1,
+      algorithm: "tree",
+      author: '=HYPERLINK("http://x","y")',
+      tag: "t,1",
+    } as unknown as BenchmarkRow;
     const [, line] = benchmarksToCsv([row]).split("\r\n");
     expect(line).toContain(`"'=HYPERLINK(""http://x"",""y"")"`);
     expect(line).toContain('"t,1"');

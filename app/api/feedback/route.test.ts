@@ -24,7 +24,7 @@ beforeAll(async () => {
   process.env.STORAGE_DIR = store.root;
   const { getDb } = await import("@/lib/db");
   const { KMNIST_FILES, parseIdx } = await import("@/lib/data");
-  const { trainAndRegister } = await import("@/lib/ml/training");
+  const { trainAndRegister } = await import("@/lib/pipeline");
   const { objectStore } = await import("@/lib/storage");
   const db = await getDb();
   await importTestKmnist(db, objectStore());
@@ -94,7 +94,7 @@ describe("prediction log and feedback", () => {
   it("50 corrected predictions make a new feedback dataset version, and every model is benchmarked on it", async () => {
     const { db } = database;
     const { monitoringJob } = await import("@/lib/jobs");
-    const { directSteps } = await import("@/lib/pipeline");
+    const { directSteps } = await import("@/lib/jobs");
     const { benchmarkSweep, engineOptions, listBenchmarks, benchmarkQuerySchema } = await import("@/lib/benchmark");
     const { objectStore } = await import("@/lib/storage");
     // The confirmation from the previous test is already waiting; ingest it first so the
@@ -111,14 +111,20 @@ describe("prediction log and feedback", () => {
       corrected++;
     }
     // Each feedback asked for the monitoring job; queued requests fold into one job.
-    const queued = await db.select().from(jobs).where(and(eq(jobs.name, "monitoring"), eq(jobs.status, "pending")));
+    const queued = await db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.name, "monitoring"), eq(jobs.status, "pending")));
     expect(queued).toHaveLength(1);
 
     const result = (await monitoringJob.run({}, directSteps)) as { feedback: { records: number } };
     // No training pipeline has run here, so all 51 feedback records count towards a retraining.
     expect(result).toMatchObject({ feedback: { records: 50, sinceTraining: 51 }, retrain: false });
     expect(monitoringJob.followUps!(result)).toEqual([{ name: "kana/benchmarks.requested", data: { reason: "feedback" } }]);
-    expect(monitoringJob.followUps!({ ...result, retrain: true })).toContainEqual({ name: "kana/train.requested", data: { trigger: "event", actor: "feedback" } });
+    expect(monitoringJob.followUps!({ ...result, retrain: true })).toContainEqual({
+      name: "kana/train.requested",
+      data: { trigger: "event", actor: "feedback" },
+    });
 
     await benchmarkSweep({ db, store: objectStore() }, engineOptions({ workers: 1, explain: false }));
     const [tag] = await db.select().from(datasetTags).where(eq(datasetTags.name, "kmnist-feedback"));
@@ -149,7 +155,13 @@ describe("drift check on logged inputs", () => {
     await checkDrift(db, objectStore(), { ...options, minWindow: 1 });
 
     const log = (input: Uint8Array, k: number) =>
-      recorder.record({ modelVersionId: champion.id, input, probabilities: Array.from({ length: 10 }, (_, c) => (c === labels[k] ? 0.9 : 0.01)), predicted: labels[k], latencyMs: 1 });
+      recorder.record({
+        modelVersionId: champion.id,
+        input,
+        probabilities: Array.from({ length: 10 }, (_, c) => (c === labels[k] ? 0.9 : 0.01)),
+        predicted: labels[k],
+        latencyMs: 1,
+      });
     for (let k = 2000; k < 2300; k++) log(image(k), k);
     await recorder.flush();
     const stable = await checkDrift(db, objectStore(), options);
@@ -166,7 +178,10 @@ describe("drift check on logged inputs", () => {
     expect(drifted).toMatchObject({ status: "checked", report: { sampleCount: 300, level: "drift" } });
     const { flushLogs } = await import("@/lib/log");
     await flushLogs();
-    const warnings = await db.select().from(logs).where(and(eq(logs.component, "monitoring.drift"), eq(logs.level, "warn")));
+    const warnings = await db
+      .select()
+      .from(logs)
+      .where(and(eq(logs.component, "monitoring.drift"), eq(logs.level, "warn")));
     expect(warnings.at(-1)?.message).toMatch(/input drift on .*Ink mass/);
     expect(await checkDrift(db, objectStore(), options)).toMatchObject({ status: "skipped", reason: /waiting for inputs: 0 of 300/ });
     expect(await db.select().from(driftReports)).toHaveLength(3);

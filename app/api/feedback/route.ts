@@ -1,20 +1,17 @@
 import { NextResponse } from "next/server";
 import { getDb } from "@/lib/db";
-import { readBodyLimited } from "@/lib/http/errors";
-import { parseJsonBody } from "@/lib/http/params";
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/http";
 import { MONITORING_REQUESTED, sendEvent } from "@/lib/jobs";
-import { FEEDBACK_LIMITS, feedbackSchema, predictionRecorder, submitFeedback } from "@/lib/monitoring";
+import { FEEDBACK_LIMITS, feedbackOperation, predictionRecorder, submitFeedback } from "@/lib/monitoring";
 
-/**
- * A person's verdict on a prediction: `{ predictionId, correct: true }` or
- * `{ predictionId, label }`. It becomes a labelled record of the feedback source, which
- * the monitoring job ingests (and the benchmark engine then follows).
- */
-export const POST = route({ accepts: ["application/json"], limits: FEEDBACK_LIMITS }, async (request) => {
-  const body = parseJsonBody(await readBodyLimited(request, 4 * 1024), feedbackSchema);
-  const db = await getDb();
-  const result = await submitFeedback(db, predictionRecorder(db), body);
-  await sendEvent(MONITORING_REQUESTED, { reason: "feedback" });
-  return NextResponse.json(result, { status: 201 });
-});
+/** A person's verdict on a prediction; it becomes a labelled record of the feedback source at the next monitoring run. */
+export const POST = route(
+  feedbackOperation,
+  async ({ body }) => {
+    const db = await getDb();
+    const result = await submitFeedback(db, predictionRecorder(db), body);
+    await sendEvent(MONITORING_REQUESTED, { reason: "feedback" });
+    return NextResponse.json(result, { status: 201 });
+  },
+  { limits: FEEDBACK_LIMITS },
+);

@@ -1,26 +1,20 @@
 import { serve } from "inngest/next";
-import { NextResponse } from "next/server";
-import { functions } from "@/jobs/functions";
-import { inngest } from "@/jobs/client";
+import { functions } from "@/jobs";
 import { config } from "@/lib/config";
+import { ApiError, route, type RouteInput } from "@/lib/http";
+import { inngest, inngestOperations } from "@/lib/jobs";
 
-export const runtime = "nodejs";
-export const dynamic = "force-dynamic";
-
-const handler = serve({ client: inngest, functions });
-
-type Handler = (request: Request, context: unknown) => Promise<Response>;
+// The SDK types its handlers for NextRequest; Next hands these routes exactly that.
+const served = serve({ client: inngest, functions }) as unknown as Record<"GET" | "POST" | "PUT", (request: Request, context: unknown) => Promise<Response>>;
 
 /** Inngest's endpoint, served only when JOB_ENGINE=inngest. */
-function whenEnabled(method: Handler): Handler {
-  return (request, context) =>
-    config().jobs.engine === "inngest"
-      ? method(request, context)
-      : Promise.resolve(
-          NextResponse.json({ error: { code: "inngest_disabled", message: "Inngest is not the job engine here (JOB_ENGINE=embedded)" } }, { status: 404 }),
-        );
-}
+const handle =
+  (method: "GET" | "POST" | "PUT") =>
+  async ({ request, context }: RouteInput<unknown, unknown, unknown>) => {
+    if (config().jobs.engine !== "inngest") throw new ApiError(404, "inngest_disabled", "Inngest is not the job engine here (JOB_ENGINE=embedded)");
+    return served[method](request, context);
+  };
 
-export const GET = whenEnabled(handler.GET as Handler);
-export const POST = whenEnabled(handler.POST as Handler);
-export const PUT = whenEnabled(handler.PUT as Handler);
+export const GET = route(inngestOperations.GET, handle("GET"));
+export const POST = route(inngestOperations.POST, handle("POST"));
+export const PUT = route(inngestOperations.PUT, handle("PUT"));

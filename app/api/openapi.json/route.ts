@@ -1,6 +1,5 @@
 import { NextResponse } from "next/server";
-import { openApiDocument } from "@/lib/serving/openapi";
+import { route } from "@/lib/http";
+import { openApiDocument, openApiOperation } from "@/lib/openapi";
 
-export function GET() {
-  return NextResponse.json(openApiDocument, { headers: { "cache-control": "public, max-age=300" } });
-}
+export const GET = route(openApiOperation, async () => NextResponse.json(openApiDocument(), { headers: { "cache-control": "public, max-age=300" } }));

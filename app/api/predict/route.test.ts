@@ -30,7 +30,7 @@ beforeAll(async () => {
   process.env.PREDICT_MAX_PIXELS = String(4_000_000);
   const { getDb } = await import("@/lib/db");
   const { KMNIST_FILES, parseIdx } = await import("@/lib/data");
-  const { trainAndRegister } = await import("@/lib/ml/training");
+  const { trainAndRegister } = await import("@/lib/pipeline");
   const db = await getDb();
   const { objectStore } = await import("@/lib/storage");
   await importTestKmnist(db, objectStore());
@@ -111,7 +111,9 @@ describe("POST /api/predict: input forms", () => {
   });
 
   it.each(["jpeg", "webp", "gif", "avif", "tiff"] as const)("accepts %s uploads", async (format) => {
-    const encoded = await sharp(await kmnistPng(image(11), 140)).toFormat(format).toBuffer();
+    const encoded = await sharp(await kmnistPng(image(11), 140))
+      .toFormat(format)
+      .toBuffer();
     await expectPrediction(await post(new Uint8Array(encoded), `image/${format}`));
   });
 
@@ -174,7 +176,20 @@ describe("POST /api/predict: errors", () => {
     ["malformed JSON", () => post("{pixels:", "application/json"), 400, "invalid_json"],
     ["not an image", () => post("GIF89a but not really", "image/gif"), 422, "unsupported_image"],
     ["corrupt PNG", async () => post(new Uint8Array((await kmnistPng(image(0), 280)).subarray(0, 100)), "image/png"), 422, "unsupported_image"],
-    ["blank image", async () => post(new Uint8Array(await sharp({ create: { width: 50, height: 50, channels: 3, background: "white" } }).png().toBuffer()), "image/png"), 422, "no_ink"],
+    [
+      "blank image",
+      async () =>
+        post(
+          new Uint8Array(
+            await sharp({ create: { width: 50, height: 50, channels: 3, background: "white" } })
+              .png()
+              .toBuffer(),
+          ),
+          "image/png",
+        ),
+      422,
+      "no_ink",
+    ],
     ["too many bytes", () => post(new Uint8Array(3 * 1024 * 1024), "image/png"), 413, "payload_too_large"],
     ["too many pixels", () => post(new Uint8Array(pngClaiming(5000, 5000)), "image/png"), 413, "too_many_pixels"],
     ["783 pixels", () => json({ pixels: zeros().slice(1) }), 422, "validation_failed"],
@@ -191,11 +206,16 @@ describe("POST /api/predict: errors", () => {
     ["an unknown model", () => json({ pixels: zeros() }, "?model=no-such-model"), 404, "unknown_model"],
     ["an unknown version", () => json({ pixels: zeros() }, "?model=kmnist-tree@99"), 404, "unknown_model"],
     ["a malformed model reference", () => json({ pixels: zeros() }, "?model=DROP%20TABLE"), 400, "invalid_model_ref"],
-    ["multipart without a file", () => {
-      const form = new FormData();
-      form.set("note", "no file here");
-      return POST(new Request(URL_BASE, { method: "POST", body: form }));
-    }, 422, "validation_failed"],
+    [
+      "multipart without a file",
+      () => {
+        const form = new FormData();
+        form.set("note", "no file here");
+        return POST(new Request(URL_BASE, { method: "POST", body: form }));
+      },
+      422,
+      "validation_failed",
+    ],
     ["multipart with a broken boundary", () => post("--x\r\nnot really", "multipart/form-data; boundary=y"), 400, "invalid_multipart"],
   ] as const)("rejects %s", async (_name, send, status, code) => {
     await expectRejection(await send(), status, code);
@@ -211,24 +231,57 @@ describe("POST /api/predict: errors", () => {
 describe("POST /api/predict: hostile corpus", () => {
   it("answers 250 generated hostile requests with 4xx JSON errors, accounts for each in the log (bounded), and keeps serving", async () => {
     const { flushLogs } = await import("@/lib/log");
-    const { rejectionLog } = await import("@/lib/http/rejections");
+    const { rejectionLog } = await import("@/lib/http");
     const rejectionRows = async () => {
       await flushLogs();
-      return database.db.select().from(logs).where(and(eq(logs.component, "api"), eq(logs.level, "warn"))).orderBy(logs.id);
+      return database.db
+        .select()
+        .from(logs)
+        .where(and(eq(logs.component, "api"), eq(logs.level, "warn")))
+        .orderBy(logs.id);
     };
     rejectionLog().summarise();
     const loggedBefore = (await rejectionRows()).length;
     const png = await kmnistPng(image(9), 280);
     const requests: Array<() => Promise<Response>> = [];
-    for (let i = 0; i < 60; i++) requests.push(() => post(new Uint8Array(randomBytesSeeded(1 + i * 37, i + 1)), ["image/png", "image/jpeg", "image/webp"][i % 3]));
+    for (let i = 0; i < 60; i++)
+      requests.push(() => post(new Uint8Array(randomBytesSeeded(1 + i * 37, i + 1)), ["image/png", "image/jpeg", "image/webp"][i % 3]));
     for (let i = 0; i < 60; i++) requests.push(() => post(new Uint8Array(png.subarray(0, 8 + Math.floor((png.length - 20) * (i / 60)))), "image/png"));
-    for (const [w, h] of [[100000, 100000], [65535, 1], [1, 65535], [3000, 3000], [2001, 2000], [40000, 40000]]) {
+    for (const [w, h] of [
+      [100000, 100000],
+      [65535, 1],
+      [1, 65535],
+      [3000, 3000],
+      [2001, 2000],
+      [40000, 40000],
+    ]) {
       requests.push(() => post(new Uint8Array(pngClaiming(w, h)), "image/png"));
     }
-    const shapes: unknown[] = [null, [], "pixels", 42, true, {}, { pixels: null }, { pixels: {} }, { pixels: "0,0,0" }, { pixels: [[0]] }, { image: 5 }, { image: "" },
-      { image: "data:image/png;base64," }, { image: "data:text/plain;base64,aGk=" }, { image: "data:image/png;base64,%%%" }, { pixels: new Array(784).fill(null) },
-      { pixels: new Array(784).fill(true) }, { pixels: new Array(10_000).fill(0) }, { scale: "0-100", pixels: new Array(784).fill(0) }, { model: 7, pixels: new Array(784).fill(0) },
-      { preprocessed: "yes", pixels: new Array(784).fill(0) }, { __proto__: { pixels: new Array(784).fill(0) } }, { constructor: { prototype: {} } }];
+    const shapes: unknown[] = [
+      null,
+      [],
+      "pixels",
+      42,
+      true,
+      {},
+      { pixels: null },
+      { pixels: {} },
+      { pixels: "0,0,0" },
+      { pixels: [[0]] },
+      { image: 5 },
+      { image: "" },
+      { image: "data:image/png;base64," },
+      { image: "data:text/plain;base64,aGk=" },
+      { image: "data:image/png;base64,%%%" },
+      { pixels: new Array(784).fill(null) },
+      { pixels: new Array(784).fill(true) },
+      { pixels: new Array(10_000).fill(0) },
+      { scale: "0-100", pixels: new Array(784).fill(0) },
+      { model: 7, pixels: new Array(784).fill(0) },
+      { preprocessed: "yes", pixels: new Array(784).fill(0) },
+      { __proto__: { pixels: new Array(784).fill(0) } },
+      { constructor: { prototype: {} } },
+    ];
     for (let i = 0; i < 100; i++) {
       const shape = shapes[i % shapes.length];
       const mutated = i < shapes.length ? shape : { ...(typeof shape === "object" && shape !== null && !Array.isArray(shape) ? shape : {}), [`extra${i}`]: i };

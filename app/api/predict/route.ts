@@ -1,15 +1,15 @@
 import { NextResponse } from "next/server";
 import { config } from "@/lib/config";
-import { ApiError } from "@/lib/http/errors";
-import { route } from "@/lib/http/route";
-import { parsePredictRequest, PREDICT_LIMITS, PREDICT_MEDIA_TYPES, predictService } from "@/lib/serving";
+import { ApiError, route } from "@/lib/http";
+import { parsePredictRequest, PREDICT_LIMITS, predictOperation, predictService, predictWrongMethodOperation } from "@/lib/serving";
 
 /** Classifies one character: JSON pixels, a JSON data URL, multipart upload or a raw image body. */
-export const POST = route({ accepts: PREDICT_MEDIA_TYPES, limits: PREDICT_LIMITS }, async (request) => {
-  const parsed = await parsePredictRequest(request, config().predict.maxBytes);
-  return NextResponse.json(await (await predictService()).predict(parsed));
-});
+export const POST = route(
+  predictOperation,
+  async ({ request, query }) => NextResponse.json(await (await predictService()).predict(await parsePredictRequest(request, config().predict.maxBytes, query))),
+  { limits: PREDICT_LIMITS },
+);
 
-export const GET = route({}, async () => {
+export const GET = route(predictWrongMethodOperation, async () => {
   throw new ApiError(405, "method_not_allowed", "Use POST; the API is described at /api/openapi.json", undefined, { Allow: "POST" });
 });

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { BenchmarkMetrics, Figure, type StoredMetrics } from "@/components/benchmarks/benchmark-metrics";
+import { BenchmarkMetrics, Figure } from "@/components/benchmarks/benchmark-metrics";
 import { BenchmarkStatusBadge } from "@/components/benchmarks/status-badge";
 import { PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
@@ -9,8 +9,8 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { getBenchmark } from "@/lib/benchmark";
 import { getDb } from "@/lib/db";
-import { rowIdOrNull } from "@/lib/http/params";
 import { formatCount, formatDateTime } from "@/lib/format";
+import { rowIdOrNull } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 
@@ -24,12 +24,15 @@ export default async function BenchmarkPage({ params }: Params) {
   const id = rowIdOrNull((await params).id);
   const detail = id === null ? null : await getBenchmark(await getDb(), id);
   if (!detail) notFound();
-  const metrics = (detail.metrics ?? {}) as StoredMetrics;
+  const metrics = detail.metrics ?? {};
   const info = detail.info;
 
   return (
     <>
-      <PageHeader title={`Benchmark ${detail.id}: ${detail.model}@${detail.version}`} description={`on ${detail.tag} version ${detail.datasetHash.slice(0, 12)} (${formatCount(detail.sampleCount ?? 0)} images)`}>
+      <PageHeader
+        title={`Benchmark ${detail.id}: ${detail.model}@${detail.version}`}
+        description={`on ${detail.tag} version ${detail.datasetHash.slice(0, 12)} (${formatCount(detail.sampleCount ?? 0)} images)`}
+      >
         <div className="flex gap-2">
           <Button asChild variant="outline" size="sm">
             <a href={`/api/benchmarks/${detail.id}`} download={`benchmark-${detail.id}.json`}>

@@ -4,15 +4,16 @@ import { notFound } from "next/navigation";
 import { ClassBars } from "@/components/charts/class-bars";
 import { Heatmap } from "@/components/charts/heatmap";
 import { Histogram } from "@/components/charts/histogram";
+import { DriftBadge, DriftTable } from "@/components/monitoring/drift-report";
 import { EmptyState, PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { DriftBadge, DriftTable } from "@/components/monitoring/drift-report";
-import { INK_MASS_BINS, INTENSITY_BINS, KMNIST_CLASSES, shares, tagWithVersions, versionStatistics } from "@/lib/data";
+import { IMAGE_FEATURES, shares, tagWithVersions, versionStatistics } from "@/lib/data";
 import { getDb } from "@/lib/db";
 import { formatCount, formatDateTime } from "@/lib/format";
-import { pathTextOrNull } from "@/lib/http/params";
+import { pathTextOrNull } from "@/lib/http";
+import { KMNIST_CLASSES } from "@/lib/kmnist";
 import { driftBetweenVersions } from "@/lib/monitoring";
 import { objectStore } from "@/lib/storage";
 
@@ -29,7 +30,9 @@ export default async function DatasetPage({ params }: Params) {
   const tag = name ? await tagWithVersions(await getDb(), name) : null;
   if (!tag) notFound();
   const [latest, ...older] = tag.versions;
-  const [stats, drift] = latest ? await Promise.all([versionStatistics(objectStore(), latest), driftBetweenVersions(objectStore(), tag.versions)]) : [null, new Map()];
+  const [stats, drift] = latest
+    ? await Promise.all([versionStatistics(objectStore(), latest), driftBetweenVersions(objectStore(), tag.versions)])
+    : [null, new Map()];
   const latestDrift = latest ? drift.get(latest.id) : undefined;
   const shown = tag.versions.slice(0, 3);
 
@@ -50,7 +53,9 @@ export default async function DatasetPage({ params }: Params) {
           <Card>
             <CardHeader>
               <CardTitle>Versions</CardTitle>
-              <CardDescription>Newest first. Drift: each of the newest {drift.size || 6} versions against the version before it (details below).</CardDescription>
+              <CardDescription>
+                Newest first. Drift: each of the newest {drift.size || 6} versions against the version before it (details below).
+              </CardDescription>
             </CardHeader>
             <CardContent className="overflow-x-auto">
               <Table data-testid="dataset-versions">
@@ -87,12 +92,10 @@ export default async function DatasetPage({ params }: Params) {
 
           <Card>
             <CardHeader>
-              <CardTitle className="flex items-center gap-2">
-                Drift from the previous version {latestDrift && <DriftBadge report={latestDrift} />}
-              </CardTitle>
+              <CardTitle className="flex items-center gap-2">Drift from the previous version {latestDrift && <DriftBadge report={latestDrift} />}</CardTitle>
               <CardDescription>
-                KL divergence, Hellinger distance and PSI between the newest version&apos;s feature histograms and the previous version&apos;s, with the
-                average pairwise distance of sampled feature vectors. The same measures watch live inputs on the monitoring page.
+                KL divergence, Hellinger distance and PSI between the newest version&apos;s feature histograms and the previous version&apos;s, with the average
+                pairwise distance of sampled feature vectors. The same measures watch live inputs on the monitoring page.
               </CardDescription>
             </CardHeader>
             <CardContent>
@@ -137,19 +140,30 @@ export default async function DatasetPage({ params }: Params) {
             <Card>
               <CardHeader>
                 <CardTitle>Pixel intensity</CardTitle>
-                <CardDescription>Non-background pixels of the newest version by value (1-255, {INTENSITY_BINS} bins).</CardDescription>
+                <CardDescription>Non-background pixels of the newest version by value ({IMAGE_FEATURES.intensity.bins} bins of 0-255).</CardDescription>
               </CardHeader>
               <CardContent>
-                <Histogram label="Pixel intensity histogram" labels={stats.intensityHistogram.map((_, i) => String(Math.round(1 + (i * 255) / INTENSITY_BINS)))} counts={stats.intensityHistogram} />
+                <Histogram
+                  label="Pixel intensity histogram"
+                  labels={stats.intensityHistogram.map((_, i) => String(Math.round((i * IMAGE_FEATURES.intensity.max) / IMAGE_FEATURES.intensity.bins)))}
+                  counts={stats.intensityHistogram}
+                />
               </CardContent>
             </Card>
             <Card>
               <CardHeader>
                 <CardTitle>Ink mass</CardTitle>
-                <CardDescription>Images by total ink, in pixels of full intensity ({INK_MASS_BINS} bins up to {stats.inkMassMax}).</CardDescription>
+                <CardDescription>
+                  Images by total ink, in pixels of full intensity ({IMAGE_FEATURES.inkMass.bins} bins up to {IMAGE_FEATURES.inkMass.max}, the last holding
+                  more).
+                </CardDescription>
               </CardHeader>
               <CardContent>
-                <Histogram label="Ink mass histogram" labels={stats.inkMassHistogram.map((_, i) => String(Math.round((i * stats.inkMassMax) / INK_MASS_BINS)))} counts={stats.inkMassHistogram} />
+                <Histogram
+                  label="Ink mass histogram"
+                  labels={stats.inkMassHistogram.map((_, i) => String(Math.round((i * IMAGE_FEATURES.inkMass.max) / IMAGE_FEATURES.inkMass.bins)))}
+                  counts={stats.inkMassHistogram}
+                />
               </CardContent>
             </Card>
           </div>

@@ -1,20 +1,21 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { benchmarkColumns } from "@/components/benchmarks/benchmark-columns";
 import { BenchmarkMetrics } from "@/components/benchmarks/benchmark-metrics";
-import { BenchmarkStatusBadge } from "@/components/benchmarks/status-badge";
 import { Heatmap } from "@/components/charts/heatmap";
 import { MetricOverTime } from "@/components/charts/metric-over-time";
+import { DataTable } from "@/components/data-table";
 import { EmptyState, PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { Table, TableBody, TableCell, TableRow } from "@/components/ui/table";
 import { explanationOf, getBenchmark, listBenchmarks } from "@/lib/benchmark";
-import { KMNIST_CLASSES } from "@/lib/data/classes";
 import { getDb } from "@/lib/db";
 import { formatDateTime, formatPercent } from "@/lib/format";
-import { rowIdOrNull } from "@/lib/http/params";
+import { rowIdOrNull } from "@/lib/http";
+import { KMNIST_CLASSES } from "@/lib/kmnist";
 import { getModelVersion } from "@/lib/registry";
 
 export const dynamic = "force-dynamic";
@@ -45,7 +46,10 @@ export default async function ModelVersionPage({ params }: Params) {
 
   return (
     <>
-      <PageHeader title={`${version.name}@${version.version}`} description={`${version.algorithm} by ${version.author}, following dataset tag ${version.datasetTag}`}>
+      <PageHeader
+        title={`${version.name}@${version.version}`}
+        description={`${version.algorithm} by ${version.author}, following dataset tag ${version.datasetTag}`}
+      >
         <Button asChild variant="outline" size="sm">
           <a href={`/api/models/versions/${version.id}/artifact`} download>
             Download artifact
@@ -77,9 +81,13 @@ export default async function ModelVersionPage({ params }: Params) {
               <dt className="text-muted-foreground">Code version</dt>
               <dd className="font-mono text-xs">{version.codeVersion ?? "—"}</dd>
               <dt className="text-muted-foreground">Training data</dt>
-              <dd>{trainingData ? `${trainingData.tag} ${trainingData.contentHash.slice(0, 12)} (${trainingData.records} records, ${trainingData.protocol})` : "—"}</dd>
+              <dd>
+                {trainingData
+                  ? `${trainingData.tag} ${trainingData.contentHash.slice(0, 12)} (${trainingData.records} records, ${trainingData.protocol})`
+                  : "—"}
+              </dd>
               <dt className="text-muted-foreground">Weights sha256</dt>
-              <dd className="break-all font-mono text-xs">{version.weightsSha256}</dd>
+              <dd className="font-mono text-xs break-all">{version.weightsSha256}</dd>
             </dl>
           </CardContent>
         </Card>
@@ -127,43 +135,21 @@ export default async function ModelVersionPage({ params }: Params) {
             <CardTitle>Metrics over dataset versions</CardTitle>
             <CardDescription>One point per version of {version.datasetTag} this model was benchmarked on.</CardDescription>
           </CardHeader>
-          <CardContent>{points.length ? <MetricOverTime points={points} /> : <p className="text-sm text-muted-foreground">No finished benchmark yet.</p>}</CardContent>
+          <CardContent>
+            {points.length ? <MetricOverTime points={points} /> : <p className="text-sm text-muted-foreground">No finished benchmark yet.</p>}
+          </CardContent>
         </Card>
         <Card>
           <CardHeader>
             <CardTitle>Benchmark history</CardTitle>
           </CardHeader>
           <CardContent>
-            <Table data-testid="benchmark-history">
-              <TableHeader>
-                <TableRow>
-                  <TableHead>#</TableHead>
-                  <TableHead>Status</TableHead>
-                  <TableHead>Dataset version</TableHead>
-                  <TableHead className="text-right">Accuracy</TableHead>
-                  <TableHead>Trigger</TableHead>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {history.rows.map((r) => (
-                  <TableRow key={r.id}>
-                    <TableCell>
-                      <Link href={`/benchmarks/${r.id}`} className="underline-offset-4 hover:underline">
-                        {r.id}
-                      </Link>
-                    </TableCell>
-                    <TableCell>
-                      <BenchmarkStatusBadge status={r.status} />
-                    </TableCell>
-                    <TableCell>
-                      {r.tag} <span className="font-mono text-xs text-muted-foreground">{r.datasetHash.slice(0, 8)}</span>
-                    </TableCell>
-                    <TableCell className="text-right tabular-nums">{r.accuracy === null ? "—" : formatPercent(r.accuracy)}</TableCell>
-                    <TableCell>{r.trigger.replace("_", " ")}</TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
+            <DataTable
+              rows={history.rows}
+              rowKey={(r) => r.id}
+              columns={benchmarkColumns("id", "status", "dataset", "accuracy", "trigger")}
+              testId="benchmark-history"
+            />
           </CardContent>
         </Card>
       </div>

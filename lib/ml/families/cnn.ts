@@ -1,6 +1,6 @@
 import type * as tfjs from "@tensorflow/tfjs";
 import { z } from "zod";
-import { IMAGE_SIDE, NUM_CLASSES } from "@/lib/data/classes";
+import { IMAGE_SIDE, NUM_CLASSES } from "@/lib/kmnist";
 import type { Tf } from "../backend";
 import { randomAffine, trainLayersModel } from "./layers-training";
 import { serialiseLayersModel } from "./tfjs-io";

@@ -1,7 +1,8 @@
 import type * as tfjs from "@tensorflow/tfjs";
-import { IMAGE_PIXELS } from "@/lib/data/classes";
+import { IMAGE_PIXELS } from "@/lib/kmnist";
 import type { Tf } from "../backend";
-import { gather, imageTensor, oneHotLabels, seededRandom, shuffledIndices } from "./tfjs-io";
+import { seededRandom, shuffledIndices } from "../random";
+import { gather, imageTensor, oneHotLabels } from "./tfjs-io";
 import type { LabelledImages, TrainProgress } from "./types";
 
 export interface LayersTrainingOptions {
@@ -75,9 +76,12 @@ export async function trainLayersModel(
  * Random affine augmentation (rotation, scale, shear, translation) with bilinear sampling,
  * the usual recipe for MNIST-like characters. Operates on 28x28 unit floats in place.
  */
-export function randomAffine(
-  limits: { rotateDegrees: number; scale: number; shear: number; translate: number },
-): (pixels: Float32Array, count: number, random: () => number) => void {
+export function randomAffine(limits: {
+  rotateDegrees: number;
+  scale: number;
+  shear: number;
+  translate: number;
+}): (pixels: Float32Array, count: number, random: () => number) => void {
   const side = 28;
   const centre = (side - 1) / 2;
   const scratch = new Float32Array(IMAGE_PIXELS);
@@ -109,8 +113,7 @@ export function randomAffine(
           const fx = sx - x0;
           const fy = sy - y0;
           const at = (xx: number, yy: number) => (xx >= 0 && xx < side && yy >= 0 && yy < side ? scratch[yy * side + xx] : 0);
-          pixels[base + y * side + x] =
-            (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x0 + 1, y0)) + fy * ((1 - fx) * at(x0, y0 + 1) + fx * at(x0 + 1, y0 + 1));
+          pixels[base + y * side + x] = (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x0 + 1, y0)) + fy * ((1 - fx) * at(x0, y0 + 1) + fx * at(x0 + 1, y0 + 1));
         }
       }
     }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { IMAGE_SIDE, NUM_CLASSES } from "@/lib/data/classes";
+import { IMAGE_SIDE, NUM_CLASSES } from "@/lib/kmnist";
 import { trainLayersModel } from "./layers-training";
 import { serialiseLayersModel } from "./tfjs-io";
 import type { ModelFamily } from "./types";
@@ -22,9 +22,12 @@ export const logisticRegression: ModelFamily<typeof hyperparameters> = {
     const model = tf.sequential({
       layers: [
         tf.layers.flatten({ inputShape: [IMAGE_SIDE, IMAGE_SIDE, 1] }),
-        tf.layers.dense({ units: NUM_CLASSES, activation: "softmax",
+        tf.layers.dense({
+          units: NUM_CLASSES,
+          activation: "softmax",
           kernelInitializer: tf.initializers.glorotUniform({ seed: hp.seed }),
-          kernelRegularizer: tf.regularizers.l2({ l2: hp.l2 }) }),
+          kernelRegularizer: tf.regularizers.l2({ l2: hp.l2 }),
+        }),
       ],
     });
     try {

@@ -1,5 +1,5 @@
 import type * as tfjs from "@tensorflow/tfjs";
-import { IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES } from "@/lib/data/classes";
+import { IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES } from "@/lib/kmnist";
 import type { Tf } from "../backend";
 import type { Classifier, LabelledImages, LinearWeights, TrainedWeights } from "./types";
 
@@ -83,28 +83,6 @@ function linearSoftmaxWeights(model: tfjs.LayersModel): LinearWeights | null {
     kernel: new Float32Array(kernel.dataSync()),
     bias: bias ? new Float32Array(bias.dataSync()) : new Float32Array(NUM_CLASSES),
   };
-}
-
-/** Fisher-Yates with a seeded generator: training is reproducible for given hyperparameters. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    // xorshift32
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 0x1_0000_0000;
-  };
-}
-
-export function shuffledIndices(count: number, random: () => number): Uint32Array {
-  const order = new Uint32Array(count);
-  for (let i = 0; i < count; i++) order[i] = i;
-  for (let i = count - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  return order;
 }
 
 /** Copies the chosen examples (in order) into fresh unit-float pixels and labels. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { growTree, parseTree, treeClassifier, TREE_FILE } from "./tree";
+import { growTree, parseTree, TREE_FILE, treeClassifier } from "./tree";
 
 /** Images whose class is decided by which of three pixels is bright (plus noise pixels). */
 function synthetic(count: number) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/data/classes";
+import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/kmnist";
 import type { Classifier, LabelledImages, ModelFamily } from "./types";
 
 export const TREE_FILE = "tree.json";

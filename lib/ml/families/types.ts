@@ -14,6 +14,7 @@ export interface TrainProgress {
   loss?: number;
   accuracy?: number;
   etaSeconds?: number;
+  message?: string;
 }
 
 export type Runtime = "tfjs-layers" | "decision-tree-json";
@@ -45,10 +46,5 @@ export interface ModelFamily<Schema extends z.ZodType = z.ZodType> {
   title: string;
   runtime: Runtime;
   hyperparameters: Schema;
-  train(
-    rt: MlRuntime,
-    data: LabelledImages,
-    hyperparameters: z.infer<Schema>,
-    onProgress: (p: TrainProgress) => void,
-  ): Promise<TrainedWeights>;
+  train(rt: MlRuntime, data: LabelledImages, hyperparameters: z.infer<Schema>, onProgress: (p: TrainProgress) => void): Promise<TrainedWeights>;
 }

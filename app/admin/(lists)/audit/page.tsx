@@ -8,7 +8,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { listAudit } from "@/lib/admin";
 import { getDb } from "@/lib/db";
 import { formatDateTime } from "@/lib/format";
-import { paging, searchText } from "@/lib/http/list-query";
+import { paging, searchText } from "@/lib/http";
 
 export const metadata: Metadata = { title: "Audit log" };
 export const dynamic = "force-dynamic";
@@ -31,7 +31,10 @@ export default async function AuditPage({ searchParams }: Props) {
   const page = await listAudit(await getDb(), query);
   return (
     <>
-      <PageHeader title="Audit log" description="Every change made through the admin area and the registry (promotions, uploads, edits, deletes): who, when, and the values before and after." />
+      <PageHeader
+        title="Audit log"
+        description="Every change made through the admin area and the registry (promotions, uploads, edits, deletes): who, when, and the values before and after."
+      />
       <FilterForm action="/admin/audit" filtered={Boolean(query.entity)}>
         <label className="flex flex-col gap-1">
           <span className="text-xs text-muted-foreground">Table / entity</span>
@@ -56,7 +59,7 @@ export default async function AuditPage({ searchParams }: Props) {
             <TableBody>
               {page.rows.map((row) => (
                 <TableRow key={row.id}>
-                  <TableCell className="whitespace-nowrap text-xs">{formatDateTime(row.ts)}</TableCell>
+                  <TableCell className="text-xs whitespace-nowrap">{formatDateTime(row.ts)}</TableCell>
                   <TableCell>{row.actor}</TableCell>
                   <TableCell>
                     <Badge variant={row.action === "delete" ? "destructive" : "secondary"}>{row.action}</Badge>

@@ -13,7 +13,10 @@ export default async function DatabasePage() {
   const counts = await countRows(await getDb());
   return (
     <>
-      <PageHeader title="Database" description="Browse and change the tables the admin area allows. Every edit and delete is recorded in the audit log with your name and the values before and after." />
+      <PageHeader
+        title="Database"
+        description="Browse and change the tables the admin area allows. Every edit and delete is recorded in the audit log with your name and the values before and after."
+      />
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
         {(Object.keys(ADMIN_TABLES) as AdminTableName[]).map((name) => (
           <Card key={name}>

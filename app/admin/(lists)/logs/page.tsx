@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { LogTable } from "@/components/admin/log-table";
 import { EmptyState, PageHeader } from "@/components/page-header";
 import { FilterForm, InvalidFilters, Pagination, singleValues } from "@/components/table-controls";
-import { LOG_LEVELS, listLogs, logQuerySchema } from "@/lib/admin";
+import { listLogs, LOG_LEVELS, logQuerySchema } from "@/lib/admin";
 import { getDb } from "@/lib/db";
 
 export const metadata: Metadata = { title: "Logs" };

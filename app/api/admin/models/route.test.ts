@@ -2,9 +2,9 @@ import { eq } from "drizzle-orm";
 import { strToU8, zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, jobs, modelVersions } from "@/db/schema";
-import { IMAGE_PIXELS, NUM_CLASSES, seedDefaultTags } from "@/lib/data";
-import { MANIFEST_FILE, type ModelArtifact } from "@/lib/ml/artifact";
-import { artifactToZip } from "@/lib/ml/artifact-zip";
+import { seedDefaultTags } from "@/lib/data";
+import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/kmnist";
+import { artifactToZip, MANIFEST_FILE, type ModelArtifact } from "@/lib/ml";
 import { treeArtifact } from "@/lib/testing/artifacts";
 import { createPostgresTestDatabase, createTempStore, type TestDatabase } from "@/lib/testing/database";
 import { sessionCookie } from "@/lib/testing/sessions";
@@ -16,7 +16,16 @@ let route: typeof import("./route");
 let adminCookie: string;
 
 /** A one-leaf CART tree: loadable and answering, so it passes the ML core's load check. */
-const LEAF = { kind: "cart", classes: NUM_CLASSES, features: IMAGE_PIXELS, feature: [-1], threshold: [0], left: [-1], right: [-1], counts: Array.from({ length: NUM_CLASSES }, (_, i) => i + 1) };
+const LEAF = {
+  kind: "cart",
+  classes: NUM_CLASSES,
+  features: IMAGE_PIXELS,
+  feature: [-1],
+  threshold: [0],
+  left: [-1],
+  right: [-1],
+  counts: Array.from({ length: NUM_CLASSES }, (_, i) => i + 1),
+};
 const validArtifact = (name = "uploaded-tree") => treeArtifact(name, { tree: LEAF, manifest: { author: "ada", datasetTag: "kmnist-holdout" } });
 
 beforeAll(async () => {
@@ -66,9 +75,24 @@ describe("POST /api/admin/models (upload)", () => {
       ["nested ../ in a folder", upload(zipOf({ "model/../../x": tree, "model/manifest.json": manifestBytes(good) })), 422, /unsafe path/],
       ["no manifest", upload(zipOf({ "tree.json": tree })), 422, /no manifest\.json/],
       ["manifest not JSON", upload(zipOf({ "tree.json": tree, [MANIFEST_FILE]: strToU8("{oops") })), 422, /not JSON/],
-      ["wrong manifest schema", upload(zipOf({ "tree.json": tree, [MANIFEST_FILE]: manifestBytes(good, { format: "other/9", labels: [] }) })), 422, /Invalid manifest: format.*labels/],
-      ["mismatched checksum", upload(zipOf({ "tree.json": strToU8(JSON.stringify({ ...LEAF, counts: LEAF.counts.map(() => 1) })), [MANIFEST_FILE]: manifestBytes(good) })), 422, /does not match its sha256/],
-      ["unlisted extra file", upload(zipOf({ "tree.json": tree, "extra.bin": strToU8("x"), [MANIFEST_FILE]: manifestBytes(good) })), 422, /not listed in the manifest/],
+      [
+        "wrong manifest schema",
+        upload(zipOf({ "tree.json": tree, [MANIFEST_FILE]: manifestBytes(good, { format: "other/9", labels: [] }) })),
+        422,
+        /Invalid manifest: format.*labels/,
+      ],
+      [
+        "mismatched checksum",
+        upload(zipOf({ "tree.json": strToU8(JSON.stringify({ ...LEAF, counts: LEAF.counts.map(() => 1) })), [MANIFEST_FILE]: manifestBytes(good) })),
+        422,
+        /does not match its sha256/,
+      ],
+      [
+        "unlisted extra file",
+        upload(zipOf({ "tree.json": tree, "extra.bin": strToU8("x"), [MANIFEST_FILE]: manifestBytes(good) })),
+        422,
+        /not listed in the manifest/,
+      ],
       ["oversized file", upload(new Uint8Array(300 * 1024)), 413, /limit/],
       ["unknown dataset tag", upload(artifactToZip(good), { datasetTag: "no-such-tag" }), 422, /dataset tag "no-such-tag" does not exist/],
       ["bad name override", upload(artifactToZip(good), { name: "Bad Name!" }), 422, /name/],
@@ -81,7 +105,9 @@ describe("POST /api/admin/models (upload)", () => {
       const body = await response.json();
       expect([label, response.status, body.error?.message]).toEqual([label, status, expect.stringMatching(message)]);
     }
-    const notMultipart = await route.POST(new Request("http://localhost/api/admin/models", { method: "POST", body: "{}", headers: { cookie: adminCookie, "content-type": "application/json" } }));
+    const notMultipart = await route.POST(
+      new Request("http://localhost/api/admin/models", { method: "POST", body: "{}", headers: { cookie: adminCookie, "content-type": "application/json" } }),
+    );
     expect(notMultipart.status).toBe(415);
     await nothingStored();
   });

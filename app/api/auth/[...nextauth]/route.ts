@@ -1,6 +1,6 @@
-import { authHandler, type AuthContext } from "@/lib/auth";
-import { route } from "@/lib/http/route";
+import { authGetOperation, authHandler, authPostOperation } from "@/lib/auth";
+import { route } from "@/lib/http";
 
 /** next-auth's endpoints (sign-in, sign-out, session, CSRF); what it does not serve gets a named 4xx first. */
-export const GET = route<AuthContext>({}, (request, context) => authHandler("GET", request, context));
-export const POST = route<AuthContext>({ accepts: ["application/x-www-form-urlencoded"] }, (request, context) => authHandler("POST", request, context));
+export const GET = route(authGetOperation, ({ request, params, context }) => authHandler("GET", request, params.nextauth, context));
+export const POST = route(authPostOperation, ({ request, params, context }) => authHandler("POST", request, params.nextauth, context));

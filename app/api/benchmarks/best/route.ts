@@ -1,7 +1,6 @@
 import { NextResponse } from "next/server";
-import { bestModels } from "@/lib/benchmark";
+import { bestModels, bestModelsOperation } from "@/lib/benchmark";
 import { getDb } from "@/lib/db";
-import { route } from "@/lib/http/route";
+import { route } from "@/lib/http";
 
-/** The leaderboard: best model per dataset tag and algorithm, and per tag, on each tag's newest benchmarked version. */
-export const GET = route({}, async () => NextResponse.json(await bestModels(await getDb())));
+export const GET = route(bestModelsOperation, async () => NextResponse.json(await bestModels(await getDb())));

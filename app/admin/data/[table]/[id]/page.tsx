@@ -8,7 +8,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { ADMIN_TABLES, deletePreview, getRow, isAdminTable, type Dependent } from "@/lib/admin";
 import { listTags } from "@/lib/data";
 import { getDb } from "@/lib/db";
-import { rowIdOrNull } from "@/lib/http/params";
+import { rowIdOrNull } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 
@@ -25,7 +25,13 @@ function DependentList({ items }: { items: Dependent[] }) {
       {items.map((d) => (
         <li key={`${d.table}.${d.column}`}>
           <span className="font-mono">{d.table}</span>: {d.rows} row{d.rows === 1 ? "" : "s"} (via {d.column}){" "}
-          {d.rule === "cascade" ? "deleted with it" : d.rule === "set null" ? "keep, with the reference cleared" : <strong className="text-destructive">block the delete</strong>}
+          {d.rule === "cascade" ? (
+            "deleted with it"
+          ) : d.rule === "set null" ? (
+            "keep, with the reference cleared"
+          ) : (
+            <strong className="text-destructive">block the delete</strong>
+          )}
           {d.dependents.length > 0 && <DependentList items={d.dependents} />}
         </li>
       ))}
@@ -59,7 +65,7 @@ export default async function RowPage({ params }: Props) {
             <CardTitle>Values</CardTitle>
           </CardHeader>
           <CardContent>
-            <pre className="max-h-[32rem] overflow-auto whitespace-pre-wrap break-all rounded bg-muted p-3 text-xs" data-testid="row-values">
+            <pre className="max-h-[32rem] overflow-auto rounded bg-muted p-3 text-xs break-all whitespace-pre-wrap" data-testid="row-values">
               {JSON.stringify(row, null, 2)}
             </pre>
           </CardContent>
@@ -68,7 +74,9 @@ export default async function RowPage({ params }: Props) {
           <Card>
             <CardHeader>
               <CardTitle>Edit</CardTitle>
-              <CardDescription>{spec.fields.length ? "Only these columns can be changed here; each is validated." : "This table is read-only here."}</CardDescription>
+              <CardDescription>
+                {spec.fields.length ? "Only these columns can be changed here; each is validated." : "This table is read-only here."}
+              </CardDescription>
             </CardHeader>
             {spec.fields.length > 0 && (
               <CardContent>
@@ -88,7 +96,13 @@ export default async function RowPage({ params }: Props) {
               <CardDescription>What would go with this row, from the database&apos;s foreign keys.</CardDescription>
             </CardHeader>
             <CardContent className="space-y-4 text-sm">
-              {preview.length === 0 ? <p data-testid="cascade-preview">Nothing else refers to this row.</p> : <div data-testid="cascade-preview"><DependentList items={preview} /></div>}
+              {preview.length === 0 ? (
+                <p data-testid="cascade-preview">Nothing else refers to this row.</p>
+              ) : (
+                <div data-testid="cascade-preview">
+                  <DependentList items={preview} />
+                </div>
+              )}
               <DeleteRowForm
                 table={table}
                 id={String(rowId)}

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { benchmarks, datasetTags, modelVersions } from "@/db/schema";
-import { EmptyTagError, resolveTag, UnknownTagError } from "@/lib/data/tags";
+import { EmptyTagError, resolveTag, UnknownTagError } from "@/lib/data";
 import type { Db } from "@/lib/db";
 import { createLogger } from "@/lib/log";
 import type { ObjectStore } from "@/lib/storage";
@@ -55,7 +55,12 @@ export async function planBenchmarks(db: Db, store: ObjectStore): Promise<PlanRe
         await db
           .selectDistinct({ id: benchmarks.modelVersionId })
           .from(benchmarks)
-          .where(inArray(benchmarks.modelVersionId, followers.map((f) => f.id)))
+          .where(
+            inArray(
+              benchmarks.modelVersionId,
+              followers.map((f) => f.id),
+            ),
+          )
       ).map((b) => b.id),
     );
     const inserted = await db

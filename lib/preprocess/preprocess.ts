@@ -1,5 +1,5 @@
 import sharp, { type OutputInfo } from "sharp";
-import { IMAGE_PIXELS, IMAGE_SIDE } from "@/lib/data/classes";
+import { IMAGE_PIXELS, IMAGE_SIDE } from "@/lib/kmnist";
 
 // One libvips worker thread per image: decodes run side by side (IMAGE_DECODE_CONCURRENCY),
 // each on one core, so that decoding cannot take every core from the request thread.
@@ -19,7 +19,10 @@ sharp.concurrency(1);
 export type PreprocessErrorCode = "unsupported_image" | "unsupported_format" | "too_many_pixels" | "no_ink" | "decode_timeout";
 
 export class PreprocessError extends Error {
-  constructor(public readonly code: PreprocessErrorCode, message: string) {
+  constructor(
+    public readonly code: PreprocessErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = "PreprocessError";
   }
@@ -53,7 +56,11 @@ export function sniffImageFormat(bytes: Uint8Array): ImageFormat | null {
   if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return "jpeg";
   if (ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP") return "webp";
   if (ascii(0, 4) === "GIF8") return "gif";
-  if ((bytes[0] === 0x49 && bytes[1] === 0x49 && bytes[2] === 0x2a && bytes[3] === 0) || (bytes[0] === 0x4d && bytes[1] === 0x4d && bytes[2] === 0 && bytes[3] === 0x2a)) return "tiff";
+  if (
+    (bytes[0] === 0x49 && bytes[1] === 0x49 && bytes[2] === 0x2a && bytes[3] === 0) ||
+    (bytes[0] === 0x4d && bytes[1] === 0x4d && bytes[2] === 0 && bytes[3] === 0x2a)
+  )
+    return "tiff";
   if (ascii(4, 8) === "ftyp") {
     const brand = ascii(8, 12);
     if (brand === "avif" || brand === "avis") return "avif";
@@ -65,7 +72,10 @@ export function sniffImageFormat(bytes: Uint8Array): ImageFormat | null {
 /** Refuses (PreprocessError "unsupported_format") anything but the raster formats above; costs nothing, so callers check before queueing. */
 export function assertRasterImage(input: Uint8Array): void {
   if (!sniffImageFormat(input)) {
-    throw new PreprocessError("unsupported_format", "not a readable image: send PNG, JPEG, WebP, GIF, TIFF, AVIF or HEIF (SVG and other vector formats are not accepted)");
+    throw new PreprocessError(
+      "unsupported_format",
+      "not a readable image: send PNG, JPEG, WebP, GIF, TIFF, AVIF or HEIF (SVG and other vector formats are not accepted)",
+    );
   }
 }
 

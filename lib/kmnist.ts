@@ -15,9 +15,3 @@ export const KMNIST_CLASSES = [
 export const NUM_CLASSES = KMNIST_CLASSES.length;
 export const IMAGE_SIDE = 28;
 export const IMAGE_PIXELS = IMAGE_SIDE * IMAGE_SIDE;
-
-export function charForLabel(label: number): string {
-  const entry = KMNIST_CLASSES[label];
-  if (!entry) throw new RangeError(`No KMNIST class ${label}`);
-  return entry.char;
-}

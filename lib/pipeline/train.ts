@@ -1,19 +1,17 @@
 import { and, eq } from "drizzle-orm";
 import { modelVersions, trainingRuns } from "@/db/schema";
-import { KMNIST_CLASSES } from "@/lib/data/classes";
-import { loadSnapshot, resolveTag } from "@/lib/data/tags";
-import type { Db } from "@/lib/db";
 import { codeVersion } from "@/lib/code-version";
 import { config } from "@/lib/config";
+import { loadSnapshot, resolveTag } from "@/lib/data";
+import type { Db } from "@/lib/db";
+import { KMNIST_CLASSES } from "@/lib/kmnist";
 import { isInterrupted, keepAlive, leaseOwner } from "@/lib/leases";
 import { createLogger } from "@/lib/log";
+import { modelFamily, runTrainJobInWorker, type TrainProgress } from "@/lib/ml";
 import { registerModelVersion, type ModelVersion } from "@/lib/registry";
 import type { ObjectStore } from "@/lib/storage";
-import { modelFamily } from "./families";
-import type { TrainProgress } from "./families/types";
-import { runTrainJobInWorker } from "./run-in-worker";
 
-const log = createLogger("ml.training");
+const log = createLogger("pipeline.training");
 
 export const TRAIN_TAG = "kmnist-train";
 export const HOLDOUT_TAG = "kmnist-holdout";
@@ -70,7 +68,9 @@ export async function trainAndRegister(db: Db, store: ObjectStore, request: Trai
       pipelineRunId: request.pipelineRunId ?? null,
     })
     .returning();
-  const stopHeartbeat = keepAlive(db, trainingRuns, owner, config().jobs.leaseMs / 4, (error) => log.warn("training heartbeat failed", { runId: run.id, error }));
+  const stopHeartbeat = keepAlive(db, trainingRuns, owner, config().jobs.leaseMs / 4, (error) =>
+    log.warn("training heartbeat failed", { runId: run.id, error }),
+  );
 
   try {
     const [train, holdout] = await Promise.all([loadSnapshot(store, trainVersion), loadSnapshot(store, holdoutVersion)]);
@@ -98,7 +98,11 @@ export async function trainAndRegister(db: Db, store: ObjectStore, request: Trai
         const now = Date.now();
         if (now - lastWrite < 1000 && progress.epoch !== progress.epochs) return;
         lastWrite = now;
-        void db.update(trainingRuns).set({ progress }).where(eq(trainingRuns.id, run.id)).catch(() => undefined);
+        void db
+          .update(trainingRuns)
+          .set({ progress })
+          .where(eq(trainingRuns.id, run.id))
+          .catch(() => undefined);
       },
       request.signal,
     );

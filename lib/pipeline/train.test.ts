@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trainingRuns } from "@/db/schema";
+import { getArtifact } from "@/lib/ml";
 import { modelVersionQuerySchema, searchModelVersions } from "@/lib/registry";
 import { createPostgresTestDatabase, createTempStore, importTestKmnist, type TestDatabase } from "@/lib/testing/database";
-import { getArtifact } from "./artifact";
-import { trainAndRegister } from "./training";
+import { trainAndRegister } from "./train";
 
 let database: TestDatabase;
 let store: Awaited<ReturnType<typeof createTempStore>>;

@@ -2,15 +2,11 @@ import fs from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
-import { KMNIST_CLASSES } from "@/lib/data/classes";
-import { offlineSplitOf } from "@/lib/data/protocol";
-import { parseIdx } from "@/lib/data/idx";
+import { offlineSplitOf, parseIdx } from "@/lib/data";
+import { KMNIST_CLASSES } from "@/lib/kmnist";
+import { argmax, loadClassifier, mlRuntime, runTrainJob, type Classifier } from "@/lib/ml";
 import { KMNIST_TEST_DIR } from "@/lib/testing/database";
-import { argmax, loadClassifier } from "../classifier";
-import { mlRuntime } from "../backend";
-import type { Classifier } from "../families/types";
-import { runTrainJob } from "../train-job";
-import { decodeImage, preprocessImage, PreprocessError, toKmnistPixels } from ".";
+import { decodeImage, PreprocessError, preprocessImage, toKmnistPixels } from ".";
 
 const LIMITS = { maxPixels: 40_000_000 };
 
@@ -66,7 +62,9 @@ describe("preprocessing synthetic drawings", () => {
   });
 
   it("finds a tiny stroke in a huge canvas", async () => {
-    const image = await sharp(svg(4000, 3000, stroke("3000,2500 3040,2560", "black", 8))).png().toBuffer();
+    const image = await sharp(svg(4000, 3000, stroke("3000,2500 3040,2560", "black", 8)))
+      .png()
+      .toBuffer();
     const s = stats(await preprocessImage(image, LIMITS));
     expect(Math.max(s.width, s.height)).toBeGreaterThanOrEqual(27);
   });
@@ -94,7 +92,9 @@ describe("preprocessing synthetic drawings", () => {
   });
 
   it.each(["jpeg", "webp", "gif", "tiff", "avif"] as const)("reads %s", async (format) => {
-    const image = await sharp(svg(200, 200, stroke("50,50 150,150 50,150"))).toFormat(format).toBuffer();
+    const image = await sharp(svg(200, 200, stroke("50,50 150,150 50,150")))
+      .toFormat(format)
+      .toBuffer();
     expect(stats(await preprocessImage(image, LIMITS)).mass).toBeGreaterThan(10_000);
   });
 
@@ -107,7 +107,9 @@ describe("preprocessing synthetic drawings", () => {
     await expect(preprocessImage(Buffer.from("GIF89a but not really"), LIMITS)).rejects.toMatchObject({ code: "unsupported_image" });
     const truncated = (await png(svg(100, 100, stroke("10,10 90,90")))).subarray(0, 60);
     await expect(preprocessImage(truncated, LIMITS)).rejects.toBeInstanceOf(PreprocessError);
-    const big = await sharp({ create: { width: 3000, height: 3000, channels: 3, background: "white" } }).png().toBuffer();
+    const big = await sharp({ create: { width: 3000, height: 3000, channels: 3, background: "white" } })
+      .png()
+      .toBuffer();
     await expect(preprocessImage(big, { maxPixels: 1_000_000 })).rejects.toMatchObject({ code: "too_many_pixels" });
   });
 
@@ -159,13 +161,27 @@ describe("preprocessing real KMNIST characters", () => {
     let same = 0;
     for (const i of holdoutIndices) {
       const raw = images.subarray(i * 784, (i + 1) * 784);
-      const upscaled = await sharp(await sharp(Buffer.from(raw), { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer())
+      const upscaled = await sharp(
+        await sharp(Buffer.from(raw), { raw: { width: 28, height: 28, channels: 1 } })
+          .png()
+          .toBuffer(),
+      )
         .resize(280, 280, { kernel: "nearest" })
         .png()
         .toBuffer();
       const pre = await preprocessImage(upscaled, LIMITS);
-      const a = argmax(classifier.predictProba(Float32Array.from(raw, (v) => v / 255), 1));
-      const b = argmax(classifier.predictProba(Float32Array.from(pre, (v) => v / 255), 1));
+      const a = argmax(
+        classifier.predictProba(
+          Float32Array.from(raw, (v) => v / 255),
+          1,
+        ),
+      );
+      const b = argmax(
+        classifier.predictProba(
+          Float32Array.from(pre, (v) => v / 255),
+          1,
+        ),
+      );
       if (a === b) same++;
     }
     console.info(`preprocessed vs raw: same prediction for ${same} of ${holdoutIndices.length}`);

@@ -1,7 +1,7 @@
 import { and, desc, eq, gt } from "drizzle-orm";
 import { datasetVersions, driftReports, modelVersions, predictions } from "@/db/schema";
-import { IMAGE_PIXELS } from "@/lib/data";
 import type { Db } from "@/lib/db";
+import { IMAGE_PIXELS } from "@/lib/kmnist";
 import { createLogger } from "@/lib/log";
 import { ModelRefError, resolveModelRef } from "@/lib/registry";
 import type { ObjectStore } from "@/lib/storage";
@@ -57,7 +57,11 @@ export async function checkDrift(db: Db, store: ObjectStore, options: DriftCheck
 
   const images = new Uint8Array(window.length * IMAGE_PIXELS);
   window.forEach((p, i) => images.set(p.input, i * IMAGE_PIXELS));
-  const current = profileImages(images, window.length, Uint8Array.from(window, (p) => p.predicted));
+  const current = profileImages(
+    images,
+    window.length,
+    Uint8Array.from(window, (p) => p.predicted),
+  );
   const result = compareProfiles(await versionProfile(store, version.reference), current);
   const level = driftLevel(result, options.thresholds);
   const [report] = await db

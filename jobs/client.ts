@@ -1,1 +1,0 @@
-export { inngest } from "@/lib/jobs/inngest-client";

@@ -1,0 +1,114 @@
+import { z } from "zod";
+import { isoDate, operation } from "@/lib/http";
+import { jobAcceptedSchema } from "@/lib/jobs";
+
+/** The API of training: what the Training page polls, and the request for a run. */
+
+const nullable = <T extends z.ZodType>(schema: T) => schema.nullable();
+
+export const trainingProgressSchema = z.object({
+  epoch: z.number(),
+  epochs: z.number(),
+  loss: z.number().optional(),
+  accuracy: z.number().optional(),
+  etaSeconds: z.number().optional(),
+  message: z.string().optional(),
+});
+
+export const trainingRunSchema = z
+  .object({
+    id: z.number().int(),
+    algorithm: z.string(),
+    status: z.enum(["pending", "running", "succeeded", "failed", "interrupted"]),
+    hyperparameters: z.record(z.string(), z.unknown()),
+    trainVersionId: nullable(z.number().int()),
+    evalVersionId: nullable(z.number().int()),
+    backend: nullable(z.string()),
+    progress: nullable(trainingProgressSchema),
+    holdoutAccuracy: nullable(z.number()),
+    trainSeconds: nullable(z.number()),
+    modelVersionId: nullable(z.number().int()),
+    pipelineRunId: nullable(z.number().int()),
+    lockedBy: nullable(z.string()),
+    heartbeatAt: nullable(isoDate),
+    error: nullable(z.string()),
+    startedAt: nullable(isoDate),
+    finishedAt: nullable(isoDate),
+    createdAt: isoDate,
+  })
+  .meta({ id: "TrainingRun" });
+
+export const pipelineCandidateSchema = z.object({
+  algorithm: z.string(),
+  modelVersionId: z.number().int(),
+  model: z.string(),
+  holdoutAccuracy: z.number(),
+  trainSeconds: z.number(),
+});
+
+export const pipelineRunSchema = z
+  .object({
+    id: z.number().int(),
+    trigger: z.string(),
+    actor: z.string(),
+    status: z.enum(["running", "succeeded", "failed", "interrupted"]),
+    lockedBy: nullable(z.string()),
+    heartbeatAt: nullable(isoDate),
+    trainVersionId: nullable(z.number().int()),
+    holdoutVersionId: nullable(z.number().int()),
+    candidates: nullable(z.array(pipelineCandidateSchema)),
+    championBeforeId: nullable(z.number().int()),
+    championBeforeAccuracy: nullable(z.number()),
+    championAfterId: nullable(z.number().int()),
+    decision: nullable(z.enum(["promoted", "kept"])),
+    reason: nullable(z.string()),
+    error: nullable(z.string()),
+    startedAt: isoDate,
+    finishedAt: nullable(isoDate),
+  })
+  .meta({ id: "PipelineRun" });
+
+export const trainingStatusSchema = z.object({
+  queued: z
+    .array(z.object({ id: z.number().int(), status: z.string(), attempts: z.number().int(), createdAt: isoDate, lastError: nullable(z.string()) }))
+    .meta({
+      description: "Pipeline jobs waiting or running in a live process",
+    }),
+  active: z.array(trainingRunSchema).meta({ description: "Models in training, with their progress" }),
+  pipelines: z.array(pipelineRunSchema).meta({ description: "Recent pipeline runs and their decisions, newest first" }),
+});
+
+/** What the Training page shows, as JSON. */
+export type TrainingStatusJson = z.infer<typeof trainingStatusSchema>;
+
+export const requestTrainingSchema = z
+  .object({
+    algorithms: z
+      .array(z.enum(["logreg", "tree", "cnn"]))
+      .min(1)
+      .max(3)
+      .optional(),
+  })
+  .strict();
+
+export const trainingStatusOperation = operation({
+  id: "trainingStatus",
+  method: "GET",
+  path: "/api/training",
+  tag: "Training",
+  access: "viewer",
+  summary: "Queued and running training, and recent pipeline decisions (the Training page polls this)",
+  responses: { 200: { description: "The training status", json: trainingStatusSchema } },
+});
+
+export const requestTrainingOperation = operation({
+  id: "requestTraining",
+  method: "POST",
+  path: "/api/training",
+  tag: "Training",
+  access: "admin",
+  summary: "Queue a run of the training pipeline",
+  body: requestTrainingSchema,
+  responses: { 202: { description: "Queued on the job engine", json: jobAcceptedSchema } },
+  errors: { 409: { description: "A pipeline is already queued or running", codes: ["training_in_progress"] } },
+});

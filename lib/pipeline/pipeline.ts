@@ -1,0 +1,225 @@
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { aliasHistory, datasetVersions, pipelineRuns, trainingRuns } from "@/db/schema";
+import { config } from "@/lib/config";
+import { loadSnapshot, prepareKmnist, resolveTag } from "@/lib/data";
+import type { Db } from "@/lib/db";
+import { directSteps, type StepRunner } from "@/lib/jobs";
+import { isInterrupted, keepAlive, leaseOwner, throwIfAborted } from "@/lib/leases";
+import { createLogger } from "@/lib/log";
+import { ALGORITHMS, evaluateInWorker, getArtifact, type Algorithm, type TrainProgress } from "@/lib/ml";
+import { aliasTarget, bestUnaliasedChampion, CHAMPION, promote, resolveModelRef, versionLabel } from "@/lib/registry";
+import type { ObjectStore } from "@/lib/storage";
+import { decidePromotion, type PromotionThresholds } from "./decision";
+import { HOLDOUT_TAG, TRAIN_TAG, trainAndRegister } from "./train";
+import type { PipelineCandidate } from "./types";
+
+const log = createLogger("pipeline");
+
+export type PipelineRun = typeof pipelineRuns.$inferSelect;
+
+export interface PipelineInput {
+  trigger: "schedule" | "event" | "ui" | "cli" | "bootstrap";
+  actor: string;
+  algorithms?: readonly Algorithm[];
+  hyperparameters?: Partial<Record<Algorithm, Record<string, unknown>>>;
+  thresholds?: PromotionThresholds;
+}
+
+export interface PipelineDeps {
+  db: Db;
+  store: ObjectStore;
+  onProgress?: (algorithm: string, progress: TrainProgress) => void;
+  /** Fires on shutdown: training stops, the run is recorded as interrupted (InterruptedError). */
+  signal?: AbortSignal;
+}
+
+function logProgress(algorithm: string, p: TrainProgress) {
+  log.info(
+    `${algorithm}: epoch ${p.epoch}/${p.epochs}` +
+      (p.loss !== undefined ? ` loss ${p.loss.toFixed(4)}` : "") +
+      (p.etaSeconds !== undefined ? `, about ${Math.ceil(p.etaSeconds)} s left` : ""),
+  );
+}
+
+/**
+ * The training pipeline: refresh data → resolve tags → train each family (worker threads)
+ * → evaluate on holdout → compare the best with the champion on the same holdout version →
+ * promote only past the thresholds → record the decision and its numbers either way.
+ * Every step is idempotent, so a retried job finishes the same run exactly once.
+ */
+export async function trainingPipeline(deps: PipelineDeps, input: PipelineInput, step: StepRunner = directSteps): Promise<PipelineRun> {
+  const { db, store, signal } = deps;
+  // The run is leased to this process while it works on it (lib/leases): a run nobody holds
+  // any more is shown as interrupted and does not block the next one.
+  const owner = leaseOwner("pipeline");
+  const runId = await step.run("start", async () => {
+    const [run] = await db
+      .insert(pipelineRuns)
+      .values({ trigger: input.trigger, actor: input.actor, lockedBy: owner, heartbeatAt: new Date() })
+      .returning({ id: pipelineRuns.id });
+    return run.id;
+  });
+  // A resumed job takes its run back.
+  await db
+    .update(pipelineRuns)
+    .set({ status: "running", lockedBy: owner, heartbeatAt: new Date(), error: null, finishedAt: null })
+    .where(and(eq(pipelineRuns.id, runId), inArray(pipelineRuns.status, ["running", "interrupted", "failed"])));
+  const stopHeartbeat = keepAlive(db, pipelineRuns, owner, config().jobs.leaseMs / 4, (error) => log.warn("pipeline heartbeat failed", { runId, error }));
+  try {
+    throwIfAborted(signal);
+    await step.run("prepare-data", async () => {
+      await prepareKmnist(db, store);
+      const { version: train } = await resolveTag(db, store, TRAIN_TAG);
+      const { version: holdout } = await resolveTag(db, store, HOLDOUT_TAG);
+      await db.update(pipelineRuns).set({ trainVersionId: train.id, holdoutVersionId: holdout.id }).where(eq(pipelineRuns.id, runId));
+      return { trainVersionId: train.id, holdoutVersionId: holdout.id };
+    });
+    const candidates: PipelineCandidate[] = [];
+    for (const algorithm of input.algorithms ?? ALGORITHMS) {
+      throwIfAborted(signal);
+      candidates.push(
+        await step.run(`train-${algorithm}`, async () => {
+          const outcome = await trainAndRegister(db, store, {
+            algorithm,
+            hyperparameters: input.hyperparameters?.[algorithm],
+            author: `pipeline (${input.trigger})`,
+            pipelineRunId: runId,
+            signal,
+            onProgress: (p) => {
+              logProgress(algorithm, p);
+              deps.onProgress?.(algorithm, p);
+            },
+          });
+          log.info(
+            `${versionLabel(outcome.modelVersion)}: holdout accuracy ${(outcome.holdoutAccuracy * 100).toFixed(2)}% in ${outcome.trainSeconds.toFixed(1)} s`,
+            { runId },
+          );
+          return {
+            algorithm,
+            modelVersionId: outcome.modelVersion.id,
+            model: versionLabel(outcome.modelVersion),
+            holdoutAccuracy: outcome.holdoutAccuracy,
+            trainSeconds: outcome.trainSeconds,
+          };
+        }),
+      );
+      await db.update(pipelineRuns).set({ candidates }).where(eq(pipelineRuns.id, runId));
+    }
+    throwIfAborted(signal);
+    return await step.run("decide", () => decide(deps, runId, candidates, input.thresholds ?? config().promotion, input.actor));
+  } catch (error) {
+    if (isInterrupted(error)) {
+      log.info("training pipeline interrupted by shutdown; its job resumes it", { runId });
+      await db
+        .update(pipelineRuns)
+        .set({ status: "interrupted", error: "interrupted by shutdown: resumes when its job runs again", lockedBy: null })
+        .where(eq(pipelineRuns.id, runId));
+    } else {
+      log.error("training pipeline failed", { runId, error });
+      await db
+        .update(pipelineRuns)
+        .set({ status: "failed", error: (error as Error).message, finishedAt: new Date(), lockedBy: null })
+        .where(eq(pipelineRuns.id, runId));
+    }
+    throw error;
+  } finally {
+    stopHeartbeat();
+  }
+}
+
+/** Convenience for callers without a job engine (CLI, tests, first start). */
+export function runTrainingPipeline(db: Db, store: ObjectStore, options: PipelineInput & { onProgress?: PipelineDeps["onProgress"] }) {
+  const { onProgress, ...input } = options;
+  return trainingPipeline({ db, store, onProgress }, input);
+}
+
+async function decide(
+  deps: PipelineDeps,
+  runId: number,
+  candidates: PipelineCandidate[],
+  thresholds: PromotionThresholds,
+  actor: string,
+): Promise<PipelineRun> {
+  const { db, store } = deps;
+  const [run] = await db.select().from(pipelineRuns).where(eq(pipelineRuns.id, runId));
+  if (run.status === "succeeded") return run;
+  const best = candidates.reduce((a, b) => (b.holdoutAccuracy > a.holdoutAccuracy ? b : a));
+
+  // A promotion made by an earlier attempt of this step (crash before the run was updated).
+  const [earlierPromotion] = await db
+    .select()
+    .from(aliasHistory)
+    .where(and(eq(aliasHistory.alias, CHAMPION), sql`${aliasHistory.metrics} ->> 'pipelineRunId' = ${String(runId)}`))
+    .orderBy(desc(aliasHistory.id))
+    .limit(1);
+
+  let promoted: boolean;
+  let reason: string;
+  let championBefore: { id: number; accuracy: number } | null;
+  if (earlierPromotion) {
+    promoted = true;
+    reason = earlierPromotion.reason;
+    const metrics = earlierPromotion.metrics as { championAccuracy?: number | null };
+    championBefore = earlierPromotion.fromVersionId === null ? null : { id: earlierPromotion.fromVersionId, accuracy: metrics.championAccuracy ?? NaN };
+  } else {
+    // The champion is whoever serves now: the alias, or before any promotion the best earlier
+    // model (not one of this run's candidates, which would otherwise compete with themselves).
+    const championId = await aliasTarget(db, CHAMPION);
+    const serving =
+      championId !== null
+        ? await resolveModelRef(db, CHAMPION)
+        : await bestUnaliasedChampion(
+            db,
+            candidates.map((c) => c.modelVersionId),
+          );
+    const champion = serving
+      ? {
+          id: serving.id,
+          label: `${serving.name}@${serving.version}`,
+          accuracy: await accuracyOnHoldout(db, store, serving.artifactKey, serving.id, run.holdoutVersionId!),
+        }
+      : null;
+    const decision = decidePromotion({ label: best.model, accuracy: best.holdoutAccuracy }, champion, thresholds);
+    if (decision.promote) {
+      await promote(db, best.modelVersionId, {
+        actor,
+        reason: decision.reason,
+        metrics: { pipelineRunId: String(runId), holdoutAccuracy: best.holdoutAccuracy, championAccuracy: champion?.accuracy ?? null, thresholds },
+      });
+    }
+    promoted = decision.promote;
+    reason = decision.reason;
+    championBefore = champion;
+  }
+  log.info(reason, { runId });
+  const [finished] = await db
+    .update(pipelineRuns)
+    .set({
+      status: "succeeded",
+      championBeforeId: championBefore?.id ?? null,
+      championBeforeAccuracy: championBefore && Number.isFinite(championBefore.accuracy) ? championBefore.accuracy : null,
+      championAfterId: promoted ? best.modelVersionId : (championBefore?.id ?? null),
+      decision: promoted ? "promoted" : "kept",
+      reason,
+      lockedBy: null,
+      finishedAt: new Date(),
+    })
+    .where(eq(pipelineRuns.id, runId))
+    .returning();
+  return finished;
+}
+
+/**
+ * The champion's accuracy on this holdout version: recorded by its training run when that
+ * run evaluated on the same version, otherwise measured now (in a worker thread).
+ */
+async function accuracyOnHoldout(db: Db, store: ObjectStore, artifactKey: string, versionId: number, holdoutVersionId: number): Promise<number> {
+  const [recorded] = await db
+    .select({ accuracy: trainingRuns.holdoutAccuracy })
+    .from(trainingRuns)
+    .where(and(eq(trainingRuns.modelVersionId, versionId), eq(trainingRuns.evalVersionId, holdoutVersionId), eq(trainingRuns.status, "succeeded")))
+    .limit(1);
+  if (recorded?.accuracy != null) return recorded.accuracy;
+  const [holdout] = await db.select().from(datasetVersions).where(eq(datasetVersions.id, holdoutVersionId));
+  return evaluateInWorker(await getArtifact(store, artifactKey), await loadSnapshot(store, holdout));
+}

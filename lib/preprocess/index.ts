@@ -1,0 +1,15 @@
+/** Images in: decoding photos, scans and drawings (bounded) and turning them into KMNIST-like 28x28 input. */
+export {
+  assertRasterImage,
+  decodeImage,
+  inkOf,
+  preprocessImage,
+  PreprocessError,
+  sniffImageFormat,
+  toKmnistPixels,
+  WORKING_SIDE,
+  type DecodeLimits,
+  type GrayImage,
+  type ImageFormat,
+  type PreprocessErrorCode,
+} from "./preprocess";

@@ -1,0 +1,54 @@
+import { z } from "zod";
+import { idParam, operation } from "@/lib/http";
+
+/** The API of the registry: uploading a model, downloading an artifact. */
+
+export const uploadFormSchema = z.object({
+  file: z.string().meta({ format: "binary", description: "Zip of the artifact folder: manifest.json and its weight files" }),
+  name: z.string().max(63).optional(),
+  author: z.string().max(200).optional(),
+  algorithm: z.string().max(64).optional(),
+  datasetTag: z.string().max(100).optional(),
+  metrics: z.string().max(1000).optional().meta({ description: "Extra metric ids, comma-separated" }),
+});
+
+export const uploadedModelSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  version: z.number().int(),
+  algorithm: z.string(),
+  datasetTag: z.string(),
+  url: z.string().meta({ description: "The model version's page" }),
+});
+
+export type UploadedModel = z.infer<typeof uploadedModelSchema>;
+
+export const uploadModelOperation = operation({
+  id: "uploadModel",
+  method: "POST",
+  path: "/api/admin/models",
+  tag: "Models",
+  access: "admin",
+  summary: "Upload a model artifact zip; it is registered and benchmarked",
+  description:
+    "Nothing is stored unless the zip is safe (no `..`, absolute or nested paths; entry and size limits), the manifest is valid, every weight file matches its sha256, the dataset tag exists and the ML core loads the model. Form fields override the manifest.",
+  rawBodies: { "multipart/form-data": uploadFormSchema },
+  responses: { 201: { description: "Registered (and queued for its benchmark)", json: uploadedModelSchema } },
+  errors: {
+    400: { description: "Unparseable multipart body", codes: ["invalid_form", "request_aborted"] },
+    413: { description: "Larger than UPLOAD_MAX_BYTES", codes: ["payload_too_large"] },
+    422: { description: "Refused, with the reason", codes: ["validation_failed", "invalid_model"] },
+  },
+});
+
+export const downloadArtifactOperation = operation({
+  id: "downloadArtifact",
+  method: "GET",
+  path: "/api/models/versions/{id}/artifact",
+  tag: "Models",
+  access: "viewer",
+  summary: "A model version's artifact (manifest.json and weights) as a zip, verified against its checksums",
+  params: z.object({ id: idParam }),
+  responses: { 200: { description: "The artifact", media: { "application/zip": "manifest.json and the weight files" } } },
+  errors: { 404: { description: "No such model version", codes: ["not_found"] } },
+});

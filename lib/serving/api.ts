@@ -1,0 +1,99 @@
+import { z } from "zod";
+import { operation, queryFlag } from "@/lib/http";
+import { IMAGE_PIXELS, KMNIST_CLASSES } from "@/lib/kmnist";
+
+/** The API of predictions: what a request may carry and what it answers. */
+
+export const modelRef = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "must not contain control characters")
+  .meta({ description: "Which model answers: `champion` (default), `<name>`, `<name>@latest` or `<name>@<version>`.", example: "kmnist-cnn@3" });
+
+export const predictQuerySchema = z.object({
+  model: modelRef.optional(),
+  preprocessed: queryFlag.optional().meta({ description: "Also return the 28x28 input the model saw." }),
+  record: queryFlag
+    .optional()
+    .meta({ description: "`false` keeps this prediction out of the prediction log (previews while drawing); it then has no `predictionId`." }),
+});
+
+export const predictJsonSchema = z
+  .object({
+    pixels: z
+      .array(z.number().finite("must be a finite number"))
+      .length(IMAGE_PIXELS, `must hold exactly ${IMAGE_PIXELS} values (28x28, row-major)`)
+      .optional()
+      .meta({ description: "28x28 row-major, white ink on black" }),
+    scale: z.enum(["0-255", "0-1"]).default("0-255"),
+    image: z.string().max(50_000_000).optional().meta({ description: "A data URL", example: "data:image/png;base64,iVBORw0KGgo..." }),
+    model: modelRef.optional(),
+    preprocessed: queryFlag.optional(),
+  })
+  .strict()
+  .refine((b) => (b.pixels === undefined) !== (b.image === undefined), { message: 'give exactly one of "pixels" or "image"' })
+  .meta({ description: "784 pixels, or an image as a data URL" });
+
+export const predictMultipartSchema = z.object({
+  image: z.string().meta({ format: "binary", description: "The image file (also accepted as `file`)" }),
+  model: modelRef.optional(),
+  preprocessed: z.enum(["true", "false", "1", "0"]).optional(),
+});
+
+export const predictionSchema = z
+  .object({
+    label: z.number().int().min(0).max(9).meta({ description: "KMNIST class index" }),
+    char: z.enum(KMNIST_CLASSES.map((c) => c.char) as [string, ...string[]]).meta({ description: "The hiragana for `label`" }),
+    probabilities: z
+      .array(z.object({ label: z.number().int().min(0).max(9), char: z.string(), p: z.number().min(0).max(1) }))
+      .length(10)
+      .meta({ description: "All ten classes, most probable first" }),
+    model: z.object({ name: z.string(), version: z.number().int(), algorithm: z.string() }),
+    preprocessed: z.array(z.number().int().min(0).max(255)).length(IMAGE_PIXELS).optional().meta({ description: "Only when asked (`preprocessed=true`)" }),
+    timingMs: z.object({ preprocess: z.number(), inference: z.number(), total: z.number() }),
+    predictionId: z
+      .uuid()
+      .nullable()
+      .meta({ description: "Refer to it in POST /api/feedback; null when the prediction was not recorded (sampling, `record=false`)" }),
+  })
+  .meta({ id: "Prediction" });
+
+export type Prediction = z.infer<typeof predictionSchema>;
+
+export const predictOperation = operation({
+  id: "predict",
+  method: "POST",
+  path: "/api/predict",
+  tag: "Predictions",
+  access: "public",
+  summary: "Classify one handwritten character",
+  description:
+    "Send an image (any size; PNG, JPEG, WebP, GIF first frame, TIFF, AVIF, HEIF; not SVG) as a multipart upload, a raw `image/*` body or a JSON data URL, or send 784 pixels as JSON. Images are preprocessed like KMNIST (grayscale, white ink on black, cropped to the ink, scaled to fill 28 pixels, centred); JSON pixels are used as they are.",
+  query: predictQuerySchema,
+  rawBodies: { "application/json": predictJsonSchema, "multipart/form-data": predictMultipartSchema, "image/*": "The image file itself" },
+  rateLimited: true,
+  responses: { 200: { description: "The prediction", json: predictionSchema } },
+  errors: {
+    400: {
+      description: "Malformed request",
+      codes: ["empty_body", "empty_image", "invalid_json", "invalid_multipart", "invalid_model_ref", "request_aborted"],
+    },
+    404: { description: "No such model", codes: ["unknown_model"] },
+    413: { description: "Too large", codes: ["payload_too_large", "too_many_pixels"] },
+    415: { description: "An image format that is not accepted (SVG)", codes: ["unsupported_format"] },
+    422: { description: "Well-formed but unusable", codes: ["validation_failed", "unsupported_image", "no_ink", "decode_timeout"] },
+    503: { description: "No model registered yet, or image decoding is saturated (retry after Retry-After)", codes: ["no_model_available", "busy"] },
+  },
+});
+
+export const predictWrongMethodOperation = operation({
+  id: "predictWithGet",
+  method: "GET",
+  path: "/api/predict",
+  tag: "Predictions",
+  access: "public",
+  summary: "Not a way to predict: answers 405 and points to POST",
+  responses: {},
+  errors: { 405: { description: "Use POST", codes: ["method_not_allowed"] } },
+});
