@@ -5,13 +5,13 @@ import {
   growTree,
   loadLayersClassifier,
   mlRuntime,
-  seededRandom,
   serialiseLayersModel,
   treeClassifier,
   type Classifier,
   type LinearWeights,
   type MlRuntime,
 } from "@/lib/ml";
+import { seededRandom } from "@/lib/random";
 import { explainModel, integratedGradients, kernelShap, linearLogits, linearShap, patchValuesToPixels } from ".";
 
 const random = seededRandom(11);

@@ -1,5 +1,5 @@
 import { IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES } from "@/lib/kmnist";
-import { seededRandom } from "@/lib/ml";
+import { seededRandom } from "@/lib/random";
 
 export interface KernelShapOptions {
   /** Side of the square image patches that are the players (must divide 28). */

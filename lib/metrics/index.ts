@@ -12,3 +12,4 @@ export {
   type StoredMetrics,
 } from "./registry";
 export type { Scored } from "./types";
+export { mcnemarExact, stratifiedBootstrap, wilsonInterval, type Interval } from "./intervals";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "@/lib/ml";
+import { seededRandom } from "@/lib/random";
 import {
   accuracy,
   averagedReport,
@@ -9,12 +9,15 @@ import {
   computeMetrics,
   confusionMatrix,
   logLoss,
+  mcnemarExact,
   oneVsRestRoc,
   perClassReport,
   precisionRecallCurve,
   rocCurve,
+  stratifiedBootstrap,
   topKAccuracy,
   trapezoid,
+  wilsonInterval,
   type Scored,
 } from ".";
 
@@ -156,5 +159,39 @@ describe("metric registry", () => {
     expect(Object.keys(computeMetrics(toy, ["accuracy", "log_loss"]))).toEqual(["accuracy", "log_loss"]);
     expect(Object.keys(computeMetrics(toy))).toContain("roc_auc");
     expect(() => computeMetrics(toy, ["accuracy", "vibes"])).toThrow(/Unknown metric\(s\): vibes/);
+  });
+});
+
+describe("intervals and paired tests (reference values from statsmodels 0.15)", () => {
+  it("Wilson's interval", () => {
+    const big = wilsonInterval(1930, 2000);
+    expect(big.low).toBeCloseTo(0.9560127151847282, 12);
+    expect(big.high).toBeCloseTo(0.9722044308437063, 12);
+    const one = wilsonInterval(1, 1);
+    expect(one.low).toBeCloseTo(0.2065493143772374, 12);
+    expect(one.high).toBe(1);
+    const none = wilsonInterval(0, 10);
+    expect(none.low).toBe(0);
+    expect(none.high).toBeCloseTo(0.27753279986288926, 12);
+  });
+
+  it("the exact McNemar test", () => {
+    expect(mcnemarExact(12, 4)).toBeCloseTo(0.076812744140625, 12);
+    expect(mcnemarExact(4, 12)).toBeCloseTo(0.076812744140625, 12);
+    expect(mcnemarExact(6, 0)).toBeCloseTo(0.03125, 12);
+    expect(mcnemarExact(30, 24)).toBeCloseTo(0.49661743531793345, 12);
+    expect(mcnemarExact(0, 0)).toBe(1);
+  });
+
+  it("a seeded stratified bootstrap: repeatable, around the estimate, narrower with more data", () => {
+    const labelsOf = (n: number) => Uint8Array.from({ length: n }, (_, i) => i % 2);
+    const correctOf = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i % 10 < 8 ? 1 : 0));
+    const accuracyOn = (correct: Uint8Array) => (indices: Uint32Array) => indices.reduce((sum, i) => sum + correct[i], 0) / indices.length;
+    const small = stratifiedBootstrap(labelsOf(100), accuracyOn(correctOf(100)), { seed: 7 });
+    expect(stratifiedBootstrap(labelsOf(100), accuracyOn(correctOf(100)), { seed: 7 })).toEqual(small);
+    expect(small.low).toBeLessThan(0.8);
+    expect(small.high).toBeGreaterThan(0.8);
+    const large = stratifiedBootstrap(labelsOf(2000), accuracyOn(correctOf(2000)), { seed: 7 });
+    expect(large.high - large.low).toBeLessThan(small.high - small.low);
   });
 });

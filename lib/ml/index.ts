@@ -28,6 +28,5 @@ export { bytesToUnitFloats, loadLayersClassifier, serialiseLayersModel } from ".
 export { growTree, TREE_FILE, treeClassifier, type SerialisedTree } from "./families/tree";
 export type { Classifier, LabelledImages, LinearWeights, ModelFamily, TrainedWeights, TrainProgress } from "./families/types";
 export { knnPredict } from "./knn";
-export { seededRandom, shuffledIndices } from "./random";
 export { evaluateInWorker, runTrainJobInWorker } from "./run-in-worker";
 export { runTrainJob, type TrainJob, type TrainJobResult } from "./train-job";

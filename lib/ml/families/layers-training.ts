@@ -1,7 +1,7 @@
 import type * as tfjs from "@tensorflow/tfjs";
 import { IMAGE_PIXELS } from "@/lib/kmnist";
+import { seededRandom, shuffledIndices } from "@/lib/random";
 import type { Tf } from "../backend";
-import { seededRandom, shuffledIndices } from "../random";
 import { gather, imageTensor, oneHotLabels } from "./tfjs-io";
 import type { LabelledImages, TrainProgress } from "./types";
 
