@@ -65,6 +65,15 @@ export const BENCHMARK_COLUMNS = {
       </>
     ),
   },
+  /** The tag only, for compact tables. */
+  tag: {
+    label: "Dataset",
+    cell: (r) => (
+      <Link href={`/datasets/${encodeURIComponent(r.tag)}`} className={link}>
+        {r.tag}
+      </Link>
+    ),
+  },
   accuracy: { label: "Accuracy", numeric: true, sort: "accuracy", cell: (r) => (r.accuracy === null ? "—" : formatPercent(r.accuracy)) },
   macroF1: { label: "Macro F1", numeric: true, sort: "macro_f1", cell: (r) => decimal(r.macroF1) },
   macroAuc: { label: "Macro AUC", numeric: true, sort: "macro_auc", cell: (r) => decimal(r.macroAuc) },

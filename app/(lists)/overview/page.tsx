@@ -59,7 +59,7 @@ export default async function OverviewPage() {
             {data.latestBenchmarks.length === 0 ? (
               <p className="text-sm text-muted-foreground">No benchmark has been queued yet.</p>
             ) : (
-              <DataTable rows={data.latestBenchmarks} rowKey={(b) => b.id} columns={benchmarkColumns("idAndDate", "model", "dataset", "status", "accuracy")} />
+              <DataTable rows={data.latestBenchmarks} rowKey={(b) => b.id} columns={benchmarkColumns("idAndDate", "model", "tag", "status", "accuracy")} />
             )}
           </CardContent>
         </Card>
