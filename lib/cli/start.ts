@@ -1,3 +1,6 @@
+// First, as in `next start`: Next's request-scoped storage needs globalThis.AsyncLocalStorage,
+// and the modules below reach next/server (the route errors, after()) before Next itself loads.
+import "next/dist/server/node-environment";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
