@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobs, modelAliases, modelVersions, pipelineRuns, trainingRuns } from "@/db/schema";
@@ -102,7 +105,39 @@ describe("a first start killed with SIGKILL", () => {
     const { closeDatabase } = await import("@/lib/db");
     await closeDatabase();
   }, 400_000);
+
+  it("then `npm start`'s script serves the app: /api/health answers, SIGTERM exits cleanly", async () => {
+    // Needs the production build, which `npm test` makes before these tests run.
+    expect(fs.existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))).toBe(true);
+    const port = await freePort();
+    const start = spawnTsChild("lib/cli/start.ts", [], {
+      DATABASE_URL: setup.database.url,
+      STORAGE_DIR: setup.store.root,
+      KMNIST_DIR: KMNIST_TEST_DIR,
+      KMNIST_DOWNLOAD: "never",
+      PORT: String(port),
+      SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
+      LOG_LEVEL: "info",
+    });
+    await waitFor(async () => /serving on http/.test(start.output()), 120_000, "the server to listen");
+    const health = await fetch(`http://127.0.0.1:${port}/api/health`);
+    expect(health.status).toBe(200);
+    start.kill("SIGTERM");
+    expect((await start.exited).code).toBe(0);
+    expect(start.output()).toMatch(/shutdown complete/);
+  }, 180_000);
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 describe("a first start killed with SIGKILL during logistic regression", () => {
   it("trains everything on the next start, once", async () => {
