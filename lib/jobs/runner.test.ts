@@ -85,6 +85,12 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000) 
   }
 }
 
+/** A job some runner took and has not finished: its first attempt, held by `lockedBy`. */
+async function insertRunningJob(name: string, lockedBy: string, heartbeatAt?: Date) {
+  const [job] = await database.db.insert(jobs).values({ name, payload: {}, maxAttempts: 3, status: "running", attempts: 1, lockedBy, heartbeatAt }).returning();
+  return job;
+}
+
 async function started(defs = definitions.filter((d) => d.name !== "every-second")) {
   runner = new EmbeddedRunner(database.db, { definitions: defs, concurrency: 2, retryBaseMs: 10, pollMs: 50 });
   await runner.start();
@@ -121,10 +127,7 @@ describe("EmbeddedRunner", () => {
   });
 
   it("resumes jobs that were running when the process stopped", async () => {
-    const [orphan] = await database.db
-      .insert(jobs)
-      .values({ name: "fails-once-after-a-step", payload: {}, maxAttempts: 3, status: "running", attempts: 1, lockedBy: "a-dead-process" })
-      .returning();
+    const orphan = await insertRunningJob("fails-once-after-a-step", "a-dead-process");
     const r = await started();
     await r.drain(10_000);
     const [row] = await database.db.select().from(jobs).where(eq(jobs.id, orphan.id));
@@ -133,23 +136,9 @@ describe("EmbeddedRunner", () => {
 
   it("takes back at once a job whose process is known to be dead, and leaves a live runner's job alone", async () => {
     const dead = spawnSync(process.execPath, ["-e", ""]).pid;
-    const [orphan] = await database.db
-      .insert(jobs)
-      .values({
-        name: "slow",
-        payload: {},
-        maxAttempts: 3,
-        status: "running",
-        attempts: 1,
-        lockedBy: `${os.hostname()}/${dead}/0ld0n0ce/runner-x`,
-        heartbeatAt: new Date(),
-      })
-      .returning();
+    const orphan = await insertRunningJob("slow", `${os.hostname()}/${dead}/0ld0n0ce/runner-x`, new Date());
     // Another runner of this very process, alive and heartbeating.
-    const [held] = await database.db
-      .insert(jobs)
-      .values({ name: "announces", payload: {}, maxAttempts: 3, status: "running", attempts: 1, lockedBy: leaseOwner("runner"), heartbeatAt: new Date() })
-      .returning();
+    const held = await insertRunningJob("announces", leaseOwner("runner"), new Date());
     const r = await started();
     await waitUntil(async () => (await database.db.select().from(jobs).where(eq(jobs.id, orphan.id)))[0].status === "succeeded");
     expect((await database.db.select().from(jobs).where(eq(jobs.id, held.id)))[0]).toMatchObject({ status: "running", attempts: 1 });
@@ -157,18 +146,7 @@ describe("EmbeddedRunner", () => {
   });
 
   it("takes back a job whose heartbeat went stale", async () => {
-    const [stale] = await database.db
-      .insert(jobs)
-      .values({
-        name: "slow",
-        payload: {},
-        maxAttempts: 3,
-        status: "running",
-        attempts: 1,
-        lockedBy: "elsewhere/1/n/runner-y",
-        heartbeatAt: new Date(Date.now() - 120_000),
-      })
-      .returning();
+    const stale = await insertRunningJob("slow", "elsewhere/1/n/runner-y", new Date(Date.now() - 120_000));
     const r = await started();
     await r.drain(10_000);
     expect((await database.db.select().from(jobs).where(eq(jobs.id, stale.id)))[0]).toMatchObject({ status: "succeeded", attempts: 2 });
