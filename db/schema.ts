@@ -17,9 +17,11 @@ import {
 import type { BenchmarkInfo } from "@/lib/benchmark";
 import type { TagQuery } from "@/lib/data";
 import type { ExplanationMethodResult } from "@/lib/explain";
-import type { StoredMetrics } from "@/lib/metrics";
+import type { EvaluationIntervals, StoredMetrics } from "@/lib/metrics";
 import type { TrainProgress } from "@/lib/ml";
-import type { PipelineCandidate } from "@/lib/pipeline";
+import type { PipelineCandidate, PromotionComparison } from "@/lib/pipeline";
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => "bytea" });
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 
@@ -240,6 +242,8 @@ export const pipelineRuns = pgTable(
     championBeforeAccuracy: doublePrecision("champion_before_accuracy"),
     championAfterId: integer("champion_after_id").references(() => modelVersions.id),
     decision: text("decision", { enum: ["promoted", "kept"] }),
+    /** The paired test behind the decision: both models on the same holdout images. */
+    comparison: jsonb("comparison").$type<PromotionComparison>(),
     reason: text("reason"),
     error: text("error"),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
@@ -328,6 +332,8 @@ export const benchmarks = pgTable(
     throughput: doublePrecision("throughput"),
     info: jsonb("info").$type<BenchmarkInfo>(),
     metrics: jsonb("metrics").$type<StoredMetrics>(),
+    /** n and the 95 % interval of each headline figure (Wilson, seeded stratified bootstrap). */
+    intervals: jsonb("intervals").$type<EvaluationIntervals>(),
     createdAt: createdAt(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
@@ -339,6 +345,22 @@ export const benchmarks = pgTable(
     index("benchmarks_created").on(t.createdAt),
   ],
 );
+
+/**
+ * What a finished benchmark predicted for each image of its dataset version, in the
+ * snapshot's order: the true label and the three most probable classes with their
+ * probabilities (uint16 of 65535ths, little-endian). Enough for paired tests between models
+ * and for the images of a confusion cell; about 10 bytes an image.
+ */
+export const benchmarkPredictions = pgTable("benchmark_predictions", {
+  benchmarkId: integer("benchmark_id")
+    .primaryKey()
+    .references(() => benchmarks.id, { onDelete: "cascade" }),
+  count: integer("count").notNull(),
+  labels: bytea("labels").notNull(),
+  topClasses: bytea("top_classes").notNull(),
+  topProbabilities: bytea("top_probabilities").notNull(),
+});
 
 /** Attributions of one model version, computed after its first benchmark, on that benchmark's data. */
 export const modelExplanations = pgTable(
@@ -379,8 +401,6 @@ export const localAccounts = pgTable("local_accounts", {
   createdAt: createdAt(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
-
-const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => "bytea" });
 
 /**
  * The prediction log: what the model saw (the preprocessed 28x28 input), what it answered

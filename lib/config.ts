@@ -57,6 +57,8 @@ const envSchema = z.object({
   BENCHMARK_EXPLAIN: booleanString.default(true),
   PROMOTION_MIN_ABSOLUTE: z.coerce.number().min(0).max(1).default(0.002),
   PROMOTION_MIN_RELATIVE: z.coerce.number().min(0).max(10).default(0),
+  PROMOTION_MAX_P: z.coerce.number().gt(0).max(1).default(0.05),
+  EVALUATION_MIN_SAMPLES: z.coerce.number().int().min(1).max(1_000_000).default(200),
   PREDICT_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -185,8 +187,13 @@ export interface AppConfig {
   /** How long a graceful shutdown (SIGTERM/SIGINT) may take before the process exits anyway. */
   shutdownTimeoutMs: number;
   benchmarks: { schedule: string | null; workers: number; leaseMs: number; maxAttempts: number; explain: boolean };
-  /** A challenger replaces the champion only when it beats it by both margins (holdout accuracy). */
-  promotion: { minAbsolute: number; minRelative: number };
+  /**
+   * A challenger replaces the champion only when it beats it by both margins (holdout accuracy)
+   * and the paired McNemar test on the same images gives p below maxP.
+   */
+  promotion: { minAbsolute: number; minRelative: number; maxP: number };
+  /** Benchmarks of fewer images are marked "small sample" and never crowned best or leader. */
+  evaluation: { minSamples: number };
   predict: {
     maxBytes: number;
     maxPixels: number;
@@ -307,7 +314,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxAttempts: e.BENCHMARK_MAX_ATTEMPTS,
       explain: e.BENCHMARK_EXPLAIN,
     },
-    promotion: { minAbsolute: e.PROMOTION_MIN_ABSOLUTE, minRelative: e.PROMOTION_MIN_RELATIVE },
+    promotion: { minAbsolute: e.PROMOTION_MIN_ABSOLUTE, minRelative: e.PROMOTION_MIN_RELATIVE, maxP: e.PROMOTION_MAX_P },
+    evaluation: { minSamples: e.EVALUATION_MIN_SAMPLES },
     predict: {
       maxBytes: e.PREDICT_MAX_BYTES,
       maxPixels: e.PREDICT_MAX_PIXELS,

@@ -10,3 +10,29 @@ export function formatDateTime(value: Date | string): string {
 export function formatCount(value: number): string {
   return value.toLocaleString("en-US");
 }
+
+/** A 95 % interval as the tables show it. */
+export interface IntervalLike {
+  low: number;
+  high: number;
+}
+
+/**
+ * A figure with its uncertainty: "96.50% ± 0.80" when the interval is about symmetric, else
+ * the range ("100.00% [20.65, 100.00]", as Wilson gives for 1 of 1). Percent figures are in
+ * points; scores in their own unit.
+ */
+export function formatEstimate(value: number, interval: IntervalLike | null | undefined, kind: "percent" | "score" = "percent"): string {
+  const scale = kind === "percent" ? 100 : 1;
+  const digits = kind === "percent" ? 2 : 4;
+  const main = kind === "percent" ? formatPercent(value, digits) : value.toFixed(digits);
+  if (!interval || !Number.isFinite(interval.low) || !Number.isFinite(interval.high)) return main;
+  const below = (value - interval.low) * scale;
+  const above = (interval.high - value) * scale;
+  const half = (above + below) / 2;
+  const bound = kind === "percent" ? 2 : 4;
+  if (half === 0 || Math.abs(above - below) <= 0.25 * half) return `${main} ± ${half.toFixed(kind === "percent" ? (half < 10 ? 2 : 1) : 4)}`;
+  return `${main} [${(interval.low * scale).toFixed(bound)}, ${(interval.high * scale).toFixed(bound)}]`;
+}
+
+export const formatSampleSize = (n: number) => `n = ${formatCount(n)}`;

@@ -1,9 +1,20 @@
 import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/kmnist";
-import { computeMetrics, METRICS } from "@/lib/metrics";
+import { computeMetrics, evaluationIntervals, METRICS, type EvaluationIntervals } from "@/lib/metrics";
 import { bytesToUnitFloats, loadClassifier, predictAll, type LabelledImages, type MlRuntime, type ModelArtifact } from "@/lib/ml";
+import { encodeTopPredictions, type TopPredictions } from "./predictions";
 
 /** Computed for every model, so all benchmarks can be sorted and compared on them. */
-export const CORE_METRICS = ["accuracy", "balanced_accuracy", "top_3_accuracy", "log_loss", "per_class", "confusion_matrix", "roc_auc", "calibration"];
+export const CORE_METRICS = [
+  "accuracy",
+  "balanced_accuracy",
+  "top_3_accuracy",
+  "log_loss",
+  "per_class",
+  "confusion_matrix",
+  "roc_auc",
+  "precision_recall",
+  "calibration",
+];
 
 export interface Headline {
   accuracy: number;
@@ -17,6 +28,10 @@ export interface Headline {
 export interface Evaluation {
   metrics: Record<string, unknown>;
   headline: Headline;
+  /** n and 95 % intervals, computed here in the worker (the bootstrap is the costly part). */
+  intervals: EvaluationIntervals;
+  /** The top classes per image, for paired tests and the images of a confusion cell. */
+  predictions: TopPredictions;
   /** Metric ids the manifest asked for that no registered metric provides. */
   unknownMetrics: string[];
   loadModelMs: number;
@@ -72,7 +87,10 @@ export async function evaluateArtifact(rt: MlRuntime, artifact: ModelArtifact, d
     const declared = artifact.manifest.metrics;
     const known = new Set(METRICS.map((m) => m.id));
     const ids = [...new Set([...CORE_METRICS, ...declared.filter((id) => known.has(id))])];
-    const metrics = computeMetrics({ probabilities, labels: data.labels, classes: NUM_CLASSES }, ids);
+    const scored = { probabilities, labels: data.labels, classes: NUM_CLASSES };
+    const metrics = computeMetrics(scored, ids);
+    const intervals = evaluationIntervals(scored, { accuracy: metrics.accuracy as number, top3Accuracy: metrics.top_3_accuracy as number });
+    const predictions = encodeTopPredictions(probabilities, data.labels, NUM_CLASSES);
     const metricsMs = performance.now() - t2;
     peak = Math.max(peak, isolateMemoryMb());
 
@@ -87,6 +105,8 @@ export async function evaluateArtifact(rt: MlRuntime, artifact: ModelArtifact, d
         macroAuc: (metrics.roc_auc as { macroAuc: number | null }).macroAuc,
         ece: (metrics.calibration as { ece: number }).ece,
       },
+      intervals,
+      predictions,
       unknownMetrics: declared.filter((id) => !known.has(id)),
       loadModelMs,
       inferMs,

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { benchmarks, datasetVersions, modelExplanations, modelVersions } from "@/db/schema";
+import { benchmarkPredictions, benchmarks, datasetVersions, modelExplanations, modelVersions } from "@/db/schema";
 import { createLogger } from "@/lib/log";
 import { getArtifact, type LabelledImages, type ModelArtifact } from "@/lib/ml";
 import type { EngineRun } from "./engine";
@@ -76,10 +76,16 @@ async function evaluate(run: EngineRun, row: Benchmark, artifact: ModelArtifact,
           throughput: info.throughput,
           info,
           metrics: { ...ev.metrics, ...(ev.unknownMetrics.length ? { unknown_metrics: ev.unknownMetrics } : {}) },
+          intervals: ev.intervals,
         })
         .where(heldBy(benchmarks, row.id, run.policy.owner))
         .returning({ id: benchmarks.id });
       if (!saved) return false;
+      const answers = { benchmarkId: row.id, ...ev.predictions };
+      await tx
+        .insert(benchmarkPredictions)
+        .values(answers)
+        .onConflictDoUpdate({ target: benchmarkPredictions.benchmarkId, set: ev.predictions });
       if (run.options.explain) await tx.insert(modelExplanations).values({ modelVersionId: row.modelVersionId, benchmarkId: row.id }).onConflictDoNothing();
       return true;
     });

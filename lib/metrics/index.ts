@@ -12,4 +12,14 @@ export {
   type StoredMetrics,
 } from "./registry";
 export type { Scored } from "./types";
-export { mcnemarExact, stratifiedBootstrap, wilsonInterval, type Interval } from "./intervals";
+export {
+  accuracyEstimate,
+  mcnemarExact,
+  pairedContingency,
+  stratifiedBootstrap,
+  wilsonInterval,
+  type Estimate,
+  type Interval,
+  type PairedContingency,
+} from "./intervals";
+export { DEFAULT_BOOTSTRAP, evaluationIntervals, weightedStatistics, type BootstrapSettings, type EvaluationIntervals } from "./uncertainty";

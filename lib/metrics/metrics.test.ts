@@ -8,6 +8,7 @@ import {
   calibration,
   computeMetrics,
   confusionMatrix,
+  evaluationIntervals,
   logLoss,
   mcnemarExact,
   oneVsRestRoc,
@@ -17,6 +18,7 @@ import {
   stratifiedBootstrap,
   topKAccuracy,
   trapezoid,
+  weightedStatistics,
   wilsonInterval,
   type Scored,
 } from ".";
@@ -186,12 +188,69 @@ describe("intervals and paired tests (reference values from statsmodels 0.15)", 
   it("a seeded stratified bootstrap: repeatable, around the estimate, narrower with more data", () => {
     const labelsOf = (n: number) => Uint8Array.from({ length: n }, (_, i) => i % 2);
     const correctOf = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i % 10 < 8 ? 1 : 0));
-    const accuracyOn = (correct: Uint8Array) => (indices: Uint32Array) => indices.reduce((sum, i) => sum + correct[i], 0) / indices.length;
-    const small = stratifiedBootstrap(labelsOf(100), accuracyOn(correctOf(100)), { seed: 7 });
-    expect(stratifiedBootstrap(labelsOf(100), accuracyOn(correctOf(100)), { seed: 7 })).toEqual(small);
+    const accuracyOn = (correct: Uint8Array) => (weights: Uint32Array) => weights.reduce((sum, w, i) => sum + w * correct[i], 0) / weights.length;
+    const small = stratifiedBootstrap(labelsOf(100), { accuracy: accuracyOn(correctOf(100)) }, { seed: 7 }).accuracy;
+    expect(stratifiedBootstrap(labelsOf(100), { accuracy: accuracyOn(correctOf(100)) }, { seed: 7 }).accuracy).toEqual(small);
     expect(small.low).toBeLessThan(0.8);
     expect(small.high).toBeGreaterThan(0.8);
-    const large = stratifiedBootstrap(labelsOf(2000), accuracyOn(correctOf(2000)), { seed: 7 });
+    const large = stratifiedBootstrap(labelsOf(2000), { accuracy: accuracyOn(correctOf(2000)) }, { seed: 7 }).accuracy;
     expect(large.high - large.low).toBeLessThan(small.high - small.low);
+  });
+
+  it("the weighted statistics equal the plain metrics when every image is drawn once, and follow the weights", () => {
+    const random = seededRandom(3);
+    const n = 300;
+    const labels = Array.from({ length: n }, (_, i) => i % 10);
+    const probabilities: number[] = [];
+    for (let i = 0; i < n; i++) {
+      // Mostly right, with ties among the small scores (rounded) to exercise the AUC's tie groups.
+      const row = Array.from({ length: 10 }, (_, c) => Math.round((c === labels[i] ? 2 + random() * 3 : random() * 2) * 4) / 4 + 0.01);
+      const sum = row.reduce((a, b) => a + b, 0);
+      probabilities.push(...row.map((v) => v / sum));
+    }
+    const s: Scored = { classes: 10, labels, probabilities };
+    const stats = weightedStatistics(s);
+    const ones = new Uint32Array(n).fill(1);
+    const metrics = computeMetrics(s);
+    expect(stats.macroF1(ones)).toBeCloseTo(metrics.per_class!.macro.f1, 12);
+    expect(stats.balancedAccuracy(ones)).toBeCloseTo(metrics.balanced_accuracy!, 12);
+    expect(stats.logLoss(ones)).toBeCloseTo(metrics.log_loss!, 12);
+    expect(stats.macroAuc(ones)).toBeCloseTo(metrics.roc_auc!.macroAuc!, 12);
+    // Weight 2 on an image is the same as the image twice.
+    const doubled: Scored = { classes: 10, labels: [...labels, labels[0]], probabilities: [...probabilities, ...probabilities.slice(0, 10)] };
+    const twice = Uint32Array.from(ones, (w, i) => (i === 0 ? 2 : w));
+    expect(stats.macroAuc(twice)).toBeCloseTo(weightedStatistics(doubled).macroAuc(new Uint32Array(n + 1).fill(1)), 12);
+    expect(stats.logLoss(twice)).toBeCloseTo(computeMetrics(doubled, ["log_loss"]).log_loss!, 12);
+  });
+
+  it("evaluation intervals: Wilson for accuracy, a seeded bootstrap around the estimate for the rest", () => {
+    const random = seededRandom(5);
+    const n = 2000;
+    const labels = Array.from({ length: n }, (_, i) => i % 10);
+    const probabilities: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const right = random() < 0.9;
+      const winner = right ? labels[i] : (labels[i] + 1) % 10;
+      const row = Array.from({ length: 10 }, (_, c) => (c === winner ? 5 : random()));
+      const sum = row.reduce((a, b) => a + b, 0);
+      probabilities.push(...row.map((v) => v / sum));
+    }
+    const s: Scored = { classes: 10, labels, probabilities };
+    const metrics = computeMetrics(s);
+    const intervals = evaluationIntervals(s, { accuracy: metrics.accuracy!, top3Accuracy: metrics.top_3_accuracy! }, { seed: 1, resamples: 400 });
+    expect(intervals.n).toBe(n);
+    expect(intervals.accuracy).toEqual(wilsonInterval(Math.round(metrics.accuracy! * n), n));
+    for (const [figure, value] of [
+      [intervals.macroF1, metrics.per_class!.macro.f1],
+      [intervals.balancedAccuracy, metrics.balanced_accuracy!],
+      [intervals.logLoss, metrics.log_loss!],
+      [intervals.macroAuc!, metrics.roc_auc!.macroAuc!],
+    ] as const) {
+      expect(figure.method).toBe("bootstrap");
+      expect(figure.low).toBeLessThanOrEqual(value);
+      expect(figure.high).toBeGreaterThanOrEqual(value);
+      expect(figure.high - figure.low).toBeLessThan(0.1);
+    }
+    expect(evaluationIntervals(s, { accuracy: metrics.accuracy!, top3Accuracy: metrics.top_3_accuracy! }, { seed: 1, resamples: 400 })).toEqual(intervals);
   });
 });

@@ -32,6 +32,11 @@ export function predictAll(classifier: Classifier, data: LabelledImages, batchSi
   return out;
 }
 
+/** The most probable class of each of `count` rows. */
+export function argmaxRows(probabilities: Float32Array, count: number): Uint8Array {
+  return Uint8Array.from({ length: count }, (_, k) => argmax(probabilities, k * NUM_CLASSES));
+}
+
 export function accuracyOf(probabilities: Float32Array, labels: Uint8Array): number {
   let correct = 0;
   for (let k = 0; k < labels.length; k++) if (argmax(probabilities, k * NUM_CLASSES) === labels[k]) correct++;

@@ -1,14 +1,14 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { ModelArtifact } from "./artifact";
 import { mlRuntime } from "./backend";
-import { accuracyOf, loadClassifier, predictAll } from "./classifier";
+import { accuracyOf, argmaxRows, loadClassifier, predictAll } from "./classifier";
 import type { LabelledImages, TrainProgress } from "./families/types";
 import { runTrainJob, type TrainJob, type TrainJobResult } from "./train-job";
 
 /** Worker-thread entry for heavy ML work, so it never runs on the caller's thread. */
 export type MlWorkerJob = { kind: "train"; job: TrainJob } | { kind: "evaluate"; artifact: ModelArtifact; data: LabelledImages };
 
-export type MlWorkerResult = { kind: "train"; result: TrainJobResult } | { kind: "evaluate"; accuracy: number };
+export type MlWorkerResult = { kind: "train"; result: TrainJobResult } | { kind: "evaluate"; accuracy: number; predicted: Uint8Array };
 
 export type WorkerMessage =
   { type: "progress"; progress: TrainProgress } | { type: "done"; result: MlWorkerResult } | { type: "error"; message: string; stack?: string };
@@ -22,7 +22,8 @@ async function run(job: MlWorkerJob): Promise<MlWorkerResult> {
   }
   const classifier = await loadClassifier(await mlRuntime(), job.artifact);
   try {
-    return { kind: "evaluate", accuracy: accuracyOf(predictAll(classifier, job.data), job.data.labels) };
+    const probabilities = predictAll(classifier, job.data);
+    return { kind: "evaluate", accuracy: accuracyOf(probabilities, job.data.labels), predicted: argmaxRows(probabilities, job.data.count) };
   } finally {
     classifier.dispose();
   }

@@ -39,9 +39,9 @@ export async function runTrainJobInWorker(job: TrainJob, onProgress: (p: TrainPr
   return result.result;
 }
 
-/** Accuracy of a model artifact on a labelled dataset, computed in a worker thread. */
-export async function evaluateInWorker(artifact: ModelArtifact, data: LabelledImages): Promise<number> {
+/** Accuracy of a model artifact on a labelled dataset and its predicted class per image, computed in a worker thread. */
+export async function evaluateInWorker(artifact: ModelArtifact, data: LabelledImages): Promise<{ accuracy: number; predicted: Uint8Array }> {
   const result = await runInWorker({ kind: "evaluate", artifact, data });
   if (result.kind !== "evaluate") throw new Error("ML worker answered an evaluation with another result");
-  return result.accuracy;
+  return { accuracy: result.accuracy, predicted: result.predicted };
 }

@@ -10,4 +10,4 @@ export { requestTraining, type JobRequestResult } from "./requests";
 export { expireStaleRuns, pipelineBusy, trainingStatus, type TrainingStatus } from "./status";
 export { HOLDOUT_TAG, trainAndRegister, TRAIN_TAG, type TrainOutcome, type TrainRequest } from "./train";
 
-export type { PipelineCandidate } from "./types";
+export type { PipelineCandidate, PromotionComparison } from "./types";

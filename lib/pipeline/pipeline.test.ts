@@ -1,29 +1,63 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { modelVersions, trainingRuns } from "@/db/schema";
+import { pairedContingency } from "@/lib/metrics";
 import { aliasHistoryOf, aliasTarget, promote, rollback } from "@/lib/registry";
 import { createPostgresTestDatabase, createTempStore, KMNIST_TEST_DIR, type TestDatabase } from "@/lib/testing/database";
 import { decidePromotion, runTrainingPipeline, type PipelineInput } from ".";
 
 describe("decidePromotion", () => {
-  const t = { minAbsolute: 0.01, minRelative: 0 };
+  const t = { minAbsolute: 0.01, minRelative: 0, maxP: 0.05 };
+  /** A paired table on n images where the challenger alone is right on `first` and the champion alone on `second`. */
+  const table = (first: number, second: number, n = 2000) => {
+    const labels = new Uint8Array(n);
+    const challenger = new Uint8Array(n);
+    const champion = new Uint8Array(n);
+    for (let i = 0; i < first; i++) champion[i] = 1;
+    for (let i = first; i < first + second; i++) challenger[i] = 1;
+    return pairedContingency(labels, challenger, champion);
+  };
+  const clear = table(60, 10);
+
   it("promotes when there is no champion", () => {
-    expect(decidePromotion({ label: "a@1", accuracy: 0.5 }, null, t).promote).toBe(true);
+    expect(decidePromotion({ label: "a@1", accuracy: 0.5 }, null, t, null).promote).toBe(true);
   });
   it("keeps the champion unless the absolute margin is met", () => {
-    expect(decidePromotion({ label: "a@2", accuracy: 0.905 }, { label: "a@1", accuracy: 0.9 }, t)).toMatchObject({ promote: false });
-    expect(decidePromotion({ label: "a@2", accuracy: 0.91 }, { label: "a@1", accuracy: 0.9 }, t)).toMatchObject({ promote: true });
-    expect(decidePromotion({ label: "a@2", accuracy: 0.9 }, { label: "a@1", accuracy: 0.9 }, { minAbsolute: 0, minRelative: 0 }).promote).toBe(false);
+    expect(decidePromotion({ label: "a@2", accuracy: 0.905 }, { label: "a@1", accuracy: 0.9 }, t, clear)).toMatchObject({ promote: false });
+    expect(decidePromotion({ label: "a@2", accuracy: 0.91 }, { label: "a@1", accuracy: 0.9 }, t, clear)).toMatchObject({ promote: true });
+    expect(decidePromotion({ label: "a@2", accuracy: 0.9 }, { label: "a@1", accuracy: 0.9 }, { ...t, minAbsolute: 0 }, table(0, 0)).promote).toBe(false);
   });
   it("applies the relative margin too", () => {
-    const relative = { minAbsolute: 0, minRelative: 0.05 };
-    expect(decidePromotion({ label: "b", accuracy: 0.84 }, { label: "a", accuracy: 0.8 }, relative).promote).toBe(true);
-    expect(decidePromotion({ label: "b", accuracy: 0.839 }, { label: "a", accuracy: 0.8 }, relative).promote).toBe(false);
+    const relative = { minAbsolute: 0, minRelative: 0.05, maxP: 0.05 };
+    expect(decidePromotion({ label: "b", accuracy: 0.84 }, { label: "a", accuracy: 0.8 }, relative, clear).promote).toBe(true);
+    expect(decidePromotion({ label: "b", accuracy: 0.839 }, { label: "a", accuracy: 0.8 }, relative, clear).promote).toBe(false);
+  });
+  it("keeps the champion when a gain past the margins is not significant (0.3 points on 2,000 images), and says so with p", () => {
+    // 30 images only the challenger gets right, 24 only the champion: +6 of 2,000 = +0.3 points.
+    const paired = table(30, 24);
+    expect(paired).toMatchObject({ n: 2000, firstOnly: 30, secondOnly: 24, bothCorrect: 1946, bothWrong: 0 });
+    expect(paired.pValue).toBeCloseTo(0.4966, 4);
+    const decision = decidePromotion({ label: "cnn@2", accuracy: 0.968 }, { label: "cnn@1", accuracy: 0.965 }, { ...t, minAbsolute: 0.002 }, paired);
+    expect(decision.promote).toBe(false);
+    expect(decision.reason).toBe(
+      "champion kept, the gain is not significant: cnn@2 96.80% vs champion cnn@1 96.50% (gain 0.30 points, needed 0.20); " +
+        "McNemar p = 0.4966 ≥ 0.05 on 2000 images (30 right only by the challenger, 24 only by the champion)",
+    );
+  });
+  it("promotes a clearly better challenger, recording p < 0.05", () => {
+    const paired = table(60, 10);
+    expect(paired.pValue).toBeLessThan(1e-8);
+    const decision = decidePromotion({ label: "cnn@2", accuracy: 0.99 }, { label: "cnn@1", accuracy: 0.965 }, t, paired);
+    expect(decision.promote).toBe(true);
+    expect(decision.reason).toMatch(/^promoted: .*; McNemar p = \d\.\de-\d+ < 0\.05 on 2000 images \(60 right only by the challenger, 10 only by the champion\)$/);
   });
   it("explains its decision with the numbers", () => {
-    expect(decidePromotion({ label: "cnn@2", accuracy: 0.95 }, { label: "cnn@1", accuracy: 0.96 }, t).reason).toBe(
-      "champion kept: cnn@2 95.00% vs champion cnn@1 96.00% (gain -1.00 points, needed 1.00)",
+    expect(decidePromotion({ label: "cnn@2", accuracy: 0.95 }, { label: "cnn@1", accuracy: 0.96 }, t, table(4, 24)).reason).toBe(
+      "champion kept: cnn@2 95.00% vs champion cnn@1 96.00% (gain -1.00 points, needed 1.00); McNemar p = 0.0002 < 0.05 on 2000 images (4 right only by the challenger, 24 only by the champion)",
     );
+  });
+  it("refuses to decide against a champion without the paired test", () => {
+    expect(() => decidePromotion({ label: "b", accuracy: 0.9 }, { label: "a", accuracy: 0.8 }, t, null)).toThrow(/paired test/);
   });
 });
 
@@ -70,8 +104,12 @@ describe("runTrainingPipeline (real KMNIST, PostgreSQL, worker threads)", () => 
 
     const run = await runTrainingPipeline(database.db, store, options);
     expect(run).toMatchObject({ status: "succeeded", decision: "kept", championBeforeId: champion, championAfterId: champion });
-    expect(run.reason).toMatch(/^champion kept: .* \(gain 0\.00 points, needed 0\.20\)$/);
+    expect(run.reason).toMatch(/^champion kept: .* \(gain 0\.00 points, needed 0\.20\); McNemar p = 1\.0000 ≥ 0\.05 on 2000 images \(0 right only/);
     expect(run.championBeforeAccuracy).toBeCloseTo(recorded.holdoutAccuracy!, 10);
+    // The decision records the paired table: the same deterministic model twice agrees on every image.
+    expect(run.comparison).toMatchObject({ holdoutVersionId: run.holdoutVersionId, maxP: 0.05, champion: { id: champion } });
+    expect(run.comparison!.contingency).toMatchObject({ n: 2000, firstOnly: 0, secondOnly: 0, pValue: 1 });
+    expect(run.comparison!.contingency.bothCorrect).toBe(Math.round(recorded.holdoutAccuracy! * 2000));
     expect(await aliasTarget(database.db, "champion")).toBe(champion);
     expect(await aliasHistoryOf(database.db)).toHaveLength(1);
     expect(await database.db.select().from(modelVersions)).toHaveLength(6);

@@ -1,17 +1,18 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
-import { aliasHistory, datasetVersions, pipelineRuns, trainingRuns } from "@/db/schema";
+import { aliasHistory, datasetVersions, modelVersions, pipelineRuns } from "@/db/schema";
 import { config } from "@/lib/config";
 import { loadSnapshot, prepareKmnist, resolveTag } from "@/lib/data";
 import type { Db } from "@/lib/db";
 import { directSteps, type StepRunner } from "@/lib/jobs";
 import { isInterrupted, keepAlive, leaseOwner, throwIfAborted } from "@/lib/leases";
 import { createLogger } from "@/lib/log";
+import { pairedContingency } from "@/lib/metrics";
 import { ALGORITHMS, evaluateInWorker, getArtifact, type Algorithm, type TrainProgress } from "@/lib/ml";
 import { aliasTarget, bestUnaliasedChampion, CHAMPION, promote, resolveModelRef, versionLabel } from "@/lib/registry";
 import type { ObjectStore } from "@/lib/storage";
 import { decidePromotion, type PromotionThresholds } from "./decision";
 import { HOLDOUT_TAG, TRAIN_TAG, trainAndRegister } from "./train";
-import type { PipelineCandidate } from "./types";
+import type { PipelineCandidate, PromotionComparison } from "./types";
 
 const log = createLogger("pipeline");
 
@@ -156,11 +157,13 @@ async function decide(
   let promoted: boolean;
   let reason: string;
   let championBefore: { id: number; accuracy: number } | null;
+  let comparison: PromotionComparison | null;
   if (earlierPromotion) {
     promoted = true;
     reason = earlierPromotion.reason;
-    const metrics = earlierPromotion.metrics as { championAccuracy?: number | null };
+    const metrics = earlierPromotion.metrics as { championAccuracy?: number | null; comparison?: PromotionComparison | null };
     championBefore = earlierPromotion.fromVersionId === null ? null : { id: earlierPromotion.fromVersionId, accuracy: metrics.championAccuracy ?? NaN };
+    comparison = metrics.comparison ?? null;
   } else {
     // The champion is whoever serves now: the alias, or before any promotion the best earlier
     // model (not one of this run's candidates, which would otherwise compete with themselves).
@@ -172,19 +175,20 @@ async function decide(
             db,
             candidates.map((c) => c.modelVersionId),
           );
-    const champion = serving
-      ? {
-          id: serving.id,
-          label: `${serving.name}@${serving.version}`,
-          accuracy: await accuracyOnHoldout(db, store, serving.artifactKey, serving.id, run.holdoutVersionId!),
-        }
+    comparison = serving
+      ? await pairedOnHoldout(db, store, run.holdoutVersionId!, thresholds, {
+          challenger: { id: best.modelVersionId, label: best.model },
+          champion: { id: serving.id, label: `${serving.name}@${serving.version}` },
+        })
       : null;
-    const decision = decidePromotion({ label: best.model, accuracy: best.holdoutAccuracy }, champion, thresholds);
+    const champion = comparison?.champion ?? null;
+    const challenger = comparison?.challenger ?? { label: best.model, accuracy: best.holdoutAccuracy };
+    const decision = decidePromotion(challenger, champion, thresholds, comparison?.contingency ?? null);
     if (decision.promote) {
       await promote(db, best.modelVersionId, {
         actor,
         reason: decision.reason,
-        metrics: { pipelineRunId: String(runId), holdoutAccuracy: best.holdoutAccuracy, championAccuracy: champion?.accuracy ?? null, thresholds },
+        metrics: { pipelineRunId: String(runId), holdoutAccuracy: challenger.accuracy, championAccuracy: champion?.accuracy ?? null, thresholds, comparison },
       });
     }
     promoted = decision.promote;
@@ -200,6 +204,7 @@ async function decide(
       championBeforeAccuracy: championBefore && Number.isFinite(championBefore.accuracy) ? championBefore.accuracy : null,
       championAfterId: promoted ? best.modelVersionId : (championBefore?.id ?? null),
       decision: promoted ? "promoted" : "kept",
+      comparison,
       reason,
       lockedBy: null,
       finishedAt: new Date(),
@@ -210,16 +215,32 @@ async function decide(
 }
 
 /**
- * The champion's accuracy on this holdout version: recorded by its training run when that
- * run evaluated on the same version, otherwise measured now (in a worker thread).
+ * Challenger and champion on the same holdout images, each in a worker thread (in parallel):
+ * their accuracies and the 2x2 table of right/wrong with the exact McNemar p-value.
  */
-async function accuracyOnHoldout(db: Db, store: ObjectStore, artifactKey: string, versionId: number, holdoutVersionId: number): Promise<number> {
-  const [recorded] = await db
-    .select({ accuracy: trainingRuns.holdoutAccuracy })
-    .from(trainingRuns)
-    .where(and(eq(trainingRuns.modelVersionId, versionId), eq(trainingRuns.evalVersionId, holdoutVersionId), eq(trainingRuns.status, "succeeded")))
-    .limit(1);
-  if (recorded?.accuracy != null) return recorded.accuracy;
+async function pairedOnHoldout(
+  db: Db,
+  store: ObjectStore,
+  holdoutVersionId: number,
+  thresholds: PromotionThresholds,
+  models: { challenger: { id: number; label: string }; champion: { id: number; label: string } },
+): Promise<PromotionComparison> {
   const [holdout] = await db.select().from(datasetVersions).where(eq(datasetVersions.id, holdoutVersionId));
-  return evaluateInWorker(await getArtifact(store, artifactKey), await loadSnapshot(store, holdout));
+  const rows = await db
+    .select({ id: modelVersions.id, artifactKey: modelVersions.artifactKey })
+    .from(modelVersions)
+    .where(inArray(modelVersions.id, [models.challenger.id, models.champion.id]));
+  const keyOf = (id: number) => rows.find((r) => r.id === id)!.artifactKey;
+  const data = await loadSnapshot(store, holdout);
+  const [challenger, champion] = await Promise.all(
+    [models.challenger.id, models.champion.id].map(async (id) => evaluateInWorker(await getArtifact(store, keyOf(id)), data)),
+  );
+  return {
+    holdoutVersionId,
+    challenger: { ...models.challenger, accuracy: challenger.accuracy },
+    champion: { ...models.champion, accuracy: champion.accuracy },
+    contingency: pairedContingency(data.labels, challenger.predicted, champion.predicted),
+    maxP: thresholds.maxP,
+    margins: { minAbsolute: thresholds.minAbsolute, minRelative: thresholds.minRelative },
+  };
 }

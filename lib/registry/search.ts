@@ -2,10 +2,21 @@ import { and, asc, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { modelAliases, models, modelVersions } from "@/db/schema";
 import type { Db } from "@/lib/db";
+import { accuracyEstimate, type Estimate, type Interval } from "@/lib/metrics";
 import { containsPattern, pageOf, paging, searchText } from "@/lib/http";
 
 // Correlated subqueries name the outer table explicitly: drizzle does not qualify columns in `sql`.
-const bestAccuracy = sql<number | null>`(select max(b.accuracy) from benchmarks b where b.model_version_id = "model_versions"."id" and b.status = 'done')`;
+// The headline benchmark: the newest finished one on the version's primary tag (its manifest's
+// datasetTag). Other tags (feedback, ...) never make the headline, however few their images.
+const onPrimaryTag = sql.raw(`from benchmarks b
+  join dataset_versions dv on dv.id = b.dataset_version_id
+  join dataset_tags t on t.id = dv.tag_id
+  where b.model_version_id = "model_versions"."id" and b.status = 'done' and t.name = "model_versions"."dataset_tag"
+  order by dv.created_at desc, dv.id desc limit 1`);
+const headlineAccuracy = sql<number | null>`(select b.accuracy ${onPrimaryTag})`;
+const headline = sql<StoredHeadline | null>`(select json_build_object(
+  'benchmarkId', b.id, 'accuracy', b.accuracy, 'n', b.sample_count, 'interval', b.intervals -> 'accuracy',
+  'datasetVersionId', dv.id, 'datasetHash', dv.content_hash) ${onPrimaryTag})`;
 const latestBenchmarkStatus = sql<
   "pending" | "running" | "done" | "failed" | null
 >`(select b.status from benchmarks b where b.model_version_id = "model_versions"."id" order by b.created_at desc, b.id desc limit 1)`;
@@ -23,7 +34,7 @@ export const MODEL_SORTS = {
   algorithm: modelVersions.algorithm,
   author: modelVersions.author,
   tag: modelVersions.datasetTag,
-  accuracy: bestAccuracy,
+  accuracy: headlineAccuracy,
 } as const;
 
 /** The models table's query string: filters, sorting and paging, all done by the database. */
@@ -51,12 +62,34 @@ const columns = {
   archived: modelVersions.archived,
   backend: modelVersions.backend,
   createdAt: modelVersions.createdAt,
-  bestAccuracy: bestAccuracy.as("best_accuracy"),
+  headline: headline.as("headline"),
   benchmarkStatus: latestBenchmarkStatus.as("benchmark_status"),
   benchmarks: benchmarkCount.as("benchmark_count"),
   explanationStatus: explanationStatus.as("explanation_status"),
   aliases: aliases.as("aliases"),
 };
+
+interface StoredHeadline {
+  benchmarkId: number;
+  accuracy: number | null;
+  n: number | null;
+  interval: Interval | null;
+  datasetVersionId: number;
+  datasetHash: string;
+}
+
+export interface Headline {
+  benchmarkId: number;
+  datasetVersionId: number;
+  datasetHash: string;
+  accuracy: Estimate;
+}
+
+function toHeadline(stored: StoredHeadline | null): Headline | null {
+  if (!stored || stored.accuracy === null || stored.n === null) return null;
+  const { benchmarkId, datasetVersionId, datasetHash } = stored;
+  return { benchmarkId, datasetVersionId, datasetHash, accuracy: accuracyEstimate(stored.accuracy, stored.n, stored.interval) };
+}
 
 export interface ModelVersionRow {
   id: number;
@@ -68,7 +101,8 @@ export interface ModelVersionRow {
   archived: boolean;
   backend: string | null;
   createdAt: Date;
-  bestAccuracy: number | null;
+  /** Accuracy on the newest version of the primary tag, with n and its interval; null before the first such benchmark. */
+  headline: Headline | null;
   benchmarkStatus: "pending" | "running" | "done" | "failed" | null;
   benchmarks: number;
   explanationStatus: "pending" | "running" | "done" | "failed" | null;
@@ -88,7 +122,7 @@ function filters(query: ModelVersionQuery): SQL | undefined {
   );
 }
 
-/** One page of model versions with their best benchmarked accuracy and benchmark/explanation status. */
+/** One page of model versions with their headline accuracy (primary tag) and benchmark/explanation status. */
 export async function searchModelVersions(db: Db, query: ModelVersionQuery) {
   const where = filters(query);
   const direction = query.order === "asc" ? asc : desc;
@@ -108,7 +142,11 @@ export async function searchModelVersions(db: Db, query: ModelVersionQuery) {
       .innerJoin(models, eq(models.id, modelVersions.modelId))
       .where(where),
   ]);
-  return pageOf(rows as ModelVersionRow[], total, query);
+  const withHeadlines = (rows as Array<Omit<ModelVersionRow, "headline"> & { headline: StoredHeadline | null }>).map((r) => ({
+    ...r,
+    headline: toHeadline(r.headline),
+  }));
+  return pageOf(withHeadlines, total, query);
 }
 
 /** One model version with its registry facts: name, aliases pointing at it, everything recorded at registration. */
