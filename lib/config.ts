@@ -400,3 +400,6 @@ export function config(): AppConfig {
   cached ??= loadConfig();
   return cached;
 }
+
+/** The p-value a challenger's gain must beat (PROMOTION_MAX_P), also the significance level the dashboards use. */
+export const promotionMaxP = () => config().promotion.maxP;

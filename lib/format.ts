@@ -36,3 +36,8 @@ export function formatEstimate(value: number, interval: IntervalLike | null | un
 }
 
 export const formatSampleSize = (n: number) => `n = ${formatCount(n)}`;
+
+/** A p-value to four decimals, or in scientific notation when smaller. */
+export function formatPValue(p: number): string {
+  return p < 0.0001 ? p.toExponential(1) : p.toFixed(4);
+}

@@ -2,7 +2,8 @@ import Link from "next/link";
 import { BenchmarkStatusBadge } from "@/components/benchmarks/status-badge";
 import type { Column } from "@/components/data-table";
 import { Badge } from "@/components/ui/badge";
-import { formatDateTime, formatPercent } from "@/lib/format";
+import { EstimateText } from "@/components/metrics/estimate";
+import { formatDateTime } from "@/lib/format";
 import type { ModelVersionRow } from "@/lib/registry";
 
 const link = "underline-offset-4 hover:underline";
@@ -50,7 +51,20 @@ export const MODEL_COLUMNS = {
   algorithm: { label: "Algorithm", sort: "algorithm", cell: (v) => <Badge variant="secondary">{v.algorithm}</Badge> },
   author: { label: "Author", sort: "author", cell: (v) => v.author },
   tag: { label: "Dataset tag", sort: "tag", cell: (v) => v.datasetTag },
-  bestAccuracy: { label: "Best accuracy", sort: "accuracy", numeric: true, cell: (v) => (v.bestAccuracy === null ? "—" : formatPercent(v.bestAccuracy)) },
+  /** Accuracy on the newest version of the model's primary tag: never a best over tags. */
+  accuracy: {
+    label: "Accuracy (primary tag)",
+    sort: "accuracy",
+    numeric: true,
+    cell: (v) =>
+      v.headline ? (
+        <Link href={`/benchmarks/${v.headline.benchmarkId}`} className={link} title={`On ${v.datasetTag} ${v.headline.datasetHash.slice(0, 8)}`}>
+          <EstimateText estimate={v.headline.accuracy} stacked />
+        </Link>
+      ) : (
+        <span className="text-muted-foreground">—</span>
+      ),
+  },
   created: { label: "Created", sort: "created", className: "whitespace-nowrap", cell: (v) => formatDateTime(v.createdAt) },
   benchmark: { label: "Benchmark", cell: (v) => status(v.benchmarkStatus, "none yet") },
   explanation: { label: "Explanation", cell: (v) => status(v.explanationStatus, "—") },

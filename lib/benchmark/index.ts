@@ -15,7 +15,8 @@ export {
   listBenchmarksOperation,
   runBenchmarksOperation,
 } from "./api";
-export { compareModelVersions, MAX_COMPARED, type Comparison } from "./compare";
+export { compareModelVersions, MAX_COMPARED, type Comparison, type PairedResult } from "./compare";
+export { CELL_PAGE_SIZE, confusionCell, type CellImage, type ConfusionCell } from "./errors";
 export { runPendingBenchmarks, type EngineOptions, type SweepSummary } from "./engine";
 export { closeBenchmarkPool, type BenchmarkPool } from "./pool";
 export { CORE_METRICS, evaluateArtifact, type Evaluation } from "./evaluate";
@@ -25,16 +26,24 @@ export {
   benchmarkQuerySchema,
   benchmarksToCsv,
   bestModels,
+  estimateOf,
   explanationOf,
   exportBenchmarks,
   getBenchmark,
   listBenchmarks,
+  modelEvaluations,
   perClassCsv,
+  rankWithTies,
   type BenchmarkDetail,
   type BenchmarkPage,
   type BenchmarkQuery,
   type BenchmarkRow,
+  type ModelEvaluations,
+  type RankedRow,
+  type Standing,
+  type TagSeries,
 } from "./queries";
+export { isSmallSample, smallSampleMinimum } from "./samples";
 export { requestBenchmarkSweep } from "./requests";
 export { benchmarkSweep, engineOptions } from "./sweep";
 

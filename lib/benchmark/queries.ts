@@ -3,7 +3,9 @@ import { z } from "zod";
 import { benchmarks, datasetTags, datasetVersions, modelExplanations, models, modelVersions } from "@/db/schema";
 import type { Db } from "@/lib/db";
 import { containsPattern, pageOf, paging, rowId, searchText } from "@/lib/http";
+import { config } from "@/lib/config";
 import { KMNIST_CLASSES } from "@/lib/kmnist";
+import { accuracyEstimate, type Estimate, type Interval } from "@/lib/metrics";
 
 export const BENCHMARK_SORTS = {
   created: benchmarks.createdAt,
@@ -59,6 +61,7 @@ const rowColumns = {
   macroAuc: benchmarks.macroAuc,
   ece: benchmarks.ece,
   sampleCount: benchmarks.sampleCount,
+  intervals: benchmarks.intervals,
   wallMs: benchmarks.wallMs,
   throughput: benchmarks.throughput,
   createdAt: benchmarks.createdAt,
@@ -146,10 +149,12 @@ export async function getBenchmark(db: Db, id: number) {
 export type BenchmarkDetail = NonNullable<Awaited<ReturnType<typeof getBenchmark>>>;
 
 /**
- * The best model (by accuracy) per dataset tag and algorithm, and per tag overall, among
- * finished benchmarks on each tag's newest version that has any.
+ * The best model (by accuracy) per dataset tag and algorithm among finished benchmarks on
+ * each tag's newest version that has any, ranked: the leader is the most accurate benchmark
+ * with enough images, and whoever's interval overlaps the leader's is tied with it. Small
+ * samples are listed, marked, and never lead.
  */
-export async function bestModels(db: Db) {
+export async function bestModels(db: Db, minSamples = config().evaluation.minSamples) {
   const newestBenchmarkedVersion = sql`(
     select b2.dataset_version_id from ${benchmarks} b2
     join ${datasetVersions} dv2 on dv2.id = b2.dataset_version_id
@@ -164,13 +169,82 @@ export async function bestModels(db: Db) {
     .innerJoin(datasetTags, eq(datasetTags.id, datasetVersions.tagId))
     .where(and(eq(benchmarks.status, "done"), sql`${benchmarks.datasetVersionId} = ${newestBenchmarkedVersion}`))
     .orderBy(datasetTags.name, modelVersions.algorithm, sql`${benchmarks.accuracy} desc nulls last`, asc(benchmarks.id))) as BenchmarkRow[];
-  const byTag = new Map<string, BenchmarkRow>();
-  for (const row of rows) {
-    const best = byTag.get(row.tag);
-    if (!best || (row.accuracy ?? -1) > (best.accuracy ?? -1)) byTag.set(row.tag, row);
-  }
-  return { byTagAndAlgorithm: rows, byTag: [...byTag.values()] };
+  const byTagAndAlgorithm = rankWithTies(rows, minSamples);
+  return { byTagAndAlgorithm, byTag: byTagAndAlgorithm.filter((r) => r.standing === "leader") };
 }
+
+export type Standing = "leader" | "tied" | "small_sample" | null;
+export type RankedRow = BenchmarkRow & { standing: Standing; accuracyEstimate: Estimate | null };
+
+/** Within each tag: accuracy order, the leader, those tied with it (overlapping 95 % intervals), small samples marked. */
+export function rankWithTies(rows: BenchmarkRow[], minSamples: number): RankedRow[] {
+  const ranked: RankedRow[] = [];
+  for (const tag of [...new Set(rows.map((r) => r.tag))]) {
+    const ofTag = rows
+      .filter((r) => r.tag === tag)
+      .map((r) => ({ ...r, accuracyEstimate: estimateOf(r) }))
+      .sort((a, b) => (b.accuracy ?? -1) - (a.accuracy ?? -1) || a.id - b.id);
+    const leader = ofTag.find((r) => r.accuracyEstimate && r.accuracyEstimate.n >= minSamples);
+    for (const row of ofTag) {
+      let standing: Standing = null;
+      if (!row.accuracyEstimate || row.accuracyEstimate.n < minSamples) standing = row.accuracyEstimate ? "small_sample" : null;
+      else if (row === leader) standing = "leader";
+      else if (leader && row.accuracyEstimate.interval.high >= leader.accuracyEstimate!.interval.low) standing = "tied";
+      ranked.push({ ...row, standing });
+    }
+  }
+  return ranked;
+}
+
+/** A finished benchmark's accuracy with n and its Wilson interval (null before it finished). */
+export function estimateOf(row: Pick<BenchmarkRow, "accuracy" | "sampleCount" | "intervals">): Estimate | null {
+  if (row.accuracy === null || row.sampleCount === null) return null;
+  return accuracyEstimate(row.accuracy, row.sampleCount, row.intervals?.accuracy);
+}
+
+export interface TagSeries {
+  tag: string;
+  primary: boolean;
+  /** One point per dataset version of the tag, oldest first. */
+  points: Array<{ benchmarkId: number; at: number; label: string; accuracy: Estimate; macroF1: number | null }>;
+}
+
+/**
+ * A model version's evaluations, organised by tag: the headline (newest finished benchmark on
+ * its primary tag), the newest on each other tag, the series of each tag over its versions,
+ * and the whole history.
+ */
+export async function modelEvaluations(db: Db, modelVersionId: number, primaryTag: string) {
+  const history = await listBenchmarks(db, { modelVersionId, page: 1, pageSize: 200, sort: "created", order: "desc" });
+  const done = history.rows
+    .filter((r) => r.status === "done" && r.accuracy !== null)
+    .sort((a, b) => new Date(b.datasetCreatedAt).getTime() - new Date(a.datasetCreatedAt).getTime() || b.datasetVersionId - a.datasetVersionId);
+  const newestByTag = new Map<string, BenchmarkRow>();
+  for (const row of done) if (!newestByTag.has(row.tag)) newestByTag.set(row.tag, row);
+  const tags = [...newestByTag.keys()].sort((a, b) => Number(b === primaryTag) - Number(a === primaryTag) || a.localeCompare(b));
+  const series: TagSeries[] = tags.map((tag) => ({
+    tag,
+    primary: tag === primaryTag,
+    points: done
+      .filter((r) => r.tag === tag)
+      .reverse()
+      .map((r) => ({
+        benchmarkId: r.id,
+        at: new Date(r.datasetCreatedAt).getTime(),
+        label: `${r.tag} ${r.datasetHash.slice(0, 8)}`,
+        accuracy: estimateOf(r)!,
+        macroF1: r.macroF1,
+      })),
+  }));
+  return {
+    history,
+    primary: newestByTag.get(primaryTag) ?? null,
+    others: tags.filter((t) => t !== primaryTag).map((t) => newestByTag.get(t)!),
+    series,
+  };
+}
+
+export type ModelEvaluations = Awaited<ReturnType<typeof modelEvaluations>>;
 
 /** A spreadsheet cell: quoted when needed, and never read as a formula (CSV injection). */
 function csvCell(value: unknown): string {
@@ -184,7 +258,14 @@ export function toCsv(header: string[], rows: unknown[][]): string {
   return [header, ...rows].map((r) => r.map(csvCell).join(",")).join("\r\n") + "\r\n";
 }
 
-const CSV_COLUMNS: Array<[string, (r: BenchmarkRow) => unknown]> = [
+type CsvColumn = [string, (r: BenchmarkRow) => unknown];
+/** The 95 % interval of a figure as two columns, `<name>_low` and `<name>_high`. */
+const bounds = (name: string, of: (r: BenchmarkRow) => Interval | null | undefined): CsvColumn[] => [
+  [`${name}_low`, (r) => of(r)?.low ?? null],
+  [`${name}_high`, (r) => of(r)?.high ?? null],
+];
+
+const CSV_COLUMNS: CsvColumn[] = [
   ["id", (r) => r.id],
   ["status", (r) => r.status],
   ["model", (r) => r.model],
@@ -195,11 +276,17 @@ const CSV_COLUMNS: Array<[string, (r: BenchmarkRow) => unknown]> = [
   ["dataset_version_id", (r) => r.datasetVersionId],
   ["dataset_hash", (r) => r.datasetHash],
   ["samples", (r) => r.sampleCount],
+  ["small_sample", (r) => (r.sampleCount === null ? null : r.sampleCount < config().evaluation.minSamples)],
   ["accuracy", (r) => r.accuracy],
+  ...bounds("accuracy", (r) => estimateOf(r)?.interval),
   ["balanced_accuracy", (r) => r.balancedAccuracy],
+  ...bounds("balanced_accuracy", (r) => r.intervals?.balancedAccuracy),
   ["macro_f1", (r) => r.macroF1],
+  ...bounds("macro_f1", (r) => r.intervals?.macroF1),
   ["log_loss", (r) => r.logLoss],
+  ...bounds("log_loss", (r) => r.intervals?.logLoss),
   ["macro_auc", (r) => r.macroAuc],
+  ...bounds("macro_auc", (r) => r.intervals?.macroAuc),
   ["ece", (r) => r.ece],
   ["wall_ms", (r) => r.wallMs],
   ["throughput_per_s", (r) => r.throughput],

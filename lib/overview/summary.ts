@@ -1,6 +1,6 @@
 import { desc, eq, inArray, sql } from "drizzle-orm";
 import { benchmarks, datasetTags, jobs, modelVersions, pipelineRuns } from "@/db/schema";
-import { benchmarkQuerySchema, exportBenchmarks, listBenchmarks, type BenchmarkRow } from "@/lib/benchmark";
+import { benchmarkQuerySchema, listBenchmarks, modelEvaluations, type BenchmarkRow } from "@/lib/benchmark";
 import type { Db } from "@/lib/db";
 import {
   aliasTarget,
@@ -25,8 +25,11 @@ export interface Overview {
   };
   latestModels: ModelVersionRow[];
   latestBenchmarks: BenchmarkRow[];
-  /** The version predictions use, with its newest finished benchmark (null before the first). */
-  champion: { model: ResolvedModel; aliased: boolean; benchmark: BenchmarkRow | null } | null;
+  /**
+   * The version predictions use: its headline benchmark (newest finished one on its primary
+   * tag; null before the first) and the newest on each other tag, shown apart.
+   */
+  champion: { model: ResolvedModel; aliased: boolean; benchmark: BenchmarkRow | null; otherTags: BenchmarkRow[] } | null;
   lastPipeline: typeof pipelineRuns.$inferSelect | null;
   /** Jobs waiting or running in the embedded engine, by job name. */
   queue: Array<{ name: string; pending: number; running: number }>;
@@ -37,8 +40,8 @@ const LATEST = 5;
 async function championOf(db: Db): Promise<Overview["champion"]> {
   try {
     const model = await resolveModelRef(db);
-    const [target, [benchmark]] = await Promise.all([aliasTarget(db, CHAMPION), exportBenchmarks(db, { modelVersionId: model.id, status: "done" }, 1)]);
-    return { model, aliased: target === model.id, benchmark: benchmark ?? null };
+    const [target, evaluations] = await Promise.all([aliasTarget(db, CHAMPION), modelEvaluations(db, model.id, model.datasetTag)]);
+    return { model, aliased: target === model.id, benchmark: evaluations.primary, otherTags: evaluations.others };
   } catch (error) {
     if (error instanceof ModelRefError) return null;
     throw error;

@@ -1,3 +1,4 @@
+import { formatPValue } from "@/lib/format";
 import type { PairedContingency } from "@/lib/metrics";
 
 export interface PromotionThresholds {
@@ -15,7 +16,6 @@ export interface PromotionDecision {
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
-const p = (value: number) => (value < 0.0001 ? value.toExponential(1) : value.toFixed(4));
 
 /**
  * MLflow-style MetricThreshold on holdout accuracy (higher is better), plus significance:
@@ -34,7 +34,7 @@ export function decidePromotion(
   const needed = Math.max(thresholds.minAbsolute, champion.accuracy * thresholds.minRelative);
   const comparison = `${challenger.label} ${pct(challenger.accuracy)} vs champion ${champion.label} ${pct(champion.accuracy)} (gain ${(gain * 100).toFixed(2)} points, needed ${(needed * 100).toFixed(2)})`;
   const test =
-    `McNemar p = ${p(paired.pValue)} ${paired.pValue < thresholds.maxP ? "<" : "≥"} ${thresholds.maxP} on ${paired.n} images ` +
+    `McNemar p = ${formatPValue(paired.pValue)} ${paired.pValue < thresholds.maxP ? "<" : "≥"} ${thresholds.maxP} on ${paired.n} images ` +
     `(${paired.firstOnly} right only by the challenger, ${paired.secondOnly} only by the champion)`;
   // A tiny epsilon so that a gain exactly equal to the margin counts despite float error.
   const marginMet = gain + 1e-12 >= needed && gain > 0;

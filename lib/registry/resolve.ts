@@ -7,6 +7,8 @@ export interface ResolvedModel {
   name: string;
   version: number;
   algorithm: string;
+  /** The primary evaluation tag (the manifest's datasetTag): where its headline figures come from. */
+  datasetTag: string;
   artifactKey: string;
 }
 
@@ -28,6 +30,7 @@ const columns = {
   name: models.name,
   version: modelVersions.version,
   algorithm: modelVersions.algorithm,
+  datasetTag: modelVersions.datasetTag,
   artifactKey: modelVersions.artifactKey,
 };
 

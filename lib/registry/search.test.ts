@@ -7,6 +7,7 @@ import { archiveVersion, getModelVersion, modelVersionQuerySchema, promote, regi
 let database: TestDatabase;
 let store: Awaited<ReturnType<typeof createTempStore>>;
 const versions: ModelVersion[] = [];
+let v2Id = () => 0;
 
 beforeAll(async () => {
   database = await createPostgresTestDatabase();
@@ -21,18 +22,21 @@ beforeAll(async () => {
     ["gamma", "ada", "logreg"],
     ["gamma", "ada", "logreg"],
   ]) {
-    versions.push(await registerModelVersion(db, store, { artifact: treeArtifact(name, { manifest: { author, algorithm } }) }));
+    versions.push(await registerModelVersion(db, store, { artifact: treeArtifact(name, { manifest: { author, algorithm, datasetTag: "t" } }) }));
   }
   // Benchmarks as the engine records them (this tests the query, not the engine).
-  const [tag] = await db
+  const [tag, feedback] = await db
     .insert(datasetTags)
-    .values({ name: "t", query: { sources: ["kmnist"] } })
+    .values([
+      { name: "t", query: { sources: ["kmnist"] } },
+      { name: "feedback", query: { sources: ["feedback"] } },
+    ])
     .returning();
-  const [v1, v2] = await db
+  const [v1, v2, f1] = await db
     .insert(datasetVersions)
     .values(
-      [1, 2].map((n) => ({
-        tagId: tag.id,
+      [1, 2, 3].map((n) => ({
+        tagId: n === 3 ? feedback.id : tag.id,
         contentHash: String(n).repeat(64),
         protocol: "offline" as const,
         recordCount: 1,
@@ -41,12 +45,15 @@ beforeAll(async () => {
       })),
     )
     .returning();
+  v2Id = () => v2.id;
   const [done] = await db
     .insert(benchmarks)
     .values([
-      { modelVersionId: versions[0].id, datasetVersionId: v1.id, trigger: "model_registered", status: "done", accuracy: 0.5 },
-      { modelVersionId: versions[0].id, datasetVersionId: v2.id, trigger: "dataset_version", status: "done", accuracy: 0.7 },
-      { modelVersionId: versions[1].id, datasetVersionId: v1.id, trigger: "model_registered", status: "done", accuracy: 0.9 },
+      { modelVersionId: versions[0].id, datasetVersionId: v1.id, trigger: "model_registered", status: "done", accuracy: 0.5, sampleCount: 2000 },
+      { modelVersionId: versions[0].id, datasetVersionId: v2.id, trigger: "dataset_version", status: "done", accuracy: 0.7, sampleCount: 2000 },
+      { modelVersionId: versions[1].id, datasetVersionId: v1.id, trigger: "model_registered", status: "done", accuracy: 0.9, sampleCount: 2000 },
+      // One feedback image, answered right: 100 %, and never the headline (it is not the primary tag).
+      { modelVersionId: versions[0].id, datasetVersionId: f1.id, trigger: "dataset_version", status: "done", accuracy: 1, sampleCount: 1 },
       { modelVersionId: versions[2].id, datasetVersionId: v1.id, trigger: "model_registered", status: "failed" },
     ])
     .returning();
@@ -62,14 +69,18 @@ afterAll(async () => {
 const search = (query: Record<string, string> = {}) => searchModelVersions(database.db, modelVersionQuerySchema.parse(query));
 
 describe("searchModelVersions", () => {
-  it("lists non-archived versions with best accuracy, latest benchmark and explanation status, aliases", async () => {
+  it("lists non-archived versions with the primary tag's newest accuracy (n, interval), latest benchmark and explanation status, aliases", async () => {
     const page = await search({ sort: "accuracy", order: "desc" });
     expect(page.total).toBe(3);
-    expect(page.rows.map((r) => [r.name, r.bestAccuracy, r.benchmarkStatus, r.explanationStatus, r.aliases, r.benchmarks])).toEqual([
-      ["beta", 0.9, "done", null, ["champion"], 1],
-      ["alpha", 0.7, "done", "done", [], 2],
-      ["gamma", null, "failed", null, [], 1],
+    expect(page.rows.map((r) => [r.name, r.headline?.accuracy.value ?? null, r.explanationStatus, r.aliases, r.benchmarks])).toEqual([
+      ["beta", 0.9, null, ["champion"], 1],
+      ["alpha", 0.7, "done", [], 3],
+      ["gamma", null, null, [], 1],
     ]);
+    const alpha = page.rows[1].headline!;
+    expect(alpha).toMatchObject({ datasetVersionId: v2Id(), accuracy: { n: 2000, interval: { method: "wilson" } } });
+    expect(alpha.accuracy.interval.low).toBeCloseTo(0.679549, 5);
+    expect(alpha.accuracy.interval.high).toBeCloseTo(0.719685, 5);
   });
 
   it("filters, searches, pages and shows archived versions on request", async () => {

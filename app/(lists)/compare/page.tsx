@@ -7,27 +7,45 @@ import { EmptyState, PageHeader } from "@/components/page-header";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { compareModelVersions, MAX_COMPARED, type BenchmarkDetail } from "@/lib/benchmark";
+import { SmallSampleBadge } from "@/components/metrics/estimate";
+import { Badge } from "@/components/ui/badge";
+import { compareModelVersions, estimateOf, isSmallSample, MAX_COMPARED, type BenchmarkDetail } from "@/lib/benchmark";
+import { promotionMaxP } from "@/lib/config";
 import { listTags } from "@/lib/data";
 import { getDb } from "@/lib/db";
-import { formatPercent } from "@/lib/format";
+import { formatCount, formatEstimate, formatPValue } from "@/lib/format";
 import { rowIdOrNull } from "@/lib/http";
 import { KMNIST_CLASSES } from "@/lib/kmnist";
-import { METRIC_FIGURES } from "@/lib/metrics";
+import { METRIC_FIGURES, type Interval } from "@/lib/metrics";
 import { modelVersionQuerySchema, searchModelVersions } from "@/lib/registry";
 import { cn } from "@/lib/utils";
 
 export const metadata: Metadata = { title: "Compare" };
 export const dynamic = "force-dynamic";
 
-type Row = { label: string; value: (e: BenchmarkDetail) => number | null | undefined; format: (v: number) => string; higherIsBetter: boolean };
+type Row = {
+  label: string;
+  value: (e: BenchmarkDetail) => number | null | undefined;
+  format: (v: number, e: BenchmarkDetail) => string;
+  higherIsBetter: boolean;
+};
 
-/** Every figure of the metric registry, then the informational ones (speed). */
+/** The stored 95 % interval of a registry figure, where the benchmark has one. */
+const INTERVALS: Record<string, (e: BenchmarkDetail) => Interval | null | undefined> = {
+  accuracy: (e) => estimateOf(e)?.interval,
+  balanced_accuracy: (e) => e.intervals?.balancedAccuracy,
+  top_3_accuracy: (e) => e.intervals?.top3Accuracy,
+  macro_f1: (e) => e.intervals?.macroF1,
+  macro_auc: (e) => e.intervals?.macroAuc,
+  log_loss: (e) => e.intervals?.logLoss,
+};
+
+/** Every figure of the metric registry (with its interval), then the informational ones (speed). */
 const ROWS: Row[] = [
   ...METRIC_FIGURES.map((figure) => ({
     label: figure.title,
     value: (e: BenchmarkDetail) => figure.of(e.metrics ?? {}),
-    format: figure.kind === "proportion" ? (v: number) => formatPercent(v) : (v: number) => v.toFixed(4),
+    format: (v: number, e: BenchmarkDetail) => formatEstimate(v, INTERVALS[figure.id]?.(e), figure.kind === "proportion" ? "percent" : "score"),
     higherIsBetter: figure.higherIsBetter,
   })),
   { label: "Throughput (img/s)", value: (e) => e.throughput, format: (v) => Math.round(v).toLocaleString("en-US"), higherIsBetter: true },
@@ -50,6 +68,10 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   const [candidates, tags] = await Promise.all([searchModelVersions(db, modelVersionQuerySchema.parse({ sort: "accuracy", pageSize: 50 })), listTags(db)]);
   const comparison = ids && ids.length >= 2 && ids.length <= MAX_COMPARED ? await compareModelVersions(db, ids, tag) : null;
   const label = (e: BenchmarkDetail) => `${e.model}@${e.version}`;
+  const labelOf = (benchmarkId: number) => label(comparison!.entries.find((e) => e.id === benchmarkId)!);
+  // Nothing is crowned on a small sample: with too few images the "best" is noise.
+  const crowned = comparison ? comparison.entries.filter((e) => !isSmallSample(e.sampleCount)) : [];
+  const maxP = promotionMaxP();
 
   return (
     <>
@@ -60,15 +82,17 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
             <label key={v.id} className="flex items-center gap-2 rounded-md border px-2 py-1">
               <input type="checkbox" name="v" value={v.id} defaultChecked={ids?.includes(v.id)} />
               {v.name}@{v.version}
-              <span className="text-muted-foreground">{v.bestAccuracy === null ? "—" : formatPercent(v.bestAccuracy)}</span>
+              <span className="text-muted-foreground">
+                {v.headline ? `${formatEstimate(v.headline.accuracy.value, v.headline.accuracy.interval)} on ${v.datasetTag}` : "—"}
+              </span>
             </label>
           ))}
         </div>
         <div className="flex flex-wrap items-end gap-2">
           <label className="flex flex-col gap-1">
             <span className="text-muted-foreground">Dataset tag</span>
-            <select name="tag" defaultValue={tag ?? ""} className="h-9 rounded-md border bg-background px-2">
-              <option value="">any</option>
+            <select name="tag" defaultValue={comparison?.tag ?? tag ?? ""} className="h-9 rounded-md border bg-background px-2" data-testid="compare-tag">
+              <option value="">their primary tag</option>
               {tags.map((t) => (
                 <option key={t.name}>{t.name}</option>
               ))}
@@ -103,8 +127,11 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
             )}
             <Card>
               <CardHeader>
-                <CardTitle>Metrics</CardTitle>
-                <CardDescription>The best value of each row is highlighted.</CardDescription>
+                <CardTitle>Metrics on {comparison.tag ?? "their newest benchmarks"}</CardTitle>
+                <CardDescription>
+                  With 95 % intervals. The best value of each row is highlighted
+                  {crowned.length < comparison.entries.length ? "; small samples are never highlighted" : ""}.
+                </CardDescription>
               </CardHeader>
               <CardContent className="overflow-x-auto">
                 <Table data-testid="compare-table">
@@ -123,7 +150,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                   <TableBody>
                     {ROWS.map((row) => {
                       const values = comparison.entries.map((e) => row.value(e) ?? null);
-                      const present = values.filter((v): v is number => v !== null);
+                      const present = comparison.entries.filter((e) => crowned.includes(e)).flatMap((e) => row.value(e) ?? []);
                       const best = present.length ? (row.higherIsBetter ? Math.max(...present) : Math.min(...present)) : null;
                       return (
                         <TableRow key={row.label}>
@@ -137,12 +164,25 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                               )}
                               data-best={v !== null && v === best ? "true" : undefined}
                             >
-                              {v === null ? "—" : row.format(v)}
+                              {v === null ? "—" : row.format(v, comparison.entries[i])}
                             </TableCell>
                           ))}
                         </TableRow>
                       );
                     })}
+                    <TableRow>
+                      <TableCell>Images (n)</TableCell>
+                      {comparison.entries.map((e) => (
+                        <TableCell key={e.id} className="text-right tabular-nums" data-testid="compare-n">
+                          {e.sampleCount === null ? "—" : formatCount(e.sampleCount)}
+                          {e.sampleCount !== null && isSmallSample(e.sampleCount) && (
+                            <span className="ml-1">
+                              <SmallSampleBadge n={e.sampleCount} />
+                            </span>
+                          )}
+                        </TableCell>
+                      ))}
+                    </TableRow>
                     <TableRow>
                       <TableCell>Dataset version</TableCell>
                       {comparison.entries.map((e) => (
@@ -157,6 +197,59 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                 </Table>
               </CardContent>
             </Card>
+            {comparison.sameData && (
+              <Card>
+                <CardHeader>
+                  <CardTitle>Are the differences real?</CardTitle>
+                  <CardDescription>
+                    Exact McNemar test of each pair on the same images: only the images one model gets right and the other wrong count. p &lt; {maxP} means
+                    the difference in accuracy is unlikely to be chance.
+                  </CardDescription>
+                </CardHeader>
+                <CardContent className="overflow-x-auto">
+                  {comparison.pairs.length === 0 ? (
+                    <p className="text-sm text-muted-foreground">
+                      These benchmarks ran before per-image predictions were stored; run them again (from their benchmark pages) for the paired test.
+                    </p>
+                  ) : (
+                    <Table data-testid="paired-tests">
+                      <TableHeader>
+                        <TableRow>
+                          <TableHead>Pair</TableHead>
+                          <TableHead className="text-right">Only the first right</TableHead>
+                          <TableHead className="text-right">Only the second right</TableHead>
+                          <TableHead className="text-right">Both right</TableHead>
+                          <TableHead className="text-right">McNemar p</TableHead>
+                          <TableHead>Verdict</TableHead>
+                        </TableRow>
+                      </TableHeader>
+                      <TableBody>
+                        {comparison.pairs.map(({ a, b, contingency: c }) => (
+                          <TableRow key={`${a}-${b}`}>
+                            <TableCell className="whitespace-nowrap">
+                              {labelOf(a)} vs {labelOf(b)}
+                            </TableCell>
+                            <TableCell className="text-right tabular-nums">{formatCount(c.firstOnly)}</TableCell>
+                            <TableCell className="text-right tabular-nums">{formatCount(c.secondOnly)}</TableCell>
+                            <TableCell className="text-right tabular-nums">{formatCount(c.bothCorrect)}</TableCell>
+                            <TableCell className="text-right tabular-nums" data-testid="mcnemar-p">
+                              {formatPValue(c.pValue)}
+                            </TableCell>
+                            <TableCell>
+                              {c.pValue < maxP ? (
+                                <Badge variant="success">{c.firstOnly > c.secondOnly ? labelOf(a) : labelOf(b)} is better</Badge>
+                              ) : (
+                                <Badge variant="secondary">no significant difference</Badge>
+                              )}
+                            </TableCell>
+                          </TableRow>
+                        ))}
+                      </TableBody>
+                    </Table>
+                  )}
+                </CardContent>
+              </Card>
+            )}
             <div className="grid gap-6 lg:grid-cols-2">
               <Card>
                 <CardHeader>

@@ -55,7 +55,7 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
           <DataTable
             rows={page.rows}
             rowKey={(v) => v.id}
-            columns={modelColumns("name", "algorithm", "author", "tag", "bestAccuracy", "created", "benchmark", "explanation")}
+            columns={modelColumns("name", "algorithm", "author", "tag", "accuracy", "created", "benchmark", "explanation")}
             sorting={{ base: "/models", query }}
             testId="models-table"
           />

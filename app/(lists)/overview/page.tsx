@@ -46,7 +46,7 @@ export default async function OverviewPage() {
             {data.latestModels.length === 0 ? (
               <p className="text-sm text-muted-foreground">None registered yet.</p>
             ) : (
-              <DataTable rows={data.latestModels} rowKey={(m) => m.id} columns={modelColumns("summary", "benchmark", "bestAccuracy")} />
+              <DataTable rows={data.latestModels} rowKey={(m) => m.id} columns={modelColumns("summary", "benchmark", "accuracy")} />
             )}
           </CardContent>
         </Card>
