@@ -1,9 +1,10 @@
 import Link from "next/link";
 import { BenchmarkStatusBadge } from "@/components/benchmarks/status-badge";
 import type { Column } from "@/components/data-table";
+import { EstimateText } from "@/components/metrics/estimate";
 import { Badge } from "@/components/ui/badge";
-import type { BenchmarkRow } from "@/lib/benchmark";
-import { formatCount, formatDateTime, formatPercent } from "@/lib/format";
+import { estimateOf, type BenchmarkRow } from "@/lib/benchmark";
+import { formatCount, formatDateTime, formatEstimate } from "@/lib/format";
 
 const decimal = (v: number | null) => v?.toFixed(4) ?? "—";
 const link = "underline-offset-4 hover:underline";
@@ -74,8 +75,13 @@ export const BENCHMARK_COLUMNS = {
       </Link>
     ),
   },
-  accuracy: { label: "Accuracy", numeric: true, sort: "accuracy", cell: (r) => (r.accuracy === null ? "—" : formatPercent(r.accuracy)) },
-  macroF1: { label: "Macro F1", numeric: true, sort: "macro_f1", cell: (r) => decimal(r.macroF1) },
+  accuracy: { label: "Accuracy (95 %)", numeric: true, sort: "accuracy", cell: (r) => <EstimateText estimate={estimateOf(r)} stacked /> },
+  macroF1: {
+    label: "Macro F1",
+    numeric: true,
+    sort: "macro_f1",
+    cell: (r) => (r.macroF1 === null ? "—" : <span className="whitespace-nowrap">{formatEstimate(r.macroF1, r.intervals?.macroF1, "score")}</span>),
+  },
   macroAuc: { label: "Macro AUC", numeric: true, sort: "macro_auc", cell: (r) => decimal(r.macroAuc) },
   logLoss: { label: "Log loss", numeric: true, sort: "log_loss", cell: (r) => decimal(r.logLoss) },
   ece: { label: "ECE", numeric: true, sort: "ece", cell: (r) => decimal(r.ece) },

@@ -1,39 +1,59 @@
 import { ConfusionMatrix } from "@/components/benchmarks/confusion-matrix";
 import { ReliabilityChart } from "@/components/charts/reliability-chart";
-import { RocChart } from "@/components/charts/roc-chart";
+import { PrecisionRecallChart, RocChart } from "@/components/charts/roc-chart";
+import { SmallSampleBadge } from "@/components/metrics/estimate";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import type { BenchmarkRow } from "@/lib/benchmark";
-import { formatPercent } from "@/lib/format";
+import { estimateOf, isSmallSample, type BenchmarkRow } from "@/lib/benchmark";
+import { formatCount, formatEstimate, formatSampleSize } from "@/lib/format";
 import { KMNIST_CLASSES } from "@/lib/kmnist";
-import type { StoredMetrics } from "@/lib/metrics";
+import type { Interval, StoredMetrics } from "@/lib/metrics";
 
-export function Figure({ label, value, testId }: { label: string; value: string; testId?: string }) {
+export function Figure({ label, value, testId, note }: { label: string; value: string; testId?: string; note?: React.ReactNode }) {
   return (
     <div className="rounded-lg border p-3">
       <div className="text-xs text-muted-foreground">{label}</div>
       <div className="mt-1 text-lg font-semibold tabular-nums" data-testid={testId}>
         {value}
       </div>
+      {note && <div className="mt-0.5 text-xs text-muted-foreground">{note}</div>}
     </div>
   );
 }
 
 const number = (v: number | null | undefined, digits = 4) => (v === null || v === undefined ? "—" : v.toFixed(digits));
 
-type Headline = Pick<BenchmarkRow, "accuracy" | "balancedAccuracy" | "macroF1" | "logLoss" | "ece">;
+type Headline = Pick<BenchmarkRow, "id" | "accuracy" | "balancedAccuracy" | "macroF1" | "logLoss" | "ece" | "sampleCount" | "intervals">;
 
-/** A finished benchmark's headline figures and charts: ROC, confusion matrix, per-class table, reliability. */
+/** A figure and its 95 % interval, or a dash. */
+function withInterval(value: number | null | undefined, interval: Interval | null | undefined, kind: "percent" | "score") {
+  return value === null || value === undefined ? "—" : formatEstimate(value, interval, kind);
+}
+
+/** A finished benchmark's headline figures (with n and 95 % intervals) and charts: ROC, PR, confusion matrix, per-class table, reliability. */
 export function BenchmarkMetrics({ detail }: { detail: Headline & { metrics: StoredMetrics | null } }) {
   const metrics = detail.metrics ?? {};
+  const intervals = detail.intervals;
+  const accuracy = estimateOf(detail);
+  const n = detail.sampleCount;
+  const bootstrapNote = intervals
+    ? `95 % bootstrap, ${formatCount(intervals.bootstrap.resamples)} resamples`
+    : "no interval stored (benchmarked before intervals)";
   return (
     <>
+      <div className="flex flex-wrap items-center gap-2 text-sm" data-testid="benchmark-sample">
+        <span>
+          {n === null ? "—" : formatSampleSize(n)} images; intervals are 95 %: Wilson for accuracy, a seeded stratified bootstrap
+          {intervals ? ` (seed ${intervals.bootstrap.seed}, ${formatCount(intervals.bootstrap.resamples)} resamples)` : ""} for the others.
+        </span>
+        {n !== null && isSmallSample(n) && <SmallSampleBadge n={n} />}
+      </div>
       <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
-        <Figure label="Accuracy" value={detail.accuracy === null ? "—" : formatPercent(detail.accuracy)} testId="benchmark-accuracy" />
-        <Figure label="Balanced accuracy" value={detail.balancedAccuracy === null ? "—" : formatPercent(detail.balancedAccuracy)} />
-        <Figure label="Top-3 accuracy" value={metrics.top_3_accuracy === undefined ? "—" : formatPercent(metrics.top_3_accuracy)} />
-        <Figure label="Macro F1" value={number(detail.macroF1)} />
-        <Figure label="Log loss" value={number(detail.logLoss)} />
+        <Figure label="Accuracy" value={accuracy ? formatEstimate(accuracy.value, accuracy.interval) : "—"} testId="benchmark-accuracy" note="95 % Wilson" />
+        <Figure label="Balanced accuracy" value={withInterval(detail.balancedAccuracy, intervals?.balancedAccuracy, "percent")} note={bootstrapNote} />
+        <Figure label="Top-3 accuracy" value={withInterval(metrics.top_3_accuracy, intervals?.top3Accuracy, "percent")} note="95 % Wilson" />
+        <Figure label="Macro F1" value={withInterval(detail.macroF1, intervals?.macroF1, "score")} note={bootstrapNote} />
+        <Figure label="Log loss" value={withInterval(detail.logLoss, intervals?.logLoss, "score")} note={bootstrapNote} />
         <Figure label="ECE" value={number(detail.ece)} />
       </div>
 
@@ -51,14 +71,27 @@ export function BenchmarkMetrics({ detail }: { detail: Headline & { metrics: Sto
             </CardContent>
           </Card>
         )}
+        {metrics.precision_recall && (
+          <Card>
+            <CardHeader>
+              <CardTitle>One-vs-rest precision-recall</CardTitle>
+              <CardDescription>Precision against recall per class, average precision (AP) in the legend.</CardDescription>
+            </CardHeader>
+            <CardContent>
+              <PrecisionRecallChart
+                series={metrics.precision_recall.map((c, i) => ({ name: KMNIST_CLASSES[i].char, area: c.averagePrecision, points: c.curve }))}
+              />
+            </CardContent>
+          </Card>
+        )}
         {metrics.confusion_matrix && (
           <Card>
             <CardHeader>
               <CardTitle>Confusion matrix</CardTitle>
-              <CardDescription>Rows are the true class, columns the prediction.</CardDescription>
+              <CardDescription>Rows are the true class, columns the prediction. Click a cell to see its images as the model saw them.</CardDescription>
             </CardHeader>
             <CardContent>
-              <ConfusionMatrix counts={metrics.confusion_matrix} />
+              <ConfusionMatrix counts={metrics.confusion_matrix} cellLink={`/benchmarks/${detail.id}/cell`} />
             </CardContent>
           </Card>
         )}

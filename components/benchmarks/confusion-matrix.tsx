@@ -14,9 +14,10 @@ function cellFill(t: number, p: number, n: number, rowTotal: number, delta: numb
 
 /**
  * Rows: true class; columns: predicted class. Cell shade is the share of its row. With a
- * `baseline` (another model's matrix on the same data) the cells show the difference.
+ * `baseline` (another model's matrix on the same data) the cells show the difference. With
+ * `cellLink`, every non-empty cell links to `<cellLink>?actual=t&predicted=p` (its images).
  */
-export function ConfusionMatrix({ counts, baseline }: { counts: number[][]; baseline?: number[][] }) {
+export function ConfusionMatrix({ counts, baseline, cellLink }: { counts: number[][]; baseline?: number[][]; cellLink?: string }) {
   const cell = 34;
   const margin = 30;
   const size = margin + cell * counts.length;
@@ -40,8 +41,8 @@ export function ConfusionMatrix({ counts, baseline }: { counts: number[][]; base
         return row.map((n, p) => {
           const delta = baseline ? n - baseline[t][p] : null;
           const shown = delta ?? n;
-          return (
-            <g key={`${t}-${p}`}>
+          const body = (
+            <>
               <rect x={margin + p * cell} y={margin + t * cell} width={cell - 1} height={cell - 1} rx={3} fill={cellFill(t, p, n, total, delta)}>
                 <title>{`true ${KMNIST_CLASSES[t].char}, predicted ${KMNIST_CLASSES[p].char}: ${delta === null ? n : `${delta > 0 ? "+" : ""}${delta}`}`}</title>
               </rect>
@@ -55,7 +56,14 @@ export function ConfusionMatrix({ counts, baseline }: { counts: number[][]; base
                   {delta !== null && delta > 0 ? `+${delta}` : shown}
                 </text>
               )}
-            </g>
+            </>
+          );
+          return cellLink && n > 0 ? (
+            <a key={`${t}-${p}`} href={`${cellLink}?actual=${t}&predicted=${p}`} data-testid={`confusion-cell-${t}-${p}`} className="hover:opacity-80">
+              {body}
+            </a>
+          ) : (
+            <g key={`${t}-${p}`}>{body}</g>
           );
         });
       })}

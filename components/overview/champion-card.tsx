@@ -1,13 +1,19 @@
 import Link from "next/link";
+import { EstimateText, SmallSampleBadge } from "@/components/metrics/estimate";
 import { EmptyState } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { formatCount, formatDateTime, formatPercent } from "@/lib/format";
+import { estimateOf, isSmallSample } from "@/lib/benchmark";
+import { formatDateTime, formatEstimate, formatSampleSize } from "@/lib/format";
+import type { Interval } from "@/lib/metrics";
 import type { Overview } from "@/lib/overview";
 
-/** The version that answers predictions, with the headline figures of its newest benchmark. */
+const score = (value: number | null, interval: Interval | null | undefined) => (value === null ? "—" : formatEstimate(value, interval, "score"));
+
+/** The version that answers predictions, with the headline figures (its primary tag's newest benchmark) and the other tags apart. */
 export function ChampionCard({ champion }: { champion: Overview["champion"] }) {
   const headline = champion?.benchmark;
+  const accuracy = headline ? estimateOf(headline) : null;
   return (
     <Card className="lg:col-span-2" data-testid="champion">
       <CardHeader>
@@ -34,10 +40,10 @@ export function ChampionCard({ champion }: { champion: Overview["champion"] }) {
             {headline ? (
               <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
                 {[
-                  ["Accuracy", headline.accuracy === null ? "—" : formatPercent(headline.accuracy), "champion-accuracy"],
-                  ["Macro F1", headline.macroF1?.toFixed(4) ?? "—", "champion-macro-f1"],
-                  ["Log loss", headline.logLoss?.toFixed(4) ?? "—", "champion-log-loss"],
-                  ["Macro AUC", headline.macroAuc?.toFixed(4) ?? "—", "champion-macro-auc"],
+                  ["Accuracy", accuracy ? formatEstimate(accuracy.value, accuracy.interval) : "—", "champion-accuracy"],
+                  ["Macro F1", score(headline.macroF1, headline.intervals?.macroF1), "champion-macro-f1"],
+                  ["Log loss", score(headline.logLoss, headline.intervals?.logLoss), "champion-log-loss"],
+                  ["Macro AUC", score(headline.macroAuc, headline.intervals?.macroAuc), "champion-macro-auc"],
                 ].map(([label, value, testId]) => (
                   <div key={label} className="rounded-lg bg-muted px-3 py-2">
                     <dt className="text-xs text-muted-foreground">{label}</dt>
@@ -56,9 +62,29 @@ export function ChampionCard({ champion }: { champion: Overview["champion"] }) {
                 <Link href={`/benchmarks/${headline.id}`} className="underline underline-offset-4">
                   benchmark {headline.id}
                 </Link>{" "}
-                on {headline.tag} ({headline.datasetHash.slice(0, 12)}, {formatCount(headline.sampleCount ?? 0)} images), finished{" "}
-                {headline.finishedAt ? formatDateTime(headline.finishedAt) : "—"}.
+                on its primary tag {headline.tag} ({headline.datasetHash.slice(0, 12)}, {formatSampleSize(headline.sampleCount ?? 0)}), finished{" "}
+                {headline.finishedAt ? formatDateTime(headline.finishedAt) : "—"}. Intervals are 95 %.
+                {headline.sampleCount !== null && isSmallSample(headline.sampleCount) && (
+                  <span className="ml-1">
+                    <SmallSampleBadge n={headline.sampleCount} />
+                  </span>
+                )}
               </p>
+            )}
+            {champion.otherTags.length > 0 && (
+              <div className="border-t pt-3" data-testid="champion-other-tags">
+                <h3 className="mb-1 text-xs font-medium text-muted-foreground">Other tags (not the headline)</h3>
+                <ul className="space-y-1 text-sm">
+                  {champion.otherTags.map((row) => (
+                    <li key={row.id} className="flex flex-wrap items-center gap-x-2">
+                      <Link href={`/benchmarks/${row.id}`} className="underline-offset-4 hover:underline">
+                        {row.tag}
+                      </Link>
+                      <EstimateText estimate={estimateOf(row)} />
+                    </li>
+                  ))}
+                </ul>
+              </div>
             )}
           </div>
         )}

@@ -7,6 +7,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { formatPValue } from "@/lib/format";
 import type { TrainingStatusJson } from "@/lib/pipeline";
 
 type Status = TrainingStatusJson;
@@ -152,6 +153,13 @@ export function TrainingDashboard() {
                     {run.status === "failed" && <Badge variant="destructive">failed</Badge>}
                     {run.status === "interrupted" && <Badge variant="secondary">interrupted</Badge>}
                     {run.decision && <Badge variant={run.decision === "promoted" ? "success" : "secondary"}>{run.decision}</Badge>}
+                    {run.comparison && (
+                      <p className="mt-1 text-xs" data-testid="decision-test">
+                        McNemar p = {formatPValue(run.comparison.contingency.pValue)} (needs &lt; {run.comparison.maxP}) on {run.comparison.contingency.n}{" "}
+                        images: {run.comparison.contingency.firstOnly} right only by {run.comparison.challenger.label}, {run.comparison.contingency.secondOnly}{" "}
+                        only by {run.comparison.champion.label}
+                      </p>
+                    )}
                     <p className="mt-1 text-xs text-muted-foreground">{run.reason ?? run.error}</p>
                   </TableCell>
                 </TableRow>

@@ -7,6 +7,23 @@ import { benchmarkQuerySchema } from "./queries";
 
 const nullableNumber = z.number().nullable();
 
+const intervalSchema = z
+  .object({ low: z.number(), high: z.number(), method: z.enum(["wilson", "bootstrap"]) })
+  .meta({ id: "Interval", description: "A 95 % interval" });
+
+export const evaluationIntervalsSchema = z
+  .object({
+    n: z.number().int().meta({ description: "Images evaluated" }),
+    accuracy: intervalSchema,
+    top3Accuracy: intervalSchema,
+    balancedAccuracy: intervalSchema,
+    macroF1: intervalSchema,
+    logLoss: intervalSchema,
+    macroAuc: intervalSchema.nullable(),
+    bootstrap: z.object({ seed: z.number().int(), resamples: z.number().int() }),
+  })
+  .meta({ id: "EvaluationIntervals", description: "Wilson intervals for accuracy-like figures, a seeded stratified bootstrap for the others" });
+
 export const benchmarkRowSchema = z
   .object({
     id: z.number().int(),
@@ -31,6 +48,7 @@ export const benchmarkRowSchema = z
     macroAuc: nullableNumber,
     ece: nullableNumber,
     sampleCount: z.number().int().nullable(),
+    intervals: evaluationIntervalsSchema.nullable().meta({ description: "Null before it finished (or for benchmarks from before intervals were stored)" }),
     wallMs: nullableNumber,
     throughput: nullableNumber.meta({ description: "Samples per second of batched inference" }),
     createdAt: isoDate,
@@ -69,9 +87,19 @@ export const benchmarkDetailSchema = benchmarkRowSchema
   })
   .meta({ id: "BenchmarkDetail" });
 
+const rankedRowSchema = benchmarkRowSchema
+  .extend({
+    standing: z
+      .enum(["leader", "tied", "small_sample"])
+      .nullable()
+      .meta({ description: "leader: most accurate with enough images; tied: its interval overlaps the leader's; small_sample: too few images to rank" }),
+    accuracyEstimate: z.object({ value: z.number(), n: z.number().int(), interval: intervalSchema }).nullable(),
+  })
+  .meta({ id: "RankedBenchmark" });
+
 export const bestModelsSchema = z.object({
-  byTagAndAlgorithm: z.array(benchmarkRowSchema).meta({ description: "The best of each algorithm on each tag's newest benchmarked version" }),
-  byTag: z.array(benchmarkRowSchema).meta({ description: "The best of each tag" }),
+  byTagAndAlgorithm: z.array(rankedRowSchema).meta({ description: "The best of each algorithm on each tag's newest benchmarked version, ranked" }),
+  byTag: z.array(rankedRowSchema).meta({ description: "The leader of each tag (tags whose benchmarks are all small samples have none)" }),
 });
 
 const explanationExampleSchema = z.object({

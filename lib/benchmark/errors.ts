@@ -1,8 +1,9 @@
 import { eq } from "drizzle-orm";
+import sharp from "sharp";
 import { benchmarks, datasetVersions } from "@/db/schema";
 import { loadSnapshot } from "@/lib/data";
 import type { Db } from "@/lib/db";
-import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/kmnist";
+import { IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES } from "@/lib/kmnist";
 import type { ObjectStore } from "@/lib/storage";
 import { readTopPredictions, TOP_K, topOf } from "./predictions";
 
@@ -11,14 +12,13 @@ export const CELL_PAGE_SIZE = 60;
 export interface CellImage {
   /** Position in the dataset version's snapshot. */
   index: number;
-  /** The 28x28 the model saw, white ink on black. */
-  pixels: Uint8Array;
+  /** The 28x28 the model saw (white ink on black), as a PNG data URL. */
+  png: string;
   top: Array<{ label: number; probability: number }>;
 }
 
 export type ConfusionCell =
-  | { status: "ok"; actual: number; predicted: number; total: number; page: number; pages: number; images: CellImage[] }
-  | { status: "no_predictions" };
+  { status: "ok"; actual: number; predicted: number; total: number; page: number; pages: number; images: CellImage[] } | { status: "no_predictions" };
 
 /**
  * The images of one confusion-matrix cell (true class → predicted class) of a finished
@@ -56,10 +56,19 @@ export async function confusionCell(
     total: members.length,
     page,
     pages,
-    images: shown.map((index) => ({
-      index,
-      pixels: snapshot!.images.slice(index * IMAGE_PIXELS, (index + 1) * IMAGE_PIXELS),
-      top: topOf(predictions, index),
-    })),
+    images: await Promise.all(
+      shown.map(async (index) => ({
+        index,
+        png: await pngDataUrl(snapshot!.images.subarray(index * IMAGE_PIXELS, (index + 1) * IMAGE_PIXELS)),
+        top: topOf(predictions, index),
+      })),
+    ),
   };
+}
+
+async function pngDataUrl(pixels: Uint8Array): Promise<string> {
+  const png = await sharp(Buffer.from(pixels), { raw: { width: IMAGE_SIDE, height: IMAGE_SIDE, channels: 1 } })
+    .png()
+    .toBuffer();
+  return `data:image/png;base64,${png.toString("base64")}`;
 }

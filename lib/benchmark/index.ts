@@ -30,6 +30,7 @@ export {
   explanationOf,
   exportBenchmarks,
   getBenchmark,
+  leaderboardDefaultTag,
   listBenchmarks,
   modelEvaluations,
   perClassCsv,

@@ -1,9 +1,9 @@
 import { and, asc, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { benchmarks, datasetTags, datasetVersions, modelExplanations, models, modelVersions } from "@/db/schema";
+import { config } from "@/lib/config";
 import type { Db } from "@/lib/db";
 import { containsPattern, pageOf, paging, rowId, searchText } from "@/lib/http";
-import { config } from "@/lib/config";
 import { KMNIST_CLASSES } from "@/lib/kmnist";
 import { accuracyEstimate, type Estimate, type Interval } from "@/lib/metrics";
 
@@ -171,6 +171,24 @@ export async function bestModels(db: Db, minSamples = config().evaluation.minSam
     .orderBy(datasetTags.name, modelVersions.algorithm, sql`${benchmarks.accuracy} desc nulls last`, asc(benchmarks.id))) as BenchmarkRow[];
   const byTagAndAlgorithm = rankWithTies(rows, minSamples);
   return { byTagAndAlgorithm, byTag: byTagAndAlgorithm.filter((r) => r.standing === "leader") };
+}
+
+/**
+ * The tag the leaderboard opens on: the champion's primary tag, else the primary tag most
+ * live model versions name.
+ */
+export async function leaderboardDefaultTag(db: Db): Promise<string | null> {
+  const [row] = await db
+    .select({
+      tag: modelVersions.datasetTag,
+      champion: sql<boolean>`bool_or(exists (select 1 from model_aliases a where a.alias = 'champion' and a.model_version_id = ${modelVersions.id}))`,
+    })
+    .from(modelVersions)
+    .where(eq(modelVersions.archived, false))
+    .groupBy(modelVersions.datasetTag)
+    .orderBy(sql`2 desc`, sql`count(*) desc`, modelVersions.datasetTag)
+    .limit(1);
+  return row?.tag ?? null;
 }
 
 export type Standing = "leader" | "tied" | "small_sample" | null;

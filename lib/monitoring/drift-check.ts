@@ -52,7 +52,13 @@ export async function checkDrift(db: Db, store: ObjectStore, options: DriftCheck
     .orderBy(desc(predictions.ts))
     .limit(options.maxWindow);
   if (window.length < options.minWindow) {
-    return { status: "skipped", reason: `waiting for inputs: ${window.length} of ${options.minWindow} since the last check` };
+    return { status: "skipped", reason: `not enough data: waiting for inputs, ${window.length} of ${options.minWindow} since the last check` };
+  }
+  if (version.reference.recordCount < options.minWindow) {
+    return {
+      status: "skipped",
+      reason: `not enough data: the training data version has ${version.reference.recordCount} records, fewer than ${options.minWindow} (DRIFT_MIN_WINDOW)`,
+    };
   }
 
   const images = new Uint8Array(window.length * IMAGE_PIXELS);

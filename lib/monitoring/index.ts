@@ -9,6 +9,7 @@ export {
   type FeatureProfile,
   type DriftReport,
   type FeatureDrift,
+  type VersionDrift,
   type ProfileFeature,
 } from "./features";
 export { driftLevel, DEFAULT_DRIFT_THRESHOLDS, type DriftThresholds, type DriftLevel } from "./thresholds";

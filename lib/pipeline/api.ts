@@ -61,6 +61,25 @@ export const pipelineRunSchema = z
     championBeforeAccuracy: nullable(z.number()),
     championAfterId: nullable(z.number().int()),
     decision: nullable(z.enum(["promoted", "kept"])),
+    comparison: nullable(
+      z.object({
+        holdoutVersionId: z.number().int(),
+        challenger: z.object({ id: z.number().int(), label: z.string(), accuracy: z.number() }),
+        champion: z.object({ id: z.number().int(), label: z.string(), accuracy: z.number() }),
+        contingency: z
+          .object({
+            n: z.number().int(),
+            bothCorrect: z.number().int(),
+            firstOnly: z.number().int().meta({ description: "Images only the challenger got right" }),
+            secondOnly: z.number().int().meta({ description: "Images only the champion got right" }),
+            bothWrong: z.number().int(),
+            pValue: z.number().meta({ description: "Exact McNemar test, two-sided" }),
+          })
+          .meta({ id: "PairedContingency" }),
+        maxP: z.number(),
+        margins: z.object({ minAbsolute: z.number(), minRelative: z.number() }),
+      }),
+    ).meta({ description: "The paired test behind the decision (null without a champion to compare with)" }),
     reason: nullable(z.string()),
     error: nullable(z.string()),
     startedAt: isoDate,

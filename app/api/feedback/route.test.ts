@@ -183,7 +183,7 @@ describe("drift check on logged inputs", () => {
       .from(logs)
       .where(and(eq(logs.component, "monitoring.drift"), eq(logs.level, "warn")));
     expect(warnings.at(-1)?.message).toMatch(/input drift on .*Ink mass/);
-    expect(await checkDrift(db, objectStore(), options)).toMatchObject({ status: "skipped", reason: /waiting for inputs: 0 of 300/ });
+    expect(await checkDrift(db, objectStore(), options)).toMatchObject({ status: "skipped", reason: /not enough data: waiting for inputs, 0 of 300/ });
     expect(await db.select().from(driftReports)).toHaveLength(3);
   });
 

@@ -9,12 +9,13 @@ import { EmptyState, PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { config } from "@/lib/config";
 import { IMAGE_FEATURES, shares, tagWithVersions, versionStatistics } from "@/lib/data";
 import { getDb } from "@/lib/db";
 import { formatCount, formatDateTime } from "@/lib/format";
 import { pathTextOrNull } from "@/lib/http";
 import { KMNIST_CLASSES } from "@/lib/kmnist";
-import { driftBetweenVersions } from "@/lib/monitoring";
+import { driftBetweenVersions, type VersionDrift } from "@/lib/monitoring";
 import { objectStore } from "@/lib/storage";
 
 export const dynamic = "force-dynamic";
@@ -25,13 +26,22 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
   return { title: `Dataset ${pathTextOrNull((await params).tag) ?? "not found"}` };
 }
 
+function NotEnoughData({ drift }: { drift: Extract<VersionDrift, { status: "not_enough_data" }> }) {
+  return (
+    <Badge variant="outline" title={`${drift.current} records against ${drift.reference}; drift needs at least ${drift.minimum} on each side`}>
+      not enough data
+    </Badge>
+  );
+}
+
 export default async function DatasetPage({ params }: Params) {
   const name = pathTextOrNull((await params).tag);
   const tag = name ? await tagWithVersions(await getDb(), name) : null;
   if (!tag) notFound();
   const [latest, ...older] = tag.versions;
+  const minimum = config().monitoring.minWindow;
   const [stats, drift] = latest
-    ? await Promise.all([versionStatistics(objectStore(), latest), driftBetweenVersions(objectStore(), tag.versions)])
+    ? await Promise.all([versionStatistics(objectStore(), latest), driftBetweenVersions(objectStore(), tag.versions, minimum)])
     : [null, new Map()];
   const latestDrift = latest ? drift.get(latest.id) : undefined;
   const shown = tag.versions.slice(0, 3);
@@ -80,8 +90,16 @@ export default async function DatasetPage({ params }: Params) {
                         <TableCell>
                           <Badge variant="secondary">{v.protocol}</Badge>
                         </TableCell>
-                        <TableCell>{report ? <DriftBadge report={report} /> : <span className="text-muted-foreground">—</span>}</TableCell>
-                        <TableCell className="text-right tabular-nums">{report ? report.maxPsi.toFixed(4) : "—"}</TableCell>
+                        <TableCell>
+                          {report?.status === "ok" ? (
+                            <DriftBadge report={report.report} />
+                          ) : report ? (
+                            <NotEnoughData drift={report} />
+                          ) : (
+                            <span className="text-muted-foreground">—</span>
+                          )}
+                        </TableCell>
+                        <TableCell className="text-right tabular-nums">{report?.status === "ok" ? report.report.maxPsi.toFixed(4) : "—"}</TableCell>
                       </TableRow>
                     );
                   })}
@@ -92,15 +110,23 @@ export default async function DatasetPage({ params }: Params) {
 
           <Card>
             <CardHeader>
-              <CardTitle className="flex items-center gap-2">Drift from the previous version {latestDrift && <DriftBadge report={latestDrift} />}</CardTitle>
+              <CardTitle className="flex items-center gap-2">
+                Drift from the previous version {latestDrift?.status === "ok" && <DriftBadge report={latestDrift.report} />}
+              </CardTitle>
               <CardDescription>
                 KL divergence, Hellinger distance and PSI between the newest version&apos;s feature histograms and the previous version&apos;s, with the average
-                pairwise distance of sampled feature vectors. The same measures watch live inputs on the monitoring page.
+                pairwise distance of sampled feature vectors. The same measures watch live inputs on the monitoring page. Computed only with at least{" "}
+                {formatCount(minimum)} records on each side (DRIFT_MIN_WINDOW): below that, PSI mostly measures sampling noise.
               </CardDescription>
             </CardHeader>
             <CardContent>
-              {latestDrift ? (
-                <DriftTable report={latestDrift} />
+              {latestDrift?.status === "ok" ? (
+                <DriftTable report={latestDrift.report} />
+              ) : latestDrift ? (
+                <p className="text-sm text-muted-foreground" data-testid="drift-not-enough-data">
+                  Not enough data: {formatCount(latestDrift.current)} records against {formatCount(latestDrift.reference)}; drift needs at least{" "}
+                  {formatCount(latestDrift.minimum)} on each side.
+                </p>
               ) : (
                 <p className="text-sm text-muted-foreground">This tag has a single version, so there is nothing to compare it with yet.</p>
               )}

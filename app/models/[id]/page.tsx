@@ -11,16 +11,17 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableRow } from "@/components/ui/table";
-import { explanationOf, getBenchmark, listBenchmarks } from "@/lib/benchmark";
+import { explanationOf, getBenchmark, isSmallSample, modelEvaluations } from "@/lib/benchmark";
 import { getDb } from "@/lib/db";
 import { formatDateTime, formatPercent } from "@/lib/format";
 import { rowIdOrNull } from "@/lib/http";
 import { KMNIST_CLASSES } from "@/lib/kmnist";
 import { getModelVersion } from "@/lib/registry";
+import { cn } from "@/lib/utils";
 
 export const dynamic = "force-dynamic";
 
-type Params = { params: Promise<{ id: string }> };
+type Params = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export async function generateMetadata({ params }: Params): Promise<Metadata> {
   const id = rowIdOrNull((await params).id);
@@ -28,20 +29,18 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
   return { title: version ? `${version.name}@${version.version}` : "Model" };
 }
 
-export default async function ModelVersionPage({ params }: Params) {
-  const id = rowIdOrNull((await params).id);
+export default async function ModelVersionPage({ params, searchParams }: Params) {
+  const [{ id: rawId }, query] = await Promise.all([params, searchParams]);
+  const id = rowIdOrNull(rawId);
   const db = await getDb();
   const version = id === null ? null : await getModelVersion(db, id);
   if (!version || id === null) notFound();
-  const [history, explanation] = await Promise.all([
-    listBenchmarks(db, { modelVersionId: id, page: 1, pageSize: 200, sort: "created", order: "desc" }),
-    explanationOf(db, id),
-  ]);
-  const latestDone = history.rows.find((r) => r.status === "done");
-  const latest = latestDone ? await getBenchmark(db, latestDone.id) : null;
-  const points = history.rows
-    .filter((r) => r.status === "done")
-    .map((r) => ({ at: new Date(r.datasetCreatedAt).getTime(), label: `${r.tag} ${r.datasetHash.slice(0, 8)}`, accuracy: r.accuracy, macroF1: r.macroF1 }));
+  const [evaluations, explanation] = await Promise.all([modelEvaluations(db, id, version.datasetTag), explanationOf(db, id)]);
+  const { history, primary, others, series } = evaluations;
+  // The tag whose newest benchmark is shown in full: the primary one unless the URL picks another.
+  const tag = typeof query.tag === "string" && series.some((s) => s.tag === query.tag) ? query.tag : version.datasetTag;
+  const shownRow = tag === version.datasetTag ? primary : (others.find((r) => r.tag === tag) ?? null);
+  const shown = shownRow ? await getBenchmark(db, shownRow.id) : null;
   const trainingData = (version.manifest as { trainingData?: { tag: string; contentHash: string; records: number; protocol: string } | null }).trainingData;
 
   return (
@@ -110,33 +109,79 @@ export default async function ModelVersionPage({ params }: Params) {
         </Card>
       </div>
 
-      <h2 className="mt-8 mb-3 text-lg font-semibold">Latest benchmark</h2>
-      {latest ? (
+      <div className="mt-8 mb-3 flex flex-wrap items-baseline gap-x-4 gap-y-2">
+        <h2 className="text-lg font-semibold">
+          {tag === version.datasetTag ? "Headline: " : "Evaluation on "}
+          {tag}
+        </h2>
+        {series.length > 1 && (
+          <nav aria-label="Dataset tags" className="flex flex-wrap gap-1 text-sm" data-testid="model-tag-switch">
+            {series.map((s) => (
+              <Link
+                key={s.tag}
+                href={s.primary ? `/models/${id}` : `/models/${id}?tag=${encodeURIComponent(s.tag)}`}
+                aria-current={s.tag === tag ? "page" : undefined}
+                className={cn("rounded-md border px-2 py-0.5", s.tag === tag ? "bg-primary text-primary-foreground" : "hover:bg-muted")}
+              >
+                {s.tag}
+                {s.primary ? " (primary)" : ""}
+              </Link>
+            ))}
+          </nav>
+        )}
+      </div>
+      {shown ? (
         <div className="space-y-6">
           <p className="text-sm text-muted-foreground">
-            <Link href={`/benchmarks/${latest.id}`} className="underline-offset-4 hover:underline">
-              Benchmark {latest.id}
+            <Link href={`/benchmarks/${shown.id}`} className="underline-offset-4 hover:underline">
+              Benchmark {shown.id}
             </Link>{" "}
-            on {latest.tag} {latest.datasetHash.slice(0, 12)}, finished {latest.finishedAt ? formatDateTime(latest.finishedAt) : "—"}.
+            on{" "}
+            <Link href={`/datasets/${encodeURIComponent(shown.tag)}`} className="underline-offset-4 hover:underline">
+              {shown.tag}
+            </Link>{" "}
+            {shown.datasetHash.slice(0, 12)} (the newest version it was benchmarked on), finished {shown.finishedAt ? formatDateTime(shown.finishedAt) : "—"}.
+            {tag === version.datasetTag && " The primary tag is the one its manifest names; the headline figures everywhere come from it."}
           </p>
-          <BenchmarkMetrics detail={latest} />
+          <BenchmarkMetrics detail={shown} />
         </div>
       ) : (
-        <EmptyState title="Not benchmarked yet">
+        <EmptyState title={`Not benchmarked on ${tag} yet`}>
           {history.rows[0]
-            ? `Its benchmark is ${history.rows[0].status}${history.rows[0].error ? `: ${history.rows[0].error}` : "."}`
+            ? `Its newest benchmark is ${history.rows[0].status}${history.rows[0].error ? `: ${history.rows[0].error}` : "."}`
             : `It is benchmarked on ${version.datasetTag} once the benchmark engine runs (within a minute when the server is up).`}
         </EmptyState>
+      )}
+
+      {others.length > 0 && (
+        <Card className="mt-6" data-testid="other-tags">
+          <CardHeader>
+            <CardTitle>Other dataset tags</CardTitle>
+            <CardDescription>The newest benchmark on each tag this version also follows. They never make its headline.</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <DataTable rows={others} rowKey={(r) => r.id} columns={benchmarkColumns("tag", "accuracy", "macroF1", "idAndDate")} testId="other-tags-table" />
+          </CardContent>
+        </Card>
       )}
 
       <div className="mt-6 grid gap-6 lg:grid-cols-2">
         <Card>
           <CardHeader>
-            <CardTitle>Metrics over dataset versions</CardTitle>
-            <CardDescription>One point per version of {version.datasetTag} this model was benchmarked on.</CardDescription>
+            <CardTitle>Accuracy over dataset versions</CardTitle>
+            <CardDescription>One series per tag, one point per version with its 95 % interval; hollow points are small samples.</CardDescription>
           </CardHeader>
           <CardContent>
-            {points.length ? <MetricOverTime points={points} /> : <p className="text-sm text-muted-foreground">No finished benchmark yet.</p>}
+            {series.length ? (
+              <MetricOverTime
+                series={series.map((s) => ({
+                  name: s.primary ? `${s.tag} (primary)` : s.tag,
+                  points: s.points.map((p) => ({ ...p, small: isSmallSample(p.accuracy.n) })),
+                }))}
+              />
+            ) : (
+              <p className="text-sm text-muted-foreground">No finished benchmark yet.</p>
+            )}
           </CardContent>
         </Card>
         <Card>
