@@ -13,7 +13,17 @@ export function SmallSampleBadge({ n }: { n: number }) {
 }
 
 /** A figure as every table shows it: "96.50% ± 0.80 (n = 2,000)", marked when the sample is small. */
-export function EstimateText({ estimate, kind = "percent", testId, stacked = false }: { estimate: Estimate | null; kind?: "percent" | "score"; testId?: string; stacked?: boolean }) {
+export function EstimateText({
+  estimate,
+  kind = "percent",
+  testId,
+  stacked = false,
+}: {
+  estimate: Estimate | null;
+  kind?: "percent" | "score";
+  testId?: string;
+  stacked?: boolean;
+}) {
   if (!estimate) return <span className="text-muted-foreground">—</span>;
   const small = estimate.n < smallSampleMinimum();
   return (

@@ -1,8 +1,8 @@
 import Link from "next/link";
 import { BenchmarkStatusBadge } from "@/components/benchmarks/status-badge";
 import type { Column } from "@/components/data-table";
-import { Badge } from "@/components/ui/badge";
 import { EstimateText } from "@/components/metrics/estimate";
+import { Badge } from "@/components/ui/badge";
 import { formatDateTime } from "@/lib/format";
 import type { ModelVersionRow } from "@/lib/registry";
 

@@ -14,7 +14,11 @@ beforeAll(async () => {
   database = await createPostgresTestDatabase();
   store = await createTempStore();
   const { db } = database;
-  [a, b, c, d, e] = await Promise.all(["a", "b", "c", "d", "e"].map((name) => registerModelVersion(db, store, { artifact: treeArtifact(name) })));
+  [a, b, c, d, e] = await Promise.all(
+    ["a", "b", "c", "d", "e"].map((name) =>
+      registerModelVersion(db, store, { artifact: treeArtifact(name, { manifest: { datasetTag: name === "e" ? "side" : "main" } }) }),
+    ),
+  );
   const tags = await db
     .insert(datasetTags)
     .values([
@@ -65,7 +69,7 @@ afterAll(async () => {
 describe("compareModelVersions", () => {
   it("uses the newest dataset version every model was benchmarked on", async () => {
     const both = await compareModelVersions(database.db, [a.id, b.id]);
-    expect(both).toMatchObject({ sameData: true, missing: [] });
+    expect(both).toMatchObject({ sameData: true, missing: [], tag: "main", tags: ["main"] });
     expect(both.entries.map((e) => [e.model, e.datasetVersionId, e.accuracy])).toEqual([
       ["a", newer, 0.6],
       ["b", newer, 0.8],
@@ -78,12 +82,20 @@ describe("compareModelVersions", () => {
     const result = await compareModelVersions(database.db, [c.id, a.id], "side");
     expect(result.entries.map((e) => e.model)).toEqual(["c"]);
     expect(result.missing).toEqual([a.id]);
+    // Different primary tags: each on its own, flagged.
     const apart = await compareModelVersions(database.db, [a.id, e.id]);
-    expect(apart.sameData).toBe(false);
+    expect(apart).toMatchObject({ sameData: false, tag: null, pairs: [] });
     expect(apart.entries.map((x) => [x.model, x.datasetVersionId])).toEqual([
       ["a", newer],
       ["e", other],
     ]);
+  });
+
+  it("defaults to the primary tag even where another tag holds a newer shared version", async () => {
+    // c's newest benchmark is on "side" (newest of all); its primary tag "main" wins.
+    const result = await compareModelVersions(database.db, [a.id, c.id]);
+    expect(result.tag).toBe("main");
+    expect(result.entries.map((x) => x.datasetVersionId)).toEqual([older, older]);
   });
 
   it("reports versions with no benchmark and ignores duplicates", async () => {

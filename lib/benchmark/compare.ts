@@ -16,7 +16,7 @@ export interface PairedResult {
 
 export interface Comparison {
   entries: BenchmarkDetail[];
-  /** The tag compared on: the one asked for, else the chosen versions' primary tag. */
+  /** The tag compared on: the one asked for, else the chosen versions' primary tag; null when they have none in common. */
   tag: string | null;
   /** Tags on which the chosen versions have finished benchmarks (for the tag switch). */
   tags: string[];
@@ -30,9 +30,10 @@ export interface Comparison {
 
 /**
  * The benchmarks to put side by side for 2-6 model versions, on one tag: the one asked for,
- * or else the primary tag (manifest datasetTag) most of them share. On that tag, the newest
- * dataset version all of them were benchmarked on; where there is none, each version's
- * newest finished benchmark on it, flagged as not comparable on the same data.
+ * or else the primary tag (manifest datasetTag) most of them name, when every benchmarked
+ * one has a benchmark there. On that tag, the newest dataset version all of them were
+ * benchmarked on; where there is none, each version's newest benchmark on it, flagged as not
+ * on the same data. Without such a tag, each version's newest on its own primary tag.
  */
 export async function compareModelVersions(db: Db, modelVersionIds: number[], tag?: string): Promise<Comparison> {
   const ids = [...new Set(modelVersionIds)].slice(0, MAX_COMPARED);
@@ -48,8 +49,34 @@ export async function compareModelVersions(db: Db, modelVersionIds: number[], ta
     db.select({ id: modelVersions.id, tag: modelVersions.datasetTag }).from(modelVersions).where(inArray(modelVersions.id, wanted)),
   ]);
   const tags = [...new Set(all.map((r) => r.tag))].sort();
-  const chosenTag = tag ?? mostCommon(ids.map((id) => primaries.find((p) => p.id === id)?.tag).filter((t): t is string => Boolean(t)));
-  const done = chosenTag ? all.filter((r) => r.tag === chosenTag) : all;
+  const primaryOf = (id: number) => primaries.find((p) => p.id === id)?.tag;
+  const benchmarked = ids.filter((id) => all.some((r) => r.modelVersionId === id));
+  const primary = mostCommon(ids.map(primaryOf).filter((t): t is string => Boolean(t)));
+  // Their primary tag when it covers every benchmarked version; otherwise each on its own.
+  const chosenTag = tag ?? (primary && benchmarked.every((id) => all.some((r) => r.modelVersionId === id && r.tag === primary)) ? primary : undefined);
+  if (!chosenTag) {
+    // Rows are newest first: each version's newest benchmark on its primary tag, else on any tag.
+    const own = benchmarked.map((id) => all.find((r) => r.modelVersionId === id && r.tag === primaryOf(id)) ?? all.find((r) => r.modelVersionId === id)!);
+    const entries = await details(
+      db,
+      own.map((r) => r.id),
+    );
+    const sameData = new Set(own.map((r) => r.datasetVersionId)).size <= 1;
+    return {
+      entries,
+      tag: null,
+      tags,
+      missing: ids.filter((id) => !benchmarked.includes(id)),
+      sameData,
+      pairs: sameData
+        ? await pairedTests(
+            db,
+            entries.map((e) => e.id),
+          )
+        : [],
+    };
+  }
+  const done = all.filter((r) => r.tag === chosenTag);
 
   const byVersion = new Map<number, typeof done>();
   for (const row of done) byVersion.set(row.datasetVersionId, [...(byVersion.get(row.datasetVersionId) ?? []), row]);
@@ -57,17 +84,29 @@ export async function compareModelVersions(db: Db, modelVersionIds: number[], ta
   const comparable = ids.filter((id) => present.has(id));
   // Rows are newest first, so the first dataset version holding every model is the newest shared one.
   const shared = [...byVersion.values()].find((rows) => comparable.every((id) => rows.some((r) => r.modelVersionId === id)));
-  const chosen = comparable.map((id) => (shared ?? done).find((r) => r.modelVersionId === id)!.id);
-  const entries = (await Promise.all(chosen.map((id) => getBenchmark(db, id)))).filter((e): e is BenchmarkDetail => e !== null);
+  const entries = await details(
+    db,
+    comparable.map((id) => (shared ?? done).find((r) => r.modelVersionId === id)!.id),
+  );
   const sameData = Boolean(shared) || entries.length <= 1;
   return {
     entries,
-    tag: chosenTag ?? null,
+    tag: chosenTag,
     tags,
     missing: ids.filter((id) => !present.has(id)),
     sameData,
-    pairs: sameData && entries.length > 1 ? await pairedTests(db, entries.map((e) => e.id)) : [],
+    pairs:
+      sameData && entries.length > 1
+        ? await pairedTests(
+            db,
+            entries.map((e) => e.id),
+          )
+        : [],
   };
+}
+
+async function details(db: Db, benchmarkIds: number[]): Promise<BenchmarkDetail[]> {
+  return (await Promise.all(benchmarkIds.map((id) => getBenchmark(db, id)))).filter((e): e is BenchmarkDetail => e !== null);
 }
 
 function mostCommon(values: string[]): string | undefined {

@@ -49,5 +49,10 @@ export function topOf(p: TopPredictions, i: number): Array<{ label: number; prob
 export async function readTopPredictions(db: Db, benchmarkId: number): Promise<TopPredictions | null> {
   const [row] = await db.select().from(benchmarkPredictions).where(eq(benchmarkPredictions.benchmarkId, benchmarkId));
   if (!row) return null;
-  return { count: row.count, labels: new Uint8Array(row.labels), topClasses: new Uint8Array(row.topClasses), topProbabilities: new Uint8Array(row.topProbabilities) };
+  return {
+    count: row.count,
+    labels: new Uint8Array(row.labels),
+    topClasses: new Uint8Array(row.topClasses),
+    topProbabilities: new Uint8Array(row.topProbabilities),
+  };
 }

@@ -82,10 +82,7 @@ async function evaluate(run: EngineRun, row: Benchmark, artifact: ModelArtifact,
         .returning({ id: benchmarks.id });
       if (!saved) return false;
       const answers = { benchmarkId: row.id, ...ev.predictions };
-      await tx
-        .insert(benchmarkPredictions)
-        .values(answers)
-        .onConflictDoUpdate({ target: benchmarkPredictions.benchmarkId, set: ev.predictions });
+      await tx.insert(benchmarkPredictions).values(answers).onConflictDoUpdate({ target: benchmarkPredictions.benchmarkId, set: ev.predictions });
       if (run.options.explain) await tx.insert(modelExplanations).values({ modelVersionId: row.modelVersionId, benchmarkId: row.id }).onConflictDoNothing();
       return true;
     });

@@ -100,7 +100,7 @@ export function weightedStatistics(s: Scored) {
         let negativesBelow = 0;
         let wins = 0;
         let positives = 0;
-        for (let start = 0; start < n; ) {
+        for (let start = 0; start < n;) {
           const score = s.probabilities[order[start] * k + c];
           let end = start;
           let groupPositives = 0;
@@ -140,11 +140,7 @@ export function evaluationIntervals(
   const statistics = weightedStatistics(s);
   const { hasAuc, ...figures } = statistics;
   const { macroAuc, ...always } = figures;
-  const drawn: Partial<Record<keyof typeof figures, Interval>> = stratifiedBootstrap<string>(
-    s.labels,
-    hasAuc ? { ...always, macroAuc } : always,
-    bootstrap,
-  );
+  const drawn: Partial<Record<keyof typeof figures, Interval>> = stratifiedBootstrap<string>(s.labels, hasAuc ? { ...always, macroAuc } : always, bootstrap);
   return {
     n,
     accuracy: wilsonInterval(Math.round(counts.accuracy * n), n),

@@ -28,7 +28,11 @@ describe("overview", () => {
     const { db } = database;
     const versions: ModelVersion[] = [];
     for (let i = 0; i < 7; i++) {
-      versions.push(await registerModelVersion(db, store, { artifact: treeArtifact(`model-${i % 3}`, { manifest: { author: i % 2 ? "ada" : "bob" } }) }));
+      versions.push(
+        await registerModelVersion(db, store, {
+          artifact: treeArtifact(`model-${i % 3}`, { manifest: { author: i % 2 ? "ada" : "bob", datasetTag: "holdout" } }),
+        }),
+      );
     }
     const [tag] = await db
       .insert(datasetTags)

@@ -49,7 +49,9 @@ describe("decidePromotion", () => {
     expect(paired.pValue).toBeLessThan(1e-8);
     const decision = decidePromotion({ label: "cnn@2", accuracy: 0.99 }, { label: "cnn@1", accuracy: 0.965 }, t, paired);
     expect(decision.promote).toBe(true);
-    expect(decision.reason).toMatch(/^promoted: .*; McNemar p = \d\.\de-\d+ < 0\.05 on 2000 images \(60 right only by the challenger, 10 only by the champion\)$/);
+    expect(decision.reason).toMatch(
+      /^promoted: .*; McNemar p = \d\.\de-\d+ < 0\.05 on 2000 images \(60 right only by the challenger, 10 only by the champion\)$/,
+    );
   });
   it("explains its decision with the numbers", () => {
     expect(decidePromotion({ label: "cnn@2", accuracy: 0.95 }, { label: "cnn@1", accuracy: 0.96 }, t, table(4, 24)).reason).toBe(

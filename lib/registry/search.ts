@@ -2,8 +2,8 @@ import { and, asc, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { modelAliases, models, modelVersions } from "@/db/schema";
 import type { Db } from "@/lib/db";
-import { accuracyEstimate, type Estimate, type Interval } from "@/lib/metrics";
 import { containsPattern, pageOf, paging, searchText } from "@/lib/http";
+import { accuracyEstimate, type Estimate, type Interval } from "@/lib/metrics";
 
 // Correlated subqueries name the outer table explicitly: drizzle does not qualify columns in `sql`.
 // The headline benchmark: the newest finished one on the version's primary tag (its manifest's

@@ -3,12 +3,12 @@ import Link from "next/link";
 import { ConfusionMatrix } from "@/components/benchmarks/confusion-matrix";
 import { ClassBars } from "@/components/charts/class-bars";
 import { RocChart } from "@/components/charts/roc-chart";
+import { SmallSampleBadge } from "@/components/metrics/estimate";
 import { EmptyState, PageHeader } from "@/components/page-header";
+import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { SmallSampleBadge } from "@/components/metrics/estimate";
-import { Badge } from "@/components/ui/badge";
 import { compareModelVersions, estimateOf, isSmallSample, MAX_COMPARED, type BenchmarkDetail } from "@/lib/benchmark";
 import { promotionMaxP } from "@/lib/config";
 import { listTags } from "@/lib/data";
@@ -202,8 +202,8 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                 <CardHeader>
                   <CardTitle>Are the differences real?</CardTitle>
                   <CardDescription>
-                    Exact McNemar test of each pair on the same images: only the images one model gets right and the other wrong count. p &lt; {maxP} means
-                    the difference in accuracy is unlikely to be chance.
+                    Exact McNemar test of each pair on the same images: only the images one model gets right and the other wrong count. p &lt; {maxP} means the
+                    difference in accuracy is unlikely to be chance.
                   </CardDescription>
                 </CardHeader>
                 <CardContent className="overflow-x-auto">

@@ -22,7 +22,9 @@ function classParam(raw: string | string[] | undefined): number | null {
 export async function generateMetadata({ params, searchParams }: Props): Promise<Metadata> {
   const [{ id }, query] = await Promise.all([params, searchParams]);
   const [actual, predicted] = [classParam(query.actual), classParam(query.predicted)];
-  return { title: actual !== null && predicted !== null ? `Benchmark ${id}: ${KMNIST_CLASSES[actual].char} → ${KMNIST_CLASSES[predicted].char}` : `Benchmark ${id}` };
+  return {
+    title: actual !== null && predicted !== null ? `Benchmark ${id}: ${KMNIST_CLASSES[actual].char} → ${KMNIST_CLASSES[predicted].char}` : `Benchmark ${id}`,
+  };
 }
 
 /** The error-analysis view: the images of one confusion cell, as the model saw them, with its top-3 answers. */
@@ -73,7 +75,9 @@ export default async function ConfusionCellPage({ params, searchParams }: Props)
           This benchmark ran before per-image predictions were kept. Run it again from its benchmark page to see the images of each cell.
         </EmptyState>
       ) : cell.total === 0 ? (
-        <EmptyState title="This cell is empty">No image of {a.char} was predicted as {p.char}.</EmptyState>
+        <EmptyState title="This cell is empty">
+          No image of {a.char} was predicted as {p.char}.
+        </EmptyState>
       ) : (
         <>
           <p className="mb-3 text-sm text-muted-foreground" data-testid="cell-count">
@@ -88,7 +92,12 @@ export default async function ConfusionCellPage({ params, searchParams }: Props)
                 <div className="mt-1 text-muted-foreground">#{image.index}</div>
                 <ol className="mt-1 space-y-0.5">
                   {image.top.map((t, rank) => (
-                    <li key={rank} className={t.label === actual ? "font-semibold text-emerald-700 dark:text-emerald-300" : rank === 0 ? "text-red-700 dark:text-red-300" : ""}>
+                    <li
+                      key={rank}
+                      className={
+                        t.label === actual ? "font-semibold text-emerald-700 dark:text-emerald-300" : rank === 0 ? "text-red-700 dark:text-red-300" : ""
+                      }
+                    >
                       <span className="text-sm">{KMNIST_CLASSES[t.label].char}</span> {formatPercent(t.probability, 1)}
                     </li>
                   ))}
