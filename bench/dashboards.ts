@@ -38,6 +38,18 @@ await db.execute(sql`
   from model_versions mv
   join models m on m.id = mv.model_id
   join dataset_versions dv on dv.tag_id = (select id from dataset_tags where name = mv.dataset_tag)`);
+// Stored intervals, as the benchmark worker writes them (the list pages read them with every row).
+await db.execute(sql`
+  update benchmarks set intervals = jsonb_build_object(
+    'n', sample_count,
+    'accuracy', jsonb_build_object('low', accuracy - 0.01, 'high', accuracy + 0.01, 'method', 'wilson'),
+    'top3Accuracy', jsonb_build_object('low', 0.98, 'high', 0.99, 'method', 'wilson'),
+    'balancedAccuracy', jsonb_build_object('low', balanced_accuracy - 0.01, 'high', balanced_accuracy + 0.01, 'method', 'bootstrap'),
+    'macroF1', jsonb_build_object('low', macro_f1 - 0.01, 'high', macro_f1 + 0.01, 'method', 'bootstrap'),
+    'logLoss', jsonb_build_object('low', log_loss - 0.02, 'high', log_loss + 0.02, 'method', 'bootstrap'),
+    'macroAuc', jsonb_build_object('low', macro_auc - 0.005, 'high', macro_auc + 0.005, 'method', 'bootstrap'),
+    'bootstrap', jsonb_build_object('seed', 20261203, 'resamples', 1000))
+  where status = 'done'`);
 await db.execute(sql`
   insert into model_explanations (model_version_id, benchmark_id, status)
   select distinct on (b.model_version_id) b.model_version_id, b.id, 'done' from benchmarks b order by b.model_version_id, b.id`);
@@ -59,6 +71,7 @@ const PAGES = [
   "/benchmarks?status=failed&q=tag-1",
   "/benchmarks?page=700",
   "/leaderboard",
+  "/leaderboard?tag=tag-2",
   "/overview",
   "/datasets",
   "/api/benchmarks?sort=macro_auc&pageSize=100",

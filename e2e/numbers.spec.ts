@@ -30,29 +30,38 @@ test("after feedback, headlines stay on the holdout with n and intervals; small 
 }, testInfo) => {
   test.setTimeout(180_000);
   const images = parseIdx(fs.readFileSync(path.join(KMNIST_DIR, "t10k-images-idx3-ubyte.gz"))).data;
+  const feedbackSizes = async () =>
+    ((await (await request.get("/api/benchmarks?tag=kmnist-feedback&status=done&pageSize=100")).json()).rows as Row[]).map((r) => r.sampleCount);
+  const before = Math.max(0, ...(await feedbackSizes()));
   for (const k of [3, 4]) {
     const answer = await (await request.post("/api/predict", { data: { pixels: Array.from(images.subarray(k * 784, (k + 1) * 784)) } })).json();
     expect((await request.post("/api/feedback", { data: { predictionId: answer.predictionId, correct: true } })).status()).toBe(201);
   }
-  // The monitoring job ingests the feedback as a dataset version; the benchmark engine follows.
-  await expect
-    .poll(async () => (await (await request.get("/api/benchmarks?tag=kmnist-feedback&status=done")).json()).total, { timeout: 120_000, intervals: [1000] })
-    .toBe(3);
-  const feedbackRows = (await (await request.get("/api/benchmarks?tag=kmnist-feedback&status=done")).json()).rows as Row[];
-  const feedbackSize = feedbackRows[0].sampleCount;
+  // The monitoring job ingests the feedback as a new, larger version of kmnist-feedback; the
+  // benchmark engine then runs every follower on it. Wait until that version is benchmarked and nothing is queued.
+  const queued = async () =>
+    (
+      await Promise.all(["pending", "running"].map(async (status) => (await (await request.get(`/api/benchmarks?status=${status}`)).json()).total as number))
+    ).reduce((a, b) => a + b);
+  await expect.poll(async () => Math.max(0, ...(await feedbackSizes())), { timeout: 120_000, intervals: [1000] }).toBeGreaterThanOrEqual(before + 2);
+  await expect.poll(queued, { timeout: 120_000, intervals: [1000] }).toBe(0);
+  const feedbackSize = Math.max(...(await feedbackSizes()));
   expect(feedbackSize).toBeLessThan(200);
-  const holdout = (await (await request.get("/api/benchmarks?tag=kmnist-holdout&status=done&sort=accuracy&order=desc")).json()).rows as Row[];
+  // The pipeline's three models (the admin spec also uploaded a copy of the tree).
+  const holdout = ((await (await request.get("/api/benchmarks?tag=kmnist-holdout&status=done&sort=accuracy&order=desc")).json()).rows as Row[]).filter((r) =>
+    r.model.startsWith("kmnist-"),
+  );
   const cnn = holdout.find((r) => r.model === "kmnist-cnn")!;
 
   // Models: every headline is the holdout figure with n = 2,000; no feedback figure leaks in.
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto("/models");
   const models = page.getByTestId("models-table");
-  await expect(models.getByRole("row")).toHaveCount(4);
+  expect(holdout).toHaveLength(3);
   for (const row of holdout) {
     await expect(models.getByRole("row", { name: new RegExp(`${row.model}@1`) })).toContainText(`${percent(row.accuracy)} ±`);
   }
-  await expect(models.getByText("n = 2,000")).toHaveCount(3);
+  expect(await models.getByText("n = 2,000").count()).toBeGreaterThanOrEqual(3);
   await expect(models.getByText("small sample")).toHaveCount(0);
   await shoot(page, testInfo, "models");
 

@@ -151,4 +151,34 @@ describe("runTrainingPipeline before any promotion", () => {
       await store.cleanup();
     }
   }, 120_000);
+
+  it("promotes a clearly better challenger and records the paired test (p < 0.05) with the decision", async () => {
+    const { trainAndRegister } = await import("@/lib/pipeline");
+    const { prepareKmnist } = await import("@/lib/data");
+    const database = await createPostgresTestDatabase();
+    const store = await createTempStore();
+    try {
+      await prepareKmnist(database.db, store);
+      const weak = await trainAndRegister(database.db, store, { algorithm: "tree", hyperparameters: { maxDepth: 3 } });
+      const run = await runTrainingPipeline(database.db, store, {
+        trigger: "event",
+        actor: "tests",
+        algorithms: ["logreg"],
+        hyperparameters: { logreg: { epochs: 3 } },
+      });
+      expect(run).toMatchObject({ decision: "promoted", championBeforeId: weak.modelVersion.id });
+      const { contingency, champion, challenger, maxP } = run.comparison!;
+      expect(champion.id).toBe(weak.modelVersion.id);
+      expect(challenger.accuracy - champion.accuracy).toBeGreaterThan(0.1);
+      expect(contingency.n).toBe(2000);
+      expect(contingency.firstOnly).toBeGreaterThan(contingency.secondOnly);
+      expect(contingency.pValue).toBeLessThan(maxP);
+      expect(run.reason).toMatch(/^promoted: .*; McNemar p = .* < 0\.05 on 2000 images/);
+      const [history] = await aliasHistoryOf(database.db);
+      expect(history.metrics).toMatchObject({ comparison: { contingency: { pValue: contingency.pValue } } });
+    } finally {
+      await database.cleanup();
+      await store.cleanup();
+    }
+  }, 120_000);
 });
