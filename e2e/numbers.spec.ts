@@ -116,4 +116,18 @@ test("after feedback, headlines stay on the holdout with n and intervals; small 
       .filter({ has: page.getByRole("img") }),
   ).toHaveCount(Math.min(60, matrix[actual][predicted]));
   await shoot(page, testInfo, "confusion-cell");
+
+  // Hostile or stale cell addresses get a page that says what is wrong.
+  await page.goto(`/benchmarks/${cnn.id}/cell?actual=x&predicted=99`);
+  await expect(page.getByText("Which cell?")).toBeVisible();
+  await page.goto(`/benchmarks/${cnn.id}/cell?actual=${actual}&predicted=${predicted}&page=999999`);
+  await expect(
+    page
+      .getByTestId("cell-images")
+      .getByRole("listitem")
+      .filter({ has: page.getByRole("img") })
+      .first(),
+  ).toBeVisible();
+  await page.goto("/benchmarks/999999/cell?actual=1&predicted=2");
+  await expect(page.getByText("Page not found")).toBeVisible();
 });

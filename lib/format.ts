@@ -23,16 +23,22 @@ export interface IntervalLike {
  * points; scores in their own unit.
  */
 export function formatEstimate(value: number, interval: IntervalLike | null | undefined, kind: "percent" | "score" = "percent"): string {
+  const spread = formatSpread(value, interval, kind);
+  return spread ? `${formatFigure(value, kind)} ${spread}` : formatFigure(value, kind);
+}
+
+export const formatFigure = (value: number, kind: "percent" | "score" = "percent") => (kind === "percent" ? formatPercent(value, 2) : value.toFixed(4));
+
+/** The uncertainty part of formatEstimate alone ("± 0.80", "[20.65, 100.00]"), or "" without an interval. */
+export function formatSpread(value: number, interval: IntervalLike | null | undefined, kind: "percent" | "score" = "percent"): string {
+  if (!interval || !Number.isFinite(interval.low) || !Number.isFinite(interval.high)) return "";
   const scale = kind === "percent" ? 100 : 1;
-  const digits = kind === "percent" ? 2 : 4;
-  const main = kind === "percent" ? formatPercent(value, digits) : value.toFixed(digits);
-  if (!interval || !Number.isFinite(interval.low) || !Number.isFinite(interval.high)) return main;
+  const bound = kind === "percent" ? 2 : 4;
   const below = (value - interval.low) * scale;
   const above = (interval.high - value) * scale;
   const half = (above + below) / 2;
-  const bound = kind === "percent" ? 2 : 4;
-  if (half === 0 || Math.abs(above - below) <= 0.25 * half) return `${main} ± ${half.toFixed(kind === "percent" ? (half < 10 ? 2 : 1) : 4)}`;
-  return `${main} [${(interval.low * scale).toFixed(bound)}, ${(interval.high * scale).toFixed(bound)}]`;
+  if (half === 0 || Math.abs(above - below) <= 0.25 * half) return `± ${half.toFixed(kind === "percent" ? (half < 10 ? 2 : 1) : 4)}`;
+  return `[${(interval.low * scale).toFixed(bound)}, ${(interval.high * scale).toFixed(bound)}]`;
 }
 
 export const formatSampleSize = (n: number) => `n = ${formatCount(n)}`;

@@ -5,16 +5,16 @@ import { SmallSampleBadge } from "@/components/metrics/estimate";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { estimateOf, isSmallSample, type BenchmarkRow } from "@/lib/benchmark";
-import { formatCount, formatEstimate, formatSampleSize } from "@/lib/format";
+import { formatCount, formatFigure, formatSampleSize, formatSpread } from "@/lib/format";
 import { KMNIST_CLASSES } from "@/lib/kmnist";
-import type { Interval, StoredMetrics } from "@/lib/metrics";
+import { wilsonInterval, type Interval, type StoredMetrics } from "@/lib/metrics";
 
-export function Figure({ label, value, testId, note }: { label: string; value: string; testId?: string; note?: React.ReactNode }) {
+export function Figure({ label, value, spread, testId, note }: { label: string; value: string; spread?: string; testId?: string; note?: React.ReactNode }) {
   return (
     <div className="rounded-lg border p-3">
       <div className="text-xs text-muted-foreground">{label}</div>
-      <div className="mt-1 text-lg font-semibold tabular-nums" data-testid={testId}>
-        {value}
+      <div className="mt-1 tabular-nums" data-testid={testId}>
+        <span className="text-lg font-semibold">{value}</span> {spread && <span className="text-sm whitespace-nowrap text-muted-foreground">{spread}</span>}
       </div>
       {note && <div className="mt-0.5 text-xs text-muted-foreground">{note}</div>}
     </div>
@@ -25,9 +25,21 @@ const number = (v: number | null | undefined, digits = 4) => (v === null || v ==
 
 type Headline = Pick<BenchmarkRow, "id" | "accuracy" | "balancedAccuracy" | "macroF1" | "logLoss" | "ece" | "sampleCount" | "intervals">;
 
-/** A figure and its 95 % interval, or a dash. */
+/** A per-class proportion (precision: of the predicted; recall: of the true) with its Wilson half-width beneath. */
+function ProportionCell({ value, successes, n }: { value: number; successes: number | undefined; n: number | undefined }) {
+  if (successes === undefined || !n) return <>{number(value, 3)}</>;
+  const { low, high } = wilsonInterval(successes, n);
+  return (
+    <span className="inline-flex flex-col items-end" title={`95 % Wilson interval ${low.toFixed(3)}-${high.toFixed(3)} over ${n} images`}>
+      {number(value, 3)}
+      <span className="text-[10px] text-muted-foreground">±{((high - low) / 2).toFixed(3)}</span>
+    </span>
+  );
+}
+
+/** A figure and its 95 % interval as Figure's props, or a dash. */
 function withInterval(value: number | null | undefined, interval: Interval | null | undefined, kind: "percent" | "score") {
-  return value === null || value === undefined ? "—" : formatEstimate(value, interval, kind);
+  return value === null || value === undefined ? { value: "—" } : { value: formatFigure(value, kind), spread: formatSpread(value, interval, kind) };
 }
 
 /** A finished benchmark's headline figures (with n and 95 % intervals) and charts: ROC, PR, confusion matrix, per-class table, reliability. */
@@ -49,11 +61,11 @@ export function BenchmarkMetrics({ detail }: { detail: Headline & { metrics: Sto
         {n !== null && isSmallSample(n) && <SmallSampleBadge n={n} />}
       </div>
       <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
-        <Figure label="Accuracy" value={accuracy ? formatEstimate(accuracy.value, accuracy.interval) : "—"} testId="benchmark-accuracy" note="95 % Wilson" />
-        <Figure label="Balanced accuracy" value={withInterval(detail.balancedAccuracy, intervals?.balancedAccuracy, "percent")} note={bootstrapNote} />
-        <Figure label="Top-3 accuracy" value={withInterval(metrics.top_3_accuracy, intervals?.top3Accuracy, "percent")} note="95 % Wilson" />
-        <Figure label="Macro F1" value={withInterval(detail.macroF1, intervals?.macroF1, "score")} note={bootstrapNote} />
-        <Figure label="Log loss" value={withInterval(detail.logLoss, intervals?.logLoss, "score")} note={bootstrapNote} />
+        <Figure label="Accuracy" {...withInterval(accuracy?.value, accuracy?.interval, "percent")} testId="benchmark-accuracy" note="95 % Wilson" />
+        <Figure label="Balanced accuracy" {...withInterval(detail.balancedAccuracy, intervals?.balancedAccuracy, "percent")} note={bootstrapNote} />
+        <Figure label="Top-3 accuracy" {...withInterval(metrics.top_3_accuracy, intervals?.top3Accuracy, "percent")} note="95 % Wilson" />
+        <Figure label="Macro F1" {...withInterval(detail.macroF1, intervals?.macroF1, "score")} note={bootstrapNote} />
+        <Figure label="Log loss" {...withInterval(detail.logLoss, intervals?.logLoss, "score")} note={bootstrapNote} />
         <Figure label="ECE" value={number(detail.ece)} />
       </div>
 
@@ -100,7 +112,8 @@ export function BenchmarkMetrics({ detail }: { detail: Headline & { metrics: Sto
             <CardHeader>
               <CardTitle>Per class</CardTitle>
               <CardDescription>
-                Macro F1 {number(metrics.per_class.macro.f1)}, weighted F1 {number(metrics.per_class.weighted.f1)}
+                Macro F1 {number(metrics.per_class.macro.f1)}, weighted F1 {number(metrics.per_class.weighted.f1)}. Precision and recall with their 95 % Wilson
+                half-widths (over the images predicted as, and the images of, each class).
               </CardDescription>
             </CardHeader>
             <CardContent>
@@ -116,16 +129,25 @@ export function BenchmarkMetrics({ detail }: { detail: Headline & { metrics: Sto
                   </TableRow>
                 </TableHeader>
                 <TableBody>
-                  {metrics.per_class.perClass.map((c, i) => (
-                    <TableRow key={i}>
-                      <TableCell className="text-lg">{KMNIST_CLASSES[i].char}</TableCell>
-                      <TableCell className="text-right tabular-nums">{number(c.precision, 3)}</TableCell>
-                      <TableCell className="text-right tabular-nums">{number(c.recall, 3)}</TableCell>
-                      <TableCell className="text-right tabular-nums">{number(c.f1, 3)}</TableCell>
-                      <TableCell className="text-right tabular-nums">{number(metrics.roc_auc?.perClass[i]?.auc, 3)}</TableCell>
-                      <TableCell className="text-right tabular-nums">{c.support}</TableCell>
-                    </TableRow>
-                  ))}
+                  {metrics.per_class.perClass.map((c, i) => {
+                    const matrix = metrics.confusion_matrix;
+                    const tp = matrix?.[i]?.[i];
+                    const predicted = matrix?.reduce((sum, row) => sum + (row[i] ?? 0), 0);
+                    return (
+                      <TableRow key={i}>
+                        <TableCell className="text-lg">{KMNIST_CLASSES[i].char}</TableCell>
+                        <TableCell className="text-right tabular-nums">
+                          <ProportionCell value={c.precision} successes={tp} n={predicted} />
+                        </TableCell>
+                        <TableCell className="text-right tabular-nums">
+                          <ProportionCell value={c.recall} successes={tp} n={c.support} />
+                        </TableCell>
+                        <TableCell className="text-right tabular-nums">{number(c.f1, 3)}</TableCell>
+                        <TableCell className="text-right tabular-nums">{number(metrics.roc_auc?.perClass[i]?.auc, 3)}</TableCell>
+                        <TableCell className="text-right tabular-nums">{c.support}</TableCell>
+                      </TableRow>
+                    );
+                  })}
                 </TableBody>
               </Table>
             </CardContent>

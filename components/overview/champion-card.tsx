@@ -4,11 +4,13 @@ import { EmptyState } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { estimateOf, isSmallSample } from "@/lib/benchmark";
-import { formatDateTime, formatEstimate, formatSampleSize } from "@/lib/format";
+import { formatDateTime, formatFigure, formatSampleSize, formatSpread } from "@/lib/format";
 import type { Interval } from "@/lib/metrics";
 import type { Overview } from "@/lib/overview";
 
-const score = (value: number | null, interval: Interval | null | undefined) => (value === null ? "—" : formatEstimate(value, interval, "score"));
+/** [main figure, its spread] */
+const split = (value: number | null | undefined, interval: Interval | null | undefined, kind: "percent" | "score"): [string, string] =>
+  value === null || value === undefined ? ["—", ""] : [formatFigure(value, kind), formatSpread(value, interval, kind)];
 
 /** The version that answers predictions, with the headline figures (its primary tag's newest benchmark) and the other tags apart. */
 export function ChampionCard({ champion }: { champion: Overview["champion"] }) {
@@ -40,15 +42,16 @@ export function ChampionCard({ champion }: { champion: Overview["champion"] }) {
             {headline ? (
               <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
                 {[
-                  ["Accuracy", accuracy ? formatEstimate(accuracy.value, accuracy.interval) : "—", "champion-accuracy"],
-                  ["Macro F1", score(headline.macroF1, headline.intervals?.macroF1), "champion-macro-f1"],
-                  ["Log loss", score(headline.logLoss, headline.intervals?.logLoss), "champion-log-loss"],
-                  ["Macro AUC", score(headline.macroAuc, headline.intervals?.macroAuc), "champion-macro-auc"],
-                ].map(([label, value, testId]) => (
+                  ["Accuracy", split(accuracy?.value, accuracy?.interval, "percent"), "champion-accuracy"] as const,
+                  ["Macro F1", split(headline.macroF1, headline.intervals?.macroF1, "score"), "champion-macro-f1"] as const,
+                  ["Log loss", split(headline.logLoss, headline.intervals?.logLoss, "score"), "champion-log-loss"] as const,
+                  ["Macro AUC", split(headline.macroAuc, headline.intervals?.macroAuc, "score"), "champion-macro-auc"] as const,
+                ].map(([label, [value, spread], testId]) => (
                   <div key={label} className="rounded-lg bg-muted px-3 py-2">
                     <dt className="text-xs text-muted-foreground">{label}</dt>
-                    <dd className="text-lg font-semibold tabular-nums" data-testid={testId}>
-                      {value}
+                    <dd className="tabular-nums" data-testid={testId}>
+                      <span className="text-lg font-semibold">{value}</span>{" "}
+                      {spread && <span className="text-sm whitespace-nowrap text-muted-foreground">{spread}</span>}
                     </dd>
                   </div>
                 ))}

@@ -7,7 +7,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { formatPValue } from "@/lib/format";
+import { formatEstimate, formatPValue, formatSampleSize } from "@/lib/format";
 import type { TrainingStatusJson } from "@/lib/pipeline";
 
 type Status = TrainingStatusJson;
@@ -146,7 +146,10 @@ export function TrainingDashboard() {
                     {run.trigger} · {run.actor}
                   </TableCell>
                   <TableCell className="whitespace-normal">
-                    {(run.candidates ?? []).map((c) => `${c.model} ${pct(c.holdoutAccuracy)}`).join(", ") || "—"}
+                    {(run.candidates ?? []).map((c) => `${c.model} ${formatEstimate(c.holdoutAccuracy, c.holdoutInterval)}`).join(", ") || "—"}
+                    {run.holdoutRecords !== null && (
+                      <span className="block text-xs text-muted-foreground">{formatSampleSize(run.holdoutRecords)}, 95 % Wilson</span>
+                    )}
                   </TableCell>
                   <TableCell className="max-w-md whitespace-normal">
                     {run.status === "running" && <Badge variant="warning">running</Badge>}

@@ -44,6 +44,9 @@ export const pipelineCandidateSchema = z.object({
   model: z.string(),
   holdoutAccuracy: z.number(),
   trainSeconds: z.number(),
+  holdoutInterval: nullable(z.object({ low: z.number(), high: z.number(), method: z.enum(["wilson", "bootstrap"]) })).meta({
+    description: "95 % Wilson interval of the holdout accuracy",
+  }),
 });
 
 export const pipelineRunSchema = z
@@ -56,6 +59,7 @@ export const pipelineRunSchema = z
     heartbeatAt: nullable(isoDate),
     trainVersionId: nullable(z.number().int()),
     holdoutVersionId: nullable(z.number().int()),
+    holdoutRecords: nullable(z.number().int()).meta({ description: "Images in the holdout version" }),
     candidates: nullable(z.array(pipelineCandidateSchema)),
     championBeforeId: nullable(z.number().int()),
     championBeforeAccuracy: nullable(z.number()),

@@ -1,9 +1,11 @@
 import { and, desc, eq, not, or } from "drizzle-orm";
-import { jobs, pipelineRuns, trainingRuns } from "@/db/schema";
+import { datasetVersions, jobs, pipelineRuns, trainingRuns } from "@/db/schema";
 import { config } from "@/lib/config";
 import type { Db } from "@/lib/db";
 import { staleRunning } from "@/lib/leases";
 import { createLogger } from "@/lib/log";
+import { wilsonInterval, type Interval } from "@/lib/metrics";
+import type { PipelineCandidate } from "./types";
 
 const log = createLogger("pipeline");
 
@@ -11,7 +13,13 @@ export interface TrainingStatus {
   /** Pipeline jobs waiting or running (embedded engine). */
   queued: Array<{ id: number; status: string; attempts: number; createdAt: Date; lastError: string | null }>;
   active: Array<typeof trainingRuns.$inferSelect>;
-  pipelines: Array<typeof pipelineRuns.$inferSelect>;
+  /** Each run with its holdout size and every candidate's accuracy interval on it. */
+  pipelines: Array<
+    Omit<typeof pipelineRuns.$inferSelect, "candidates"> & {
+      holdoutRecords: number | null;
+      candidates: Array<PipelineCandidate & { holdoutInterval: Interval | null }> | null;
+    }
+  >;
 }
 
 /** The job name of the training pipeline (lib/jobs/catalogue.ts). */
@@ -59,9 +67,26 @@ export async function trainingStatus(db: Db, limit = 20): Promise<TrainingStatus
       .where(await queuedPipelineJobs(db))
       .orderBy(jobs.id),
     db.select().from(trainingRuns).where(eq(trainingRuns.status, "running")).orderBy(desc(trainingRuns.id)),
-    db.select().from(pipelineRuns).orderBy(desc(pipelineRuns.id)).limit(limit),
+    db
+      .select({ run: pipelineRuns, holdoutRecords: datasetVersions.recordCount })
+      .from(pipelineRuns)
+      .leftJoin(datasetVersions, eq(datasetVersions.id, pipelineRuns.holdoutVersionId))
+      .orderBy(desc(pipelineRuns.id))
+      .limit(limit),
   ]);
-  return { queued, active, pipelines };
+  return {
+    queued,
+    active,
+    pipelines: pipelines.map(({ run, holdoutRecords }) => ({
+      ...run,
+      holdoutRecords,
+      candidates:
+        run.candidates?.map((c) => ({
+          ...c,
+          holdoutInterval: holdoutRecords ? wilsonInterval(Math.round(c.holdoutAccuracy * holdoutRecords), holdoutRecords) : null,
+        })) ?? null,
+    })),
+  };
 }
 
 /** True while a training pipeline is queued or running in a live process: one at a time is enough. */

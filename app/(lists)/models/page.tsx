@@ -19,7 +19,7 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
     <>
       <PageHeader
         title="Models"
-        description="Every registered model version, with the best accuracy its benchmarks measured and where its benchmarks and explanations stand."
+        description="Every registered model version, with its accuracy on the newest version of its primary tag (the one its manifest names; n and 95 % interval) and where its benchmarks and explanations stand."
       />
       <FilterForm action="/models" sort={query.sort} order={query.order} filtered={filtered}>
         <label className="flex flex-col gap-1">

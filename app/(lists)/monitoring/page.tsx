@@ -3,6 +3,7 @@ import Link from "next/link";
 import { ClassBars } from "@/components/charts/class-bars";
 import { Heatmap } from "@/components/charts/heatmap";
 import { TimeSeries } from "@/components/charts/time-series";
+import { EstimateText } from "@/components/metrics/estimate";
 import { DriftLevelBadge, DriftTable } from "@/components/monitoring/drift-report";
 import { EmptyState, PageHeader } from "@/components/page-header";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -11,6 +12,7 @@ import { shares } from "@/lib/data";
 import { getDb } from "@/lib/db";
 import { formatCount, formatDateTime, formatPercent } from "@/lib/format";
 import { KMNIST_CLASSES } from "@/lib/kmnist";
+import { accuracyEstimate } from "@/lib/metrics";
 import { monitoringSummary } from "@/lib/monitoring";
 
 export const metadata: Metadata = { title: "Monitoring" };
@@ -24,6 +26,7 @@ export default async function MonitoringPage() {
     confirmed: 0,
     corrected: 0,
   });
+  const answered = totalFeedback.confirmed + totalFeedback.corrected;
 
   return (
     <>
@@ -150,10 +153,14 @@ export default async function MonitoringPage() {
             <CardTitle>Live accuracy from feedback</CardTitle>
             <CardDescription>
               Share of predictions people confirmed, among those they confirmed or corrected, per day
-              {totalFeedback.confirmed + totalFeedback.corrected > 0
-                ? `; overall ${formatPercent(totalFeedback.confirmed / (totalFeedback.confirmed + totalFeedback.corrected))} of ${formatCount(totalFeedback.confirmed + totalFeedback.corrected)}`
-                : ""}
-              .
+              {answered > 0 ? (
+                <>
+                  ; overall <EstimateText estimate={accuracyEstimate(totalFeedback.confirmed / answered, answered)} />
+                </>
+              ) : (
+                ""
+              )}
+              . People choose what they answer: this is not an unbiased accuracy.
             </CardDescription>
           </CardHeader>
           <CardContent>
