@@ -129,56 +129,60 @@ describe("runTrainingPipeline (real KMNIST, PostgreSQL, worker threads)", () => 
 });
 
 describe("runTrainingPipeline before any promotion", () => {
-  it("compares with the best model already serving, not only with the alias", async () => {
+  /** A fresh database with one model registered (no alias yet), then a pipeline run training only `challenger`. */
+  async function againstExisting(
+    existing: { algorithm: "logreg" | "tree"; hyperparameters: Record<string, unknown> },
+    challenger: { algorithm: "logreg" | "tree"; hyperparameters: Record<string, unknown> },
+    check: (run: Awaited<ReturnType<typeof runTrainingPipeline>>, existingId: number, database: TestDatabase) => Promise<void>,
+  ) {
     const { trainAndRegister } = await import("@/lib/pipeline");
     const { prepareKmnist } = await import("@/lib/data");
     const database = await createPostgresTestDatabase();
     const store = await createTempStore();
     try {
       await prepareKmnist(database.db, store);
-      const existing = await trainAndRegister(database.db, store, { algorithm: "logreg", hyperparameters: { epochs: 3 } });
+      const registered = await trainAndRegister(database.db, store, existing);
       const run = await runTrainingPipeline(database.db, store, {
         trigger: "event",
         actor: "tests",
-        algorithms: ["tree"],
-        hyperparameters: { tree: { maxDepth: 3 } },
+        algorithms: [challenger.algorithm],
+        hyperparameters: { [challenger.algorithm]: challenger.hyperparameters },
       });
-      expect(run).toMatchObject({ decision: "kept", championBeforeId: existing.modelVersion.id, championAfterId: existing.modelVersion.id });
-      expect(run.reason).toMatch(/^champion kept: kmnist-tree@1 .* vs champion kmnist-logreg@1/);
-      expect(await aliasTarget(database.db, "champion")).toBeNull();
+      await check(run, registered.modelVersion.id, database);
     } finally {
       await database.cleanup();
       await store.cleanup();
     }
+  }
+
+  it("compares with the best model already serving, not only with the alias", async () => {
+    await againstExisting(
+      { algorithm: "logreg", hyperparameters: { epochs: 3 } },
+      { algorithm: "tree", hyperparameters: { maxDepth: 3 } },
+      async (run, existingId, database) => {
+        expect(run).toMatchObject({ decision: "kept", championBeforeId: existingId, championAfterId: existingId });
+        expect(run.reason).toMatch(/^champion kept: kmnist-tree@1 .* vs champion kmnist-logreg@1/);
+        expect(await aliasTarget(database.db, "champion")).toBeNull();
+      },
+    );
   }, 120_000);
 
   it("promotes a clearly better challenger and records the paired test (p < 0.05) with the decision", async () => {
-    const { trainAndRegister } = await import("@/lib/pipeline");
-    const { prepareKmnist } = await import("@/lib/data");
-    const database = await createPostgresTestDatabase();
-    const store = await createTempStore();
-    try {
-      await prepareKmnist(database.db, store);
-      const weak = await trainAndRegister(database.db, store, { algorithm: "tree", hyperparameters: { maxDepth: 3 } });
-      const run = await runTrainingPipeline(database.db, store, {
-        trigger: "event",
-        actor: "tests",
-        algorithms: ["logreg"],
-        hyperparameters: { logreg: { epochs: 3 } },
-      });
-      expect(run).toMatchObject({ decision: "promoted", championBeforeId: weak.modelVersion.id });
-      const { contingency, champion, challenger, maxP } = run.comparison!;
-      expect(champion.id).toBe(weak.modelVersion.id);
-      expect(challenger.accuracy - champion.accuracy).toBeGreaterThan(0.1);
-      expect(contingency.n).toBe(2000);
-      expect(contingency.firstOnly).toBeGreaterThan(contingency.secondOnly);
-      expect(contingency.pValue).toBeLessThan(maxP);
-      expect(run.reason).toMatch(/^promoted: .*; McNemar p = .* < 0\.05 on 2000 images/);
-      const [history] = await aliasHistoryOf(database.db);
-      expect(history.metrics).toMatchObject({ comparison: { contingency: { pValue: contingency.pValue } } });
-    } finally {
-      await database.cleanup();
-      await store.cleanup();
-    }
+    await againstExisting(
+      { algorithm: "tree", hyperparameters: { maxDepth: 3 } },
+      { algorithm: "logreg", hyperparameters: { epochs: 3 } },
+      async (run, existingId, database) => {
+        expect(run).toMatchObject({ decision: "promoted", championBeforeId: existingId });
+        const { contingency, champion, challenger, maxP } = run.comparison!;
+        expect(champion.id).toBe(existingId);
+        expect(challenger.accuracy - champion.accuracy).toBeGreaterThan(0.1);
+        expect(contingency.n).toBe(2000);
+        expect(contingency.firstOnly).toBeGreaterThan(contingency.secondOnly);
+        expect(contingency.pValue).toBeLessThan(maxP);
+        expect(run.reason).toMatch(/^promoted: .*; McNemar p = .* < 0\.05 on 2000 images/);
+        const [history] = await aliasHistoryOf(database.db);
+        expect(history.metrics).toMatchObject({ comparison: { contingency: { pValue: contingency.pValue } } });
+      },
+    );
   }, 120_000);
 });
