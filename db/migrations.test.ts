@@ -9,6 +9,7 @@ import { createPostgresTestDatabase } from "@/lib/testing/database";
 const EXPECTED_TABLES = [
   "alias_history",
   "audit_log",
+  "benchmark_predictions",
   "benchmarks",
   "dataset_records",
   "dataset_sources",
