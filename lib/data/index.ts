@@ -31,6 +31,21 @@ export {
 } from "./tags";
 export { prepareKmnist } from "./prepare";
 export { appendRecords, type NewRecords } from "./records";
+export {
+  BatchRejectedError,
+  contentHashOfPixels,
+  DEFAULT_BATCH_LIMITS,
+  parseLabel,
+  parseLabelsCsv,
+  readIdxPair,
+  readLabelledZip,
+  splitOf,
+  type BatchErrorCode,
+  type BatchLimits,
+  type LabelledBatch,
+  type Refusal,
+  type RefusalReason,
+} from "./labelled-batch";
 export { featureBin, IMAGE_FEATURES, measureImage, type ImageFeature, type ImageMeasures } from "./features";
 export { datasetStatistics, shares, type DatasetStatistics } from "./statistics";
 export { versionStatistics, perVersionCache } from "./statistics-cache";
