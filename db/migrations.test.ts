@@ -11,6 +11,7 @@ const EXPECTED_TABLES = [
   "audit_log",
   "benchmark_predictions",
   "benchmarks",
+  "dataset_imports",
   "dataset_records",
   "dataset_sources",
   "dataset_tags",

@@ -15,7 +15,7 @@ import {
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 import type { BenchmarkInfo } from "@/lib/benchmark";
-import type { TagQuery } from "@/lib/data";
+import type { ImportReport, TagQuery } from "@/lib/data";
 import type { ExplanationMethodResult } from "@/lib/explain";
 import type { EvaluationIntervals, StoredMetrics } from "@/lib/metrics";
 import type { TrainProgress } from "@/lib/ml";
@@ -66,13 +66,40 @@ export const datasetRecords = pgTable(
     offlineSplit: text("offline_split", { enum: ["train", "holdout"] }),
     imageKey: text("image_key").notNull(),
     imageIndex: integer("image_index").notNull(),
+    /** sha256 of the 784 pixels: a duplicate is found by content (null for records from before #18). */
+    contentHash: text("content_hash"),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex("dataset_records_source_key").on(t.sourceId, t.sourceKey),
     index("dataset_records_split").on(t.sourceId, t.officialSplit, t.offlineSplit),
+    index("dataset_records_content_hash").on(t.contentHash),
   ],
 );
+
+/**
+ * A labelled batch sent for import (zip with labels.csv, or an idx pair): the upload waits in
+ * the object store under `imports/<id>/`, the `import-data` job reads it, and the report says
+ * what was accepted and what was refused, and why.
+ */
+export const datasetImports = pgTable("dataset_imports", {
+  id: serial("id").primaryKey(),
+  source: text("source").notNull(),
+  format: text("format", { enum: ["zip", "idx"] }).notNull(),
+  status: text("status", { enum: ["pending", "running", "done", "failed"] })
+    .notNull()
+    .default("pending"),
+  /** Object-store keys of the uploaded files. */
+  uploadKeys: jsonb("upload_keys").$type<string[]>().notNull(),
+  bytes: integer("bytes").notNull(),
+  progress: jsonb("progress").$type<{ done: number; total: number }>(),
+  report: jsonb("report").$type<ImportReport>(),
+  error: text("error"),
+  batchId: integer("batch_id").references(() => importBatches.id),
+  actor: text("actor").notNull(),
+  createdAt: createdAt(),
+  finishedAt: timestamp("finished_at", { withTimezone: true }),
+});
 
 /** A saved query over records. Resolving it yields an immutable version. */
 export const datasetTags = pgTable("dataset_tags", {

@@ -58,6 +58,17 @@ const envSchema = z.object({
   PROMOTION_MIN_ABSOLUTE: z.coerce.number().min(0).max(1).default(0.002),
   PROMOTION_MIN_RELATIVE: z.coerce.number().min(0).max(10).default(0),
   PROMOTION_MAX_P: z.coerce.number().gt(0).max(1).default(0.05),
+  TRAINING_TAG: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,99}$/, "must be a dataset tag name")
+    .default("training"),
+  IMPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(2 * 1024 ** 3)
+    .default(100 * 1024 * 1024),
+  RETRAIN_MIN_NEW_RECORDS: z.coerce.number().int().min(1).max(10_000_000).default(500),
   EVALUATION_MIN_SAMPLES: z.coerce.number().int().min(1).max(1_000_000).default(200),
   PREDICT_MAX_BYTES: z.coerce
     .number()
@@ -194,6 +205,13 @@ export interface AppConfig {
   promotion: { minAbsolute: number; minRelative: number; maxP: number };
   /** Benchmarks of fewer images are marked "small sample" and never crowned best or leader. */
   evaluation: { minSamples: number };
+  /**
+   * What the pipeline trains on (a dataset tag), and the data trigger: a new version of it
+   * with at least this many records beyond what the champion was trained on requests a run.
+   */
+  training: { tag: string; retrainMinNewRecords: number };
+  /** The largest labelled batch POST /api/datasets/imports takes (all its files together). */
+  importMaxBytes: number;
   predict: {
     maxBytes: number;
     maxPixels: number;
@@ -316,6 +334,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     promotion: { minAbsolute: e.PROMOTION_MIN_ABSOLUTE, minRelative: e.PROMOTION_MIN_RELATIVE, maxP: e.PROMOTION_MAX_P },
     evaluation: { minSamples: e.EVALUATION_MIN_SAMPLES },
+    training: { tag: e.TRAINING_TAG, retrainMinNewRecords: e.RETRAIN_MIN_NEW_RECORDS },
+    importMaxBytes: e.IMPORT_MAX_BYTES,
     predict: {
       maxBytes: e.PREDICT_MAX_BYTES,
       maxPixels: e.PREDICT_MAX_PIXELS,

@@ -8,6 +8,7 @@ const TABS = [
   { href: "/admin", label: "Status" },
   { href: "/admin/logs", label: "Logs" },
   { href: "/admin/upload", label: "Upload model" },
+  { href: "/admin/imports", label: "Import data" },
   { href: "/admin/data", label: "Database" },
   { href: "/admin/audit", label: "Audit log" },
 ] as const;

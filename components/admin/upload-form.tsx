@@ -6,6 +6,8 @@ import Link from "next/link";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
+import { ProgressBar } from "./progress-bar";
+import { sendForm } from "./send-form";
 
 const FIELDS = [
   { key: "name", label: "Name", hint: "lowercase letters, digits, . _ -" },
@@ -77,24 +79,19 @@ export function UploadForm({ tags, maxBytes }: { tags: string[]; maxBytes: numbe
     const form = new FormData();
     form.set("file", file);
     for (const { key } of FIELDS) form.set(key, values[key]);
-    // XMLHttpRequest, not fetch: it reports upload progress.
-    const request = new XMLHttpRequest();
-    request.open("POST", "/api/admin/models");
-    request.upload.onprogress = (e) => e.lengthComputable && setResult({ status: "uploading", percent: Math.round((e.loaded / e.total) * 100) });
-    request.upload.onload = () => setResult({ status: "checking" });
-    request.onerror = () => setResult({ status: "error", message: "The upload did not reach the server. Check your connection and try again." });
-    request.onload = () => {
-      let body: { id?: number; name?: string; version?: number; error?: { message?: string } } = {};
-      try {
-        body = JSON.parse(request.responseText);
-      } catch {
-        // Non-JSON answers are handled below by status.
-      }
-      if (request.status === 201 && body.id) setResult({ status: "done", id: body.id, label: `${body.name}@${body.version}` });
-      else setResult({ status: "error", message: body.error?.message ?? `The server answered ${request.status}.` });
-    };
     setResult({ status: "uploading", percent: 0 });
-    request.send(form);
+    sendForm(
+      "/api/admin/models",
+      form,
+      (percent) => setResult({ status: "uploading", percent }),
+      () => setResult({ status: "checking" }),
+    ).then(
+      ({ status, body }) => {
+        if (status === 201 && typeof body.id === "number") setResult({ status: "done", id: body.id, label: `${body.name}@${body.version}` });
+        else setResult({ status: "error", message: body.error?.message ?? `The server answered ${status}.` });
+      },
+      (error: Error) => setResult({ status: "error", message: error.message }),
+    );
   }
 
   const busy = result.status === "uploading" || result.status === "checking";
@@ -129,18 +126,7 @@ export function UploadForm({ tags, maxBytes }: { tags: string[]; maxBytes: numbe
         {busy ? <Loader2 className="animate-spin" aria-hidden /> : <Upload aria-hidden />}
         Upload and register
       </Button>
-      {result.status === "uploading" && (
-        <div
-          role="progressbar"
-          aria-valuenow={result.percent}
-          aria-valuemin={0}
-          aria-valuemax={100}
-          aria-label="Upload progress"
-          className="h-2 overflow-hidden rounded bg-muted"
-        >
-          <div className="h-full bg-primary transition-all" style={{ width: `${result.percent}%` }} />
-        </div>
-      )}
+      {result.status === "uploading" && <ProgressBar percent={result.percent} label="Upload progress" />}
       {result.status === "checking" && (
         <p className="text-sm text-muted-foreground">Uploaded. Checking the zip, the manifest, the checksums, and that the model loads…</p>
       )}

@@ -2,11 +2,12 @@ import fs from "node:fs/promises";
 import { and, eq } from "drizzle-orm";
 import { datasetRecords, datasetSources, importBatches } from "@/db/schema";
 import type { Db } from "@/lib/db";
-import { IMAGE_SIDE, NUM_CLASSES } from "@/lib/kmnist";
+import { IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES } from "@/lib/kmnist";
 import { createLogger } from "@/lib/log";
 import type { ObjectStore } from "@/lib/storage";
 import { parseIdx } from "./idx";
 import { KMNIST_FILES, md5Hex, OFFICIAL_CHECKSUMS, verifyMd5, type Checksums, type KmnistFileId, type KmnistFilePaths } from "./kmnist-files";
+import { contentHashOfPixels } from "./labelled-batch";
 import { offlineSplitOf } from "./protocol";
 
 const log = createLogger("data.import");
@@ -117,6 +118,8 @@ export async function importKmnist(
             label: part.labels[i],
             officialSplit: part.officialSplit,
             offlineSplit: offline ? offline[i] : null,
+            // So that an imported batch holding KMNIST images is recognised as duplicates.
+            contentHash: contentHashOfPixels(part.images.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS)),
             imageKey,
             imageIndex: i,
           });

@@ -17,6 +17,7 @@ export {
   DEFAULT_TAGS,
   FEEDBACK_SOURCE,
   FEEDBACK_TAG,
+  TRAINING_TAG,
   seedDefaultTags,
   resolveTag,
   latestVersion,
@@ -30,7 +31,20 @@ export {
   type TagSummary,
 } from "./tags";
 export { prepareKmnist } from "./prepare";
-export { appendRecords, type NewRecords } from "./records";
+export { appendRecords, type AppendedRecords, type NewRecords } from "./records";
+export { createImportOperation, datasetImportSchema, getImportOperation, importReportSchema, listImportsOperation, parseImportRequest } from "./api";
+export {
+  createImport,
+  getImport,
+  importableSources,
+  importJson,
+  listImports,
+  runImport,
+  sourceNameSchema,
+  sourceTags,
+  type DatasetImport,
+  type ImportReport,
+} from "./imports";
 export {
   BatchRejectedError,
   contentHashOfPixels,

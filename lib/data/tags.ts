@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lte, or, sql, type SQL } from "drizzle-orm";
 import { datasetRecords, datasetSources, datasetTags, datasetVersions } from "@/db/schema";
 import type { Db } from "@/lib/db";
 import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/kmnist";
@@ -14,6 +14,8 @@ export type DatasetVersion = typeof datasetVersions.$inferSelect;
 
 export const FEEDBACK_SOURCE = "feedback";
 export const FEEDBACK_TAG = "kmnist-feedback";
+/** The default training tag: KMNIST's train split, and the train part of each imported source as it arrives. */
+export const TRAINING_TAG = "training";
 
 export const DEFAULT_TAGS: Array<{ name: string; description: string; query: TagQuery; followedByAll?: boolean }> = [
   {
@@ -25,6 +27,11 @@ export const DEFAULT_TAGS: Array<{ name: string; description: string; query: Tag
     name: "kmnist-holdout",
     description: "KMNIST holdout split (official test, or the offline protocol's 2,000)",
     query: { sources: ["kmnist"], split: "holdout" },
+  },
+  {
+    name: TRAINING_TAG,
+    description: "What the pipeline trains on: KMNIST's train split and the train part of every imported source",
+    query: { sources: ["kmnist"], split: "train" },
   },
   {
     name: FEEDBACK_TAG,
@@ -93,9 +100,13 @@ export async function resolveTag(db: Db, store: ObjectStore, tagName: string): P
     sources.map((s) => s.id),
   );
 
+  // The split is read per source: KMNIST by its protocol, every other source by the hash
+  // split its records were given (a mixed tag must not flip KMNIST to the official protocol).
+  const protocols = await Promise.all(sources.map((s) => protocolFor(db, [s.id])));
+  const bySource = query.split ? or(...sources.map((s, i) => and(eq(datasetRecords.sourceId, s.id), splitCondition(query.split, protocols[i])))) : undefined;
   const conditions = [
     inArray(datasetRecords.sourceId, sources.length ? sources.map((s) => s.id) : [-1]),
-    splitCondition(query.split, protocol),
+    bySource,
     query.classes?.length ? inArray(datasetRecords.label, query.classes) : undefined,
     query.from ? gte(datasetRecords.createdAt, new Date(query.from)) : undefined,
     query.to ? lte(datasetRecords.createdAt, new Date(query.to)) : undefined,

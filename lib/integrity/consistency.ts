@@ -1,5 +1,5 @@
-import { sql } from "drizzle-orm";
-import { datasetRecords, datasetVersions, modelVersions } from "@/db/schema";
+import { inArray, sql } from "drizzle-orm";
+import { datasetImports, datasetRecords, datasetVersions, modelVersions } from "@/db/schema";
 import { decodeSnapshot } from "@/lib/data";
 import type { Db } from "@/lib/db";
 import { createLogger } from "@/lib/log";
@@ -43,7 +43,7 @@ export interface CheckOptions {
 export const DEFAULT_GRACE_MS = 15 * 60 * 1000;
 
 /** Prefixes whose objects belong to rows; anything else (drop/, rejected/) is an inbox for people. */
-const MANAGED_PREFIXES = ["models", "snapshots", "sources"] as const;
+const MANAGED_PREFIXES = ["models", "snapshots", "sources", "imports"] as const;
 
 export async function checkConsistency(db: Db, store: ObjectStore, options: CheckOptions = {}): Promise<ConsistencyReport> {
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
@@ -59,6 +59,13 @@ export async function checkConsistency(db: Db, store: ObjectStore, options: Chec
     .from(datasetVersions);
   const imageKeys = (await db.selectDistinct({ key: datasetRecords.imageKey }).from(datasetRecords)).map((r) => r.key);
   const [{ n: recordRows }] = await db.select({ n: sql<number>`count(*)` }).from(datasetRecords);
+  // Uploads wait under imports/ until their import has run; a finished import deletes them.
+  const waitingUploads = (
+    await db
+      .select({ keys: datasetImports.uploadKeys })
+      .from(datasetImports)
+      .where(inArray(datasetImports.status, ["pending", "running"]))
+  ).flatMap((r) => r.keys);
 
   const objects = new Map<string, ObjectInfo>();
   for (const prefix of MANAGED_PREFIXES) for (const object of await store.list(prefix)) objects.set(object.key, object);
@@ -104,6 +111,11 @@ export async function checkConsistency(db: Db, store: ObjectStore, options: Chec
         problems.push({ kind: "corrupt", key: s.snapshotKey, detail: (error as Error).message });
       }
     }
+  }
+
+  for (const key of waitingUploads) {
+    referenced.add(key);
+    if (!objects.has(key)) missing(key, "a queued import waits for this upload");
   }
 
   for (const key of imageKeys) {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { config } from "@/lib/config";
 import { getDb } from "@/lib/db";
 import { objectStore } from "@/lib/storage";
-import { BENCHMARKS_REQUESTED, MODELS_POLL_REQUESTED, MONITORING_REQUESTED, TRAIN_REQUESTED } from "./events";
+import { BENCHMARKS_REQUESTED, DATA_IMPORT_REQUESTED, MODELS_POLL_REQUESTED, MONITORING_REQUESTED, TRAIN_REQUESTED } from "./events";
 import type { StepRunner } from "./steps";
 
 /**
@@ -43,7 +43,7 @@ export interface FollowUpEvent {
 const benchmarkNewModels: FollowUpEvent = { name: BENCHMARKS_REQUESTED, data: { reason: "model_registered" } };
 
 const trainPayload = z.object({
-  trigger: z.enum(["schedule", "event", "ui", "cli", "bootstrap"]).default("event"),
+  trigger: z.enum(["schedule", "event", "ui", "cli", "bootstrap", "data"]).default("event"),
   actor: z.string().min(1).max(200).default("system"),
   algorithms: z
     .array(z.enum(["logreg", "tree", "cnn"]))
@@ -143,9 +143,46 @@ export const monitoringJob: JobDefinition<z.infer<typeof monitoringPayload>> = {
   },
 };
 
+const importPayload = z.object({ importId: z.number().int().positive().max(2_147_483_647) });
+
+/**
+ * A labelled batch sent to POST /api/datasets/imports: read, preprocessed and added as one
+ * import batch; then the data trigger looks at the training tag. Follow-ups: benchmarks (the
+ * source's holdout tag is followed by every model) and, when enough new training records
+ * arrived, the training pipeline with trigger "data".
+ */
+export const importDataJob: JobDefinition<z.infer<typeof importPayload>> = {
+  name: "import-data",
+  event: DATA_IMPORT_REQUESTED,
+  cron: () => null,
+  maxAttempts: 3,
+  concurrency: 1,
+  payload: importPayload,
+  async run({ importId }, step) {
+    const { runImport } = await import("@/lib/data");
+    const { trainingDataTrigger } = await import("@/lib/pipeline");
+    const db = await getDb();
+    const store = objectStore();
+    const imported = await step.run("import", async () => {
+      const row = await runImport(db, store, importId);
+      return { status: row.status, accepted: row.report?.accepted ?? 0 };
+    });
+    const retrain = imported.accepted > 0 ? await step.run("check-training-data", () => trainingDataTrigger(db, store)) : null;
+    return { importId, ...imported, retrain };
+  },
+  followUps: (result) => {
+    const { importId, accepted, retrain } = result as { importId: number; accepted: number; retrain: { due: boolean; reason: string } | null };
+    return [
+      ...(accepted > 0 ? [{ name: BENCHMARKS_REQUESTED, data: { reason: "import" } }] : []),
+      ...(retrain?.due ? [{ name: TRAIN_REQUESTED, data: { trigger: "data", actor: `import ${importId}: ${retrain.reason}`.slice(0, 200) } }] : []),
+    ];
+  },
+};
+
 export const JOB_DEFINITIONS: JobDefinition[] = [
   trainPipelineJob as JobDefinition,
   pollModelsJob as JobDefinition,
   benchmarkJob as JobDefinition,
   monitoringJob as JobDefinition,
+  importDataJob as JobDefinition,
 ];

@@ -3,3 +3,4 @@ export const TRAIN_REQUESTED = "kana/train.requested";
 export const BENCHMARKS_REQUESTED = "kana/benchmarks.requested";
 export const MONITORING_REQUESTED = "kana/monitoring.requested";
 export const MODELS_POLL_REQUESTED = "kana/models.poll";
+export const DATA_IMPORT_REQUESTED = "kana/data.import.requested";

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
 import { authGetOperation, authPostOperation } from "@/lib/auth";
 import { bestModelsOperation, explanationOperation, getBenchmarkOperation, listBenchmarksOperation, runBenchmarksOperation } from "@/lib/benchmark";
+import { createImportOperation, getImportOperation, listImportsOperation } from "@/lib/data";
 import { healthOperation } from "@/lib/health";
 import { acceptedMediaTypes, errorSchema, operation, type ErrorDoc, type Operation } from "@/lib/http";
 import { inngestOperations } from "@/lib/jobs";
@@ -36,6 +37,9 @@ export const OPERATIONS: AnyOperation[] = [
   explanationOperation,
   downloadArtifactOperation,
   uploadModelOperation,
+  createImportOperation,
+  listImportsOperation,
+  getImportOperation,
   healthOperation,
   openApiOperation,
   authGetOperation,

@@ -8,6 +8,7 @@ export { decidePromotion, type PromotionDecision, type PromotionThresholds } fro
 export { runTrainingPipeline, trainingPipeline, type PipelineDeps, type PipelineInput, type PipelineRun } from "./pipeline";
 export { requestTraining, type JobRequestResult } from "./requests";
 export { expireStaleRuns, pipelineBusy, trainingStatus, type TrainingStatus } from "./status";
-export { HOLDOUT_TAG, trainAndRegister, TRAIN_TAG, type TrainOutcome, type TrainRequest } from "./train";
+export { HOLDOUT_TAG, trainAndRegister, trainingTag, type TrainOutcome, type TrainRequest } from "./train";
 
 export type { PipelineCandidate, PromotionComparison } from "./types";
+export { trainingDataTrigger, type DataTrigger } from "./triggers";

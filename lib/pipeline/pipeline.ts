@@ -11,7 +11,7 @@ import { ALGORITHMS, evaluateInWorker, getArtifact, type Algorithm, type TrainPr
 import { aliasTarget, bestUnaliasedChampion, CHAMPION, promote, resolveModelRef, versionLabel } from "@/lib/registry";
 import type { ObjectStore } from "@/lib/storage";
 import { decidePromotion, type PromotionThresholds } from "./decision";
-import { HOLDOUT_TAG, TRAIN_TAG, trainAndRegister } from "./train";
+import { HOLDOUT_TAG, trainAndRegister, trainingTag } from "./train";
 import type { PipelineCandidate, PromotionComparison } from "./types";
 
 const log = createLogger("pipeline");
@@ -19,7 +19,7 @@ const log = createLogger("pipeline");
 export type PipelineRun = typeof pipelineRuns.$inferSelect;
 
 export interface PipelineInput {
-  trigger: "schedule" | "event" | "ui" | "cli" | "bootstrap";
+  trigger: "schedule" | "event" | "ui" | "cli" | "bootstrap" | "data";
   actor: string;
   algorithms?: readonly Algorithm[];
   hyperparameters?: Partial<Record<Algorithm, Record<string, unknown>>>;
@@ -70,7 +70,7 @@ export async function trainingPipeline(deps: PipelineDeps, input: PipelineInput,
     throwIfAborted(signal);
     await step.run("prepare-data", async () => {
       await prepareKmnist(db, store);
-      const { version: train } = await resolveTag(db, store, TRAIN_TAG);
+      const { version: train } = await resolveTag(db, store, trainingTag());
       const { version: holdout } = await resolveTag(db, store, HOLDOUT_TAG);
       await db.update(pipelineRuns).set({ trainVersionId: train.id, holdoutVersionId: holdout.id }).where(eq(pipelineRuns.id, runId));
       return { trainVersionId: train.id, holdoutVersionId: holdout.id };

@@ -41,7 +41,7 @@ describe("trainAndRegister (worker thread, real KMNIST)", () => {
       version: outcome.modelVersion.version,
       algorithm,
       datasetTag: "kmnist-holdout",
-      trainingData: { tag: "kmnist-train", protocol: "offline", records: 8000 },
+      trainingData: { tag: "training", protocol: "offline", records: 8000 },
       evaluation: { holdoutAccuracy: outcome.holdoutAccuracy },
     });
     expect(artifact.manifest.hyperparameters).toMatchObject(hyperparameters);

@@ -13,7 +13,8 @@ import type { ObjectStore } from "@/lib/storage";
 
 const log = createLogger("pipeline.training");
 
-export const TRAIN_TAG = "kmnist-train";
+/** The tag the pipeline trains on (TRAINING_TAG; default `training`: KMNIST's train split and every imported source's). */
+export const trainingTag = () => config().training.tag;
 export const HOLDOUT_TAG = "kmnist-holdout";
 
 export interface TrainRequest {
@@ -30,6 +31,8 @@ export interface TrainRequest {
   onProgress?: (p: TrainProgress) => void;
   /** Fires on shutdown: the worker is stopped and the run recorded as interrupted. */
   signal?: AbortSignal;
+  /** The tag to train on (default: TRAINING_TAG). */
+  trainingTag?: string;
 }
 
 export interface TrainOutcome {
@@ -41,7 +44,7 @@ export interface TrainOutcome {
 }
 
 /**
- * Trains a model on the latest `kmnist-train` version in a worker thread, evaluates it on
+ * Trains a model on the latest version of the training tag in a worker thread, evaluates it on
  * `kmnist-holdout`, registers it, and records the run (with progress) in `training_runs`.
  */
 export async function trainAndRegister(db: Db, store: ObjectStore, request: TrainRequest): Promise<TrainOutcome> {
@@ -51,7 +54,7 @@ export async function trainAndRegister(db: Db, store: ObjectStore, request: Trai
     const earlier = await previousAttempt(db, request.pipelineRunId, family.algorithm);
     if (earlier) return earlier;
   }
-  const { version: trainVersion } = await resolveTag(db, store, TRAIN_TAG);
+  const { version: trainVersion } = await resolveTag(db, store, request.trainingTag ?? trainingTag());
   const { version: holdoutVersion } = await resolveTag(db, store, HOLDOUT_TAG);
   const owner = leaseOwner("training");
   const [run] = await db
@@ -89,7 +92,12 @@ export async function trainAndRegister(db: Db, store: ObjectStore, request: Trai
           preprocessing: { input: "28x28x1", scale: "0-1", polarity: "white-ink-on-black" },
           labels: KMNIST_CLASSES.map(({ label, char }) => ({ label, char })),
           metrics: ["accuracy", "log_loss", "confusion_matrix", "roc_auc", "calibration"],
-          trainingData: { tag: TRAIN_TAG, contentHash: trainVersion.contentHash, protocol: trainVersion.protocol, records: trainVersion.recordCount },
+          trainingData: {
+            tag: request.trainingTag ?? trainingTag(),
+            contentHash: trainVersion.contentHash,
+            protocol: trainVersion.protocol,
+            records: trainVersion.recordCount,
+          },
         },
       },
       (progress) => {
