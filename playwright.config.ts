@@ -1,7 +1,7 @@
 import { defineConfig, devices } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
-const WRITES = ["**/admin.spec.ts", "**/monitoring.spec.ts", "**/numbers.spec.ts"];
+const WRITES = ["**/admin.spec.ts", "**/imports.spec.ts", "**/monitoring.spec.ts", "**/numbers.spec.ts"];
 
 export default defineConfig({
   testDir: "./e2e",

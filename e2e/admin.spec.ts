@@ -1,14 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-
-// e2e/serve.sh signs people in against a real slapd (e2e/ldap-server.ts, lib/testing/ldap.ts).
-const ALICE = { username: "alice", password: "alice-pw-1" }; // in the admin group
-const BOB = { username: "bob", password: "bob-pw-2" }; // not in it
-
-async function signIn(page: Page, { username, password }: { username: string; password: string }) {
-  await page.getByLabel("User name").fill(username);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
+import { expect, test } from "@playwright/test";
+import { ALICE, BOB, signIn } from "./people";
 
 test("anonymous visitors are sent to sign in; wrong passwords and filter injection are refused", async ({ page, request }) => {
   await page.goto("/admin");

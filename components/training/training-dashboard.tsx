@@ -1,6 +1,7 @@
 "use client";
 
 import { Loader2, Play } from "lucide-react";
+import Link from "next/link";
 import { useCallback, useEffect, useState } from "react";
 import { EmptyState } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
@@ -146,7 +147,17 @@ export function TrainingDashboard() {
                     {run.trigger} · {run.actor}
                   </TableCell>
                   <TableCell className="whitespace-normal">
-                    {(run.candidates ?? []).map((c) => `${c.model} ${formatEstimate(c.holdoutAccuracy, c.holdoutInterval)}`).join(", ") || "—"}
+                    {(run.candidates ?? []).length === 0
+                      ? "—"
+                      : (run.candidates ?? []).map((c, i) => (
+                          <span key={c.modelVersionId}>
+                            {i > 0 && ", "}
+                            <Link href={`/models/${c.modelVersionId}`} className="underline-offset-4 hover:underline">
+                              {c.model}
+                            </Link>{" "}
+                            {formatEstimate(c.holdoutAccuracy, c.holdoutInterval)}
+                          </span>
+                        ))}
                     {run.holdoutRecords !== null && (
                       <span className="block text-xs text-muted-foreground">{formatSampleSize(run.holdoutRecords)}, 95 % Wilson</span>
                     )}

@@ -81,9 +81,16 @@ export default async function ModelVersionPage({ params, searchParams }: Params)
               <dd className="font-mono text-xs">{version.codeVersion ?? "—"}</dd>
               <dt className="text-muted-foreground">Training data</dt>
               <dd>
-                {trainingData
-                  ? `${trainingData.tag} ${trainingData.contentHash.slice(0, 12)} (${trainingData.records} records, ${trainingData.protocol})`
-                  : "—"}
+                {trainingData ? (
+                  <>
+                    <Link href={`/datasets/${encodeURIComponent(trainingData.tag)}`} className="underline-offset-4 hover:underline">
+                      {trainingData.tag}
+                    </Link>{" "}
+                    <span className="font-mono text-xs">{trainingData.contentHash.slice(0, 12)}</span> ({trainingData.records} records, {trainingData.protocol})
+                  </>
+                ) : (
+                  "—"
+                )}
               </dd>
               <dt className="text-muted-foreground">Weights sha256</dt>
               <dd className="font-mono text-xs break-all">{version.weightsSha256}</dd>
