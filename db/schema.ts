@@ -452,8 +452,19 @@ export const predictions = pgTable(
     feedbackAt: timestamp("feedback_at", { withTimezone: true }),
     /** The import batch that turned this feedback into a labelled record. */
     feedbackBatchId: integer("feedback_batch_id").references(() => importBatches.id),
+    /**
+     * Feedback is reviewed before it trains anything: `pending` until a person (or the
+     * FEEDBACK_AUTO_APPROVE rule) approves or rejects it; only approved feedback is ingested.
+     */
+    reviewStatus: text("review_status", { enum: ["pending", "approved", "rejected"] }),
+    reviewedBy: text("reviewed_by"),
+    reviewedAt: timestamp("reviewed_at", { withTimezone: true }),
   },
-  (t) => [index("predictions_ts").on(t.ts), index("predictions_feedback_pending").on(t.feedbackAt, t.feedbackBatchId)],
+  (t) => [
+    index("predictions_ts").on(t.ts),
+    index("predictions_feedback_pending").on(t.feedbackAt, t.feedbackBatchId),
+    index("predictions_review").on(t.reviewStatus, t.feedbackAt),
+  ],
 );
 
 /** One drift check: a window of live inputs against the champion's training data. */

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import { parseIdx } from "../lib/data/idx";
+import { ALICE, signIn } from "./people";
 
 const KMNIST_DIR = path.resolve(process.env.KMNIST_DIR ?? path.join("..", "shared", "datasets", "kmnist"));
 const percent = (v: number) => `${(v * 100).toFixed(2)}%`;
@@ -33,10 +34,20 @@ test("after feedback, headlines stay on the holdout with n and intervals; small 
   const feedbackSizes = async () =>
     ((await (await request.get("/api/benchmarks?tag=kmnist-feedback&status=done&pageSize=100")).json()).rows as Row[]).map((r) => r.sampleCount);
   const before = Math.max(0, ...(await feedbackSizes()));
+  const ids: string[] = [];
   for (const k of [3, 4]) {
     const answer = await (await request.post("/api/predict", { data: { pixels: Array.from(images.subarray(k * 784, (k + 1) * 784)) } })).json();
     expect((await request.post("/api/feedback", { data: { predictionId: answer.predictionId, correct: true } })).status()).toBe(201);
+    ids.push(answer.predictionId);
   }
+  // Feedback waits for review: an admin approves these two in the queue.
+  await page.goto("/admin/review");
+  await signIn(page, ALICE);
+  await expect(page.getByRole("heading", { level: 1, name: "Review feedback" })).toBeVisible();
+  for (const id of ids) await page.getByLabel(`select feedback ${id}`).check();
+  await page.getByRole("button", { name: /^Approve/ }).click();
+  await expect(page.getByRole("status")).toContainText("Approved 2");
+  await page.screenshot({ path: testInfo.outputPath("review-1440.png"), fullPage: true });
   // The monitoring job ingests the feedback as a new, larger version of kmnist-feedback; the
   // benchmark engine then runs every follower on it. Wait until that version is benchmarked and nothing is queued.
   const queued = async () =>

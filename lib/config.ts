@@ -68,6 +68,7 @@ const envSchema = z.object({
     .min(1024)
     .max(2 * 1024 ** 3)
     .default(100 * 1024 * 1024),
+  FEEDBACK_AUTO_APPROVE: z.enum(["none", "signed-in", "all"]).default("none"),
   RETRAIN_MIN_NEW_RECORDS: z.coerce.number().int().min(1).max(10_000_000).default(500),
   EVALUATION_MIN_SAMPLES: z.coerce.number().int().min(1).max(1_000_000).default(200),
   PREDICT_MAX_BYTES: z.coerce
@@ -212,6 +213,8 @@ export interface AppConfig {
   training: { tag: string; retrainMinNewRecords: number };
   /** The largest labelled batch POST /api/datasets/imports takes (all its files together). */
   importMaxBytes: number;
+  /** Whose feedback skips the review queue: nobody's (default), signed-in people's, or everyone's (trusted setups). */
+  feedbackAutoApprove: "none" | "signed-in" | "all";
   predict: {
     maxBytes: number;
     maxPixels: number;
@@ -336,6 +339,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     evaluation: { minSamples: e.EVALUATION_MIN_SAMPLES },
     training: { tag: e.TRAINING_TAG, retrainMinNewRecords: e.RETRAIN_MIN_NEW_RECORDS },
     importMaxBytes: e.IMPORT_MAX_BYTES,
+    feedbackAutoApprove: e.FEEDBACK_AUTO_APPROVE,
     predict: {
       maxBytes: e.PREDICT_MAX_BYTES,
       maxPixels: e.PREDICT_MAX_PIXELS,

@@ -9,6 +9,7 @@ const TABS = [
   { href: "/admin/logs", label: "Logs" },
   { href: "/admin/upload", label: "Upload model" },
   { href: "/admin/imports", label: "Import data" },
+  { href: "/admin/review", label: "Review feedback" },
   { href: "/admin/data", label: "Database" },
   { href: "/admin/audit", label: "Audit log" },
 ] as const;

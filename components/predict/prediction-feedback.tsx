@@ -9,12 +9,12 @@ type State =
   | { status: "asking" }
   | { status: "choosing" }
   | { status: "sending" }
-  | { status: "thanks"; char: string; kind: string }
+  | { status: "thanks"; char: string; kind: string; review: string }
   | { status: "error"; message: string };
 
 /**
- * "Is this right?": confirming or correcting a prediction sends feedback, which becomes a
- * labelled example that every model is benchmarked on.
+ * "Is this right?": confirming or correcting a prediction sends feedback, which (once
+ * reviewed) becomes a labelled example that every model is benchmarked on.
  */
 export function PredictionFeedback({ predictionId, predicted }: { predictionId: string; predicted: number }) {
   const [state, setState] = useState<State>({ status: "asking" });
@@ -29,7 +29,7 @@ export function PredictionFeedback({ predictionId, predicted }: { predictionId: 
       });
       const json = await response.json();
       if (!response.ok) setState({ status: "error", message: json?.error?.message ?? `The server answered ${response.status}` });
-      else setState({ status: "thanks", char: KMNIST_CLASSES[json.label as number].char, kind: json.kind as string });
+      else setState({ status: "thanks", char: KMNIST_CLASSES[json.label as number].char, kind: json.kind as string, review: json.review as string });
     } catch {
       setState({ status: "error", message: "Could not reach the server." });
     }
@@ -39,6 +39,7 @@ export function PredictionFeedback({ predictionId, predicted }: { predictionId: 
     return (
       <p role="status" className="text-sm text-muted-foreground" data-testid="feedback-thanks">
         Thank you: recorded as <span className="text-base text-foreground">{state.char}</span> ({state.kind}).
+        {state.review === "pending" ? " Once reviewed, it becomes an example the models learn from and are measured on." : ""}
       </p>
     );
   }

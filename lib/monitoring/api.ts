@@ -28,6 +28,7 @@ export const feedbackResultSchema = z.object({
     .min(0)
     .max(NUM_CLASSES - 1),
   kind: z.enum(["confirmed", "corrected"]),
+  review: z.enum(["pending", "approved"]).meta({ description: "pending: it waits in the review queue before it can train anything" }),
   predicted: z
     .number()
     .int()

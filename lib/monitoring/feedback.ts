@@ -32,11 +32,28 @@ export class FeedbackError extends Error {
   }
 }
 
+/** Who sent a verdict: decides, with FEEDBACK_AUTO_APPROVE, whether it waits for review. */
+export interface FeedbackSender {
+  signedIn: boolean;
+  name?: string;
+}
+
+/** The review status a new verdict starts with under the FEEDBACK_AUTO_APPROVE rule. */
+export function initialReview(sender: FeedbackSender, rule = config().feedbackAutoApprove): "pending" | "approved" {
+  return rule === "all" || (rule === "signed-in" && sender.signedIn) ? "approved" : "pending";
+}
+
 /**
  * Stores a person's verdict on a logged prediction. Each prediction takes one verdict; it
- * becomes a labelled record of the feedback source at the next ingestion.
+ * waits in the review queue (unless the auto-approval rule approves it) and becomes a
+ * labelled record of the feedback source at the first ingestion after its approval.
  */
-export async function submitFeedback(db: Db, recorder: PredictionRecorder | null, input: FeedbackInput): Promise<FeedbackResult> {
+export async function submitFeedback(
+  db: Db,
+  recorder: PredictionRecorder | null,
+  input: FeedbackInput,
+  sender: FeedbackSender = { signedIn: false },
+): Promise<FeedbackResult> {
   // The prediction may still wait in the recorder's queue.
   await recorder?.flush();
   const [prediction] = await db
@@ -47,13 +64,22 @@ export async function submitFeedback(db: Db, recorder: PredictionRecorder | null
     throw new FeedbackError(404, "unknown_prediction", "No recorded prediction has this id (it may not have been sampled, or it is past retention)");
   const label = input.correct ? prediction.predicted : input.label!;
   const kind = label === prediction.predicted ? "confirmed" : "corrected";
+  const review = initialReview(sender);
   const updated = await db
     .update(predictions)
-    .set({ feedbackLabel: label, feedbackKind: kind, feedbackAt: new Date() })
+    .set({
+      feedbackLabel: label,
+      feedbackKind: kind,
+      feedbackAt: new Date(),
+      reviewStatus: review,
+      ...(review === "approved"
+        ? { reviewedBy: `auto (${config().feedbackAutoApprove}${sender.name ? `: ${sender.name}` : ""})`, reviewedAt: new Date() }
+        : {}),
+    })
     .where(and(eq(predictions.id, input.predictionId), isNull(predictions.feedbackAt)))
     .returning({ id: predictions.id });
   if (updated.length === 0) throw new FeedbackError(409, "feedback_exists", "This prediction already has feedback");
-  return { predictionId: input.predictionId, label, kind, predicted: prediction.predicted };
+  return { predictionId: input.predictionId, label, kind, predicted: prediction.predicted, review };
 }
 
 export interface IngestResult {
@@ -64,9 +90,9 @@ export interface IngestResult {
 }
 
 /**
- * Turns feedback not yet ingested into one import batch of the feedback source (so tags
- * over it get a new version). Serialised by an advisory lock: two ingestions never take
- * the same feedback twice.
+ * Turns approved feedback not yet ingested into one import batch of the feedback source (so
+ * tags over it get a new version). Pending and rejected feedback never becomes a record.
+ * Serialised by an advisory lock: two ingestions never take the same feedback twice.
  */
 export async function ingestFeedback(db: Db, store: ObjectStore, limit = 5000): Promise<IngestResult> {
   const ingested = await db.transaction(async (tx) => {
@@ -74,7 +100,7 @@ export async function ingestFeedback(db: Db, store: ObjectStore, limit = 5000): 
     const pending = await tx
       .select({ id: predictions.id, input: predictions.input, label: predictions.feedbackLabel })
       .from(predictions)
-      .where(and(isNotNull(predictions.feedbackAt), isNull(predictions.feedbackBatchId)))
+      .where(and(isNotNull(predictions.feedbackAt), isNull(predictions.feedbackBatchId), eq(predictions.reviewStatus, "approved")))
       .orderBy(asc(predictions.feedbackAt))
       .limit(limit);
     if (pending.length === 0) return { records: 0, batchId: null };

@@ -15,7 +15,16 @@ export {
 export { driftLevel, DEFAULT_DRIFT_THRESHOLDS, type DriftThresholds, type DriftLevel } from "./thresholds";
 export { flushPredictionLog, PredictionRecorder, predictionRecorder, type PredictionEntry } from "./recorder";
 export { feedbackOperation, feedbackResultSchema, feedbackSchema, type FeedbackInput, type FeedbackResult } from "./api";
-export { FEEDBACK_LIMITS, FeedbackError, ingestFeedback, submitFeedback, type IngestResult } from "./feedback";
+export { FEEDBACK_LIMITS, FeedbackError, ingestFeedback, initialReview, submitFeedback, type FeedbackSender, type IngestResult } from "./feedback";
+export {
+  reviewDecisionOperation,
+  reviewDecisionSchema,
+  reviewFeedback,
+  reviewQuerySchema,
+  reviewQueue,
+  reviewQueueOperation,
+  type ReviewQuery,
+} from "./review";
 export { checkDrift, type DriftCheck } from "./drift-check";
 export { purgeOperationalData, purgePredictions, type RetentionResult } from "./retention";
 export { monitoringSummary, type MonitoringSummary } from "./queries";

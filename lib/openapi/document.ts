@@ -6,7 +6,7 @@ import { createImportOperation, getImportOperation, listImportsOperation } from 
 import { healthOperation } from "@/lib/health";
 import { acceptedMediaTypes, errorSchema, operation, type ErrorDoc, type Operation } from "@/lib/http";
 import { inngestOperations } from "@/lib/jobs";
-import { feedbackOperation } from "@/lib/monitoring";
+import { feedbackOperation, reviewDecisionOperation, reviewQueueOperation } from "@/lib/monitoring";
 import { requestTrainingOperation, trainingStatusOperation } from "@/lib/pipeline";
 import { downloadArtifactOperation, uploadModelOperation } from "@/lib/registry";
 import { predictOperation, predictWrongMethodOperation } from "@/lib/serving";
@@ -28,6 +28,8 @@ export const OPERATIONS: AnyOperation[] = [
   predictOperation,
   predictWrongMethodOperation,
   feedbackOperation,
+  reviewQueueOperation,
+  reviewDecisionOperation,
   trainingStatusOperation,
   requestTrainingOperation,
   listBenchmarksOperation,

@@ -14,7 +14,7 @@ import {
   type EngineOptions,
 } from "@/lib/benchmark";
 import { KMNIST_FILES, parseIdx } from "@/lib/data";
-import { ingestFeedback, submitFeedback } from "@/lib/monitoring";
+import { ingestFeedback, reviewFeedback, submitFeedback } from "@/lib/monitoring";
 import { runTrainingPipeline } from "@/lib/pipeline";
 import { modelVersionQuerySchema, searchModelVersions } from "@/lib/registry";
 import { createPostgresTestDatabase, createTempStore, KMNIST_TEST_DIR, type TestDatabase } from "@/lib/testing/database";
@@ -42,6 +42,7 @@ async function benchmarkEverything() {
 /** Feedback (the true label) on `count` more holdout images, as if a person had corrected the champion's answers. */
 async function addFeedback(count: number, from: number) {
   const { db } = database;
+  const ids: string[] = [];
   for (let k = from; k < from + count; k++) {
     const id = randomUUID();
     const label = labels[k];
@@ -56,7 +57,10 @@ async function addFeedback(count: number, from: number) {
       latencyMs: 1,
     });
     await submitFeedback(db, null, { predictionId: id, label });
+    ids.push(id);
   }
+  // Reviewed first: only approved feedback becomes records.
+  await reviewFeedback(db, { ids, decision: "approve" }, "tests");
   await ingestFeedback(db, store);
   await benchmarkEverything();
 }

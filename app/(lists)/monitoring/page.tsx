@@ -34,11 +34,13 @@ export default async function MonitoringPage() {
         title="Monitoring"
         description={`Live predictions (${sampleRate === 1 ? "all" : `${Math.round(sampleRate * 100)}%`} recorded), people's feedback, and drift of live inputs from the champion's training data.`}
       />
-      <section aria-label="Totals" className="mb-6 grid grid-cols-2 gap-3 sm:grid-cols-4">
+      <section aria-label="Totals" className="mb-6 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
         {[
           ["predictions, last 48 h", formatCount(summary.totals.predictions), "monitoring-predictions"],
           ["feedback given", formatCount(summary.totals.feedback), "monitoring-feedback"],
           ["feedback awaiting ingestion", formatCount(summary.totals.pendingFeedback), "monitoring-pending"],
+          ["awaiting review", formatCount(summary.totals.awaitingReview), "monitoring-review"],
+          ["rejected in review", formatCount(summary.totals.rejectedFeedback), "monitoring-rejected"],
           ["latest drift check", latest ? latest.level : "none yet", "monitoring-drift-level"],
         ].map(([label, value, testId]) => (
           <div key={label} className="rounded-xl border bg-card p-4">

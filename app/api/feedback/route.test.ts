@@ -1,9 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { benchmarks, datasetTags, datasetVersions, driftReports, jobs, logs, modelVersions, predictions } from "@/db/schema";
+import { benchmarks, datasetRecords, datasetSources, datasetTags, datasetVersions, driftReports, jobs, logs, modelVersions, predictions } from "@/db/schema";
 import { createPostgresTestDatabase, createTempStore, importTestKmnist, KMNIST_TEST_DIR, type TestDatabase } from "@/lib/testing/database";
+import { sessionCookie } from "@/lib/testing/sessions";
 
 /**
  * The monitoring loop end to end on real parts: models trained on KMNIST, predictions
@@ -22,6 +23,8 @@ beforeAll(async () => {
   store = await createTempStore();
   process.env.DATABASE_URL = database.url;
   process.env.STORAGE_DIR = store.root;
+  process.env.AUTH_SECRET = SECRET;
+  adminCookie = await sessionCookie(SECRET, "admin", "ada-admin");
   const { getDb } = await import("@/lib/db");
   const { KMNIST_FILES, parseIdx } = await import("@/lib/data");
   const { trainAndRegister } = await import("@/lib/pipeline");
@@ -49,6 +52,24 @@ const postJson = (handler: (r: Request) => Promise<Response>, url: string, body:
   handler(new Request(url, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body), headers: { "content-type": "application/json" } }));
 const predictImage = async (k: number) => (await postJson(predict.POST, "http://localhost/api/predict", { pixels: Array.from(image(k)) })).json();
 const sendFeedback = (body: unknown) => postJson(feedback.POST, "http://localhost/api/feedback", body);
+
+const SECRET = "feedback-test-secret-feedback-test-secret-01";
+let adminCookie: string;
+async function reviewDecision(body: unknown, cookie: string | null = adminCookie) {
+  const { POST } = await import("../admin/feedback/review/route");
+  const response = await POST(
+    new Request("http://localhost/api/admin/feedback/review", {
+      method: "POST",
+      body: JSON.stringify(body),
+      headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) },
+    }),
+  );
+  return { status: response.status, body: await response.json() };
+}
+async function reviewList(search: string) {
+  const { GET } = await import("../admin/feedback/route");
+  return (await GET(new Request(`http://localhost/api/admin/feedback${search}`))).json();
+}
 
 describe("prediction log and feedback", () => {
   it("records each prediction with its input, answer and latency, and hands out its id", async () => {
@@ -86,30 +107,62 @@ describe("prediction log and feedback", () => {
     expect(row.feedbackAt).toBeNull();
 
     expect((await sendFeedback({ predictionId: answer.predictionId, correct: true })).status).toBe(201);
+    // The review endpoints refuse hostile input by name and change nothing.
+    const reviewCases: Array<[unknown, string | null, number, RegExp]> = [
+      [{ ids: [answer.predictionId], decision: "approve" }, null, 401, /Sign in/],
+      [{ ids: [answer.predictionId], decision: "approve" }, await sessionCookie(SECRET, "user"), 403, /admin/],
+      [{ ids: [], decision: "approve" }, adminCookie, 422, /ids/],
+      [{ ids: ["nope"], decision: "approve" }, adminCookie, 422, /predictionId/],
+      [{ ids: [answer.predictionId], decision: "maybe" }, adminCookie, 422, /decision/],
+      [{ ids: Array.from({ length: 501 }, () => answer.predictionId), decision: "reject" }, adminCookie, 422, /ids/],
+      [{ ids: [answer.predictionId], decision: "approve", extra: 1 }, adminCookie, 422, /Unrecognized key/],
+    ];
+    for (const [body, cookie, status, message] of reviewCases) {
+      const { status: got, body: answerBody } = await reviewDecision(body, cookie);
+      expect([body, got, answerBody.error?.message]).toEqual([body, status, expect.stringMatching(message)]);
+    }
+    for (const bad of ["?status=all", "?label=10", "?minConfidence=2", "?pageSize=5000", "?extra=1"]) {
+      const { GET } = await import("../admin/feedback/route");
+      expect((await GET(new Request(`http://localhost/api/admin/feedback${bad}`))).status, bad).toBe(422);
+    }
+    const [pending] = await database.db.select().from(predictions).where(eq(predictions.id, answer.predictionId));
+    expect(pending.reviewStatus).toBe("pending");
     const again = await sendFeedback({ predictionId: answer.predictionId, label: 3 });
     expect(again.status).toBe(409);
     expect((await again.json()).error.code).toBe("feedback_exists");
   });
 
-  it("50 corrected predictions make a new feedback dataset version, and every model is benchmarked on it", async () => {
+  it("50 corrections wait for review; 40 approved make a new feedback dataset version, every model is benchmarked on it, the 10 rejected reach no tag", async () => {
     const { db } = database;
     const { monitoringJob } = await import("@/lib/jobs");
     const { directSteps } = await import("@/lib/jobs");
     const { benchmarkSweep, engineOptions, listBenchmarks, benchmarkQuerySchema } = await import("@/lib/benchmark");
     const { objectStore } = await import("@/lib/storage");
-    // The confirmation from the previous test is already waiting; ingest it first so the
-    // next version holds exactly the 50 corrections.
-    await monitoringJob.run({}, directSteps);
+    // The confirmation from the previous test waits for review; nothing is ingested before it is approved.
+    expect(((await monitoringJob.run({}, directSteps)) as { feedback: { records: number } }).feedback.records).toBe(0);
+    const [waiting] = await db.select({ id: predictions.id }).from(predictions).where(eq(predictions.reviewStatus, "pending"));
+    expect(await reviewDecision({ ids: [waiting.id], decision: "approve" })).toMatchObject({ status: 200, body: { changed: 1, unchanged: 0 } });
+    expect(((await monitoringJob.run({}, directSteps)) as { feedback: { records: number } }).feedback.records).toBe(1);
 
-    let corrected = 0;
-    for (let k = 100; corrected < 50; k++) {
+    const ids: string[] = [];
+    for (let k = 100; ids.length < 50; k++) {
       const answer = await predictImage(k);
       if (answer.label === labels[k]) continue;
       const response = await sendFeedback({ predictionId: answer.predictionId, label: labels[k] });
       expect(response.status).toBe(201);
-      expect(await response.json()).toMatchObject({ kind: "corrected", label: labels[k] });
-      corrected++;
+      expect(await response.json()).toMatchObject({ kind: "corrected", label: labels[k], review: "pending" });
+      ids.push(answer.predictionId);
     }
+    // The queue shows them as the model saw them, filterable; 40 are approved in bulk, 10 rejected.
+    const queue = await reviewList("?status=pending&pageSize=100");
+    expect(queue.total).toBe(50);
+    expect(queue.counts).toEqual({ pending: 50, approved: 1, rejected: 0 });
+    expect(queue.rows[0].png).toMatch(/^data:image\/png;base64,/);
+    const byClass = await reviewList(`?status=pending&label=${labels[100]}`);
+    expect(byClass.rows.every((r: { label: number }) => r.label === labels[100])).toBe(true);
+    expect(await reviewDecision({ ids: ids.slice(0, 40), decision: "approve" })).toMatchObject({ status: 200, body: { changed: 40 } });
+    expect(await reviewDecision({ ids: ids.slice(40), decision: "reject" })).toMatchObject({ status: 200, body: { changed: 10 } });
+    expect((await reviewList("?status=rejected")).counts).toEqual({ pending: 0, approved: 41, rejected: 10 });
     // Each feedback asked for the monitoring job; queued requests fold into one job.
     const queued = await db
       .select()
@@ -118,8 +171,12 @@ describe("prediction log and feedback", () => {
     expect(queued).toHaveLength(1);
 
     const result = (await monitoringJob.run({}, directSteps)) as { feedback: { records: number } };
-    // No training pipeline has run here, so all 51 feedback records count towards a retraining.
-    expect(result).toMatchObject({ feedback: { records: 50, sinceTraining: 51 }, retrain: false });
+    // No training pipeline has run here, so all 41 feedback records count towards a retraining.
+    expect(result).toMatchObject({ feedback: { records: 40, sinceTraining: 41 }, retrain: false });
+    // The rejected answers became no record; ingested ones can no longer be rejected.
+    const rejected = await db.select().from(predictions).where(eq(predictions.reviewStatus, "rejected"));
+    expect(rejected.map((r) => r.feedbackBatchId)).toEqual(new Array(10).fill(null));
+    expect(await reviewDecision({ ids: ids.slice(0, 2), decision: "reject" })).toMatchObject({ body: { changed: 0, unchanged: 2 } });
     expect(monitoringJob.followUps!(result)).toEqual([{ name: "kana/benchmarks.requested", data: { reason: "feedback" } }]);
     expect(monitoringJob.followUps!({ ...result, retrain: true })).toContainEqual({
       name: "kana/train.requested",
@@ -130,7 +187,16 @@ describe("prediction log and feedback", () => {
     const [tag] = await db.select().from(datasetTags).where(eq(datasetTags.name, "kmnist-feedback"));
     const versions = await db.select().from(datasetVersions).where(eq(datasetVersions.tagId, tag.id));
     const newest = versions.sort((a, b) => b.id - a.id)[0];
-    expect(newest.recordCount).toBe(51);
+    expect(newest.recordCount).toBe(41);
+    // Split by hash into the feedback source's train and holdout parts.
+    const splits = await db
+      .select({ split: datasetRecords.offlineSplit, n: sql<number>`count(*)::int` })
+      .from(datasetRecords)
+      .innerJoin(datasetSources, eq(datasetSources.id, datasetRecords.sourceId))
+      .where(eq(datasetSources.name, "feedback"))
+      .groupBy(datasetRecords.offlineSplit);
+    expect(splits.reduce((a, s) => a + s.n, 0)).toBe(41);
+    expect(splits.every((s) => s.split === "train" || s.split === "holdout")).toBe(true);
     const live = await db.select({ id: modelVersions.id }).from(modelVersions).where(eq(modelVersions.archived, false));
     const onFeedback = await db.select().from(benchmarks).where(eq(benchmarks.datasetVersionId, newest.id));
     expect(onFeedback.map((b) => b.modelVersionId).sort()).toEqual(live.map((v) => v.id).sort());
@@ -192,6 +258,7 @@ describe("drift check on logged inputs", () => {
     const summary = await monitoringSummary(database.db);
     expect(summary.totals.feedback).toBe(51);
     expect(summary.totals.pendingFeedback).toBe(0);
+    expect(summary.totals).toMatchObject({ awaitingReview: 0, rejectedFeedback: 10 });
     expect(summary.totals.predictions).toBeGreaterThanOrEqual(650);
     expect(summary.volume.reduce((n, v) => n + v.count, 0)).toBe(summary.totals.predictions);
     expect(summary.drift.map((d) => d.level).slice(1)).toEqual(["stable", "drift"]);

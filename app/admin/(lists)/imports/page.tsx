@@ -51,7 +51,11 @@ export default async function ImportsPage() {
                 { label: "Source", cell: (r) => r.source },
                 { label: "Status", cell: (r) => <ImportStatusBadge status={r.status} /> },
                 { label: "Accepted", numeric: true, cell: (r) => (r.report ? formatCount(r.report.accepted) : "—") },
-                { label: "Refused", numeric: true, cell: (r) => (r.report ? formatCount(Object.values(r.report.refusedByReason).reduce((a, b) => a + (b ?? 0), 0)) : "—") },
+                {
+                  label: "Refused",
+                  numeric: true,
+                  cell: (r) => (r.report ? formatCount(Object.values(r.report.refusedByReason).reduce((a, b) => a + (b ?? 0), 0)) : "—"),
+                },
                 { label: "By", cell: (r) => r.actor },
                 { label: "Queued", className: "whitespace-nowrap", cell: (r) => formatDateTime(r.createdAt) },
               ]}

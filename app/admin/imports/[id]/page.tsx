@@ -42,7 +42,10 @@ export default async function ImportPage({ params }: Params) {
   return (
     <>
       <RefreshWhile active={running} />
-      <PageHeader title={`Import #${row.id} into ${row.source}`} description={`${formatCount(row.bytes)} bytes (${row.format}) sent by ${row.actor} on ${formatDateTime(row.createdAt)}.`}>
+      <PageHeader
+        title={`Import #${row.id} into ${row.source}`}
+        description={`${formatCount(row.bytes)} bytes (${row.format}) sent by ${row.actor} on ${formatDateTime(row.createdAt)}.`}
+      >
         <Link href="/admin/imports" className="text-sm underline-offset-4 hover:underline">
           All imports
         </Link>
@@ -99,7 +102,13 @@ export default async function ImportPage({ params }: Params) {
                   {report.preview.map((p) => (
                     <li key={p.item} className="rounded-lg border p-2 text-center text-xs">
                       {/* eslint-disable-next-line @next/next/no-img-element -- a 28x28 data URL: nothing for next/image to optimise */}
-                      <img src={p.png} alt={`${p.item}: ${KMNIST_CLASSES[p.label].char}`} width={56} height={56} className="mx-auto [image-rendering:pixelated]" />
+                      <img
+                        src={p.png}
+                        alt={`${p.item}: ${KMNIST_CLASSES[p.label].char}`}
+                        width={56}
+                        height={56}
+                        className="mx-auto [image-rendering:pixelated]"
+                      />
                       <div className="mt-1 text-base">{KMNIST_CLASSES[p.label].char}</div>
                       <div className="truncate text-muted-foreground" title={p.item}>
                         {p.split}
@@ -118,7 +127,9 @@ export default async function ImportPage({ params }: Params) {
                   {Object.entries(report.refusedByReason)
                     .map(([reason, n]) => `${formatCount(n ?? 0)} ${REASONS[reason] ?? reason}`)
                     .join("; ")}
-                  {report.refused.length < Object.values(report.refusedByReason).reduce((a, b) => a + (b ?? 0), 0) ? `. The first ${report.refused.length} are listed.` : "."}
+                  {report.refused.length < Object.values(report.refusedByReason).reduce((a, b) => a + (b ?? 0), 0)
+                    ? `. The first ${report.refused.length} are listed.`
+                    : "."}
                 </CardDescription>
               </CardHeader>
               <CardContent className="overflow-x-auto">
