@@ -109,6 +109,8 @@ export const datasetTags = pgTable("dataset_tags", {
   query: jsonb("query").$type<TagQuery>().notNull(),
   /** Every live model version is benchmarked on this tag (e.g. feedback), not only those naming it. */
   followedByAll: boolean("followed_by_all").notNull().default(false),
+  /** Archived tags keep their versions and benchmarks but get no new ones. */
+  archived: boolean("archived").notNull().default(false),
   createdAt: createdAt(),
 });
 
@@ -149,6 +151,11 @@ export const modelVersions = pgTable(
     algorithm: text("algorithm").notNull(),
     author: text("author").notNull(),
     datasetTag: text("dataset_tag").notNull(),
+    /** Tags it is benchmarked on besides its primary one (`datasetTag`). */
+    alsoFollows: text("also_follows")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     trainingDataVersionId: integer("training_data_version_id").references(() => datasetVersions.id),
     hyperparameters: jsonb("hyperparameters").$type<Record<string, unknown>>().notNull(),
     manifest: jsonb("manifest").$type<Record<string, unknown>>().notNull(),

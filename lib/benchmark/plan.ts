@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, or, sql } from "drizzle-orm";
 import { benchmarks, datasetTags, modelVersions } from "@/db/schema";
 import { EmptyTagError, resolveTag, UnknownTagError } from "@/lib/data";
 import type { Db } from "@/lib/db";
@@ -19,8 +19,9 @@ export interface PlanResult {
 }
 
 /**
- * Resolves every tag that a non-archived model version follows (its dataset tag, and every
- * tag marked `followedByAll`, like the feedback tag): records added or removed since the
+ * Resolves every tag that a non-archived model version follows (its dataset tag, the tags it
+ * also follows, and every tag marked `followedByAll`, like the feedback tag; archived tags
+ * are left alone): records added or removed since the
  * last resolution make a new version. Then queues the missing
  * benchmarks of every follower on its tag's current version. A benchmark is unique per
  * (model version, dataset version), so planning twice, or concurrently, queues each once.
@@ -28,12 +29,23 @@ export interface PlanResult {
 export async function planBenchmarks(db: Db, store: ObjectStore): Promise<PlanResult> {
   const result: PlanResult = { created: 0, newVersions: [], unresolved: [] };
   const live = eq(modelVersions.archived, false);
-  const [named, forAll] = await Promise.all([
+  const [named, also, forAll, archived] = await Promise.all([
     db.selectDistinct({ tag: modelVersions.datasetTag }).from(modelVersions).where(live),
-    db.select({ tag: datasetTags.name }).from(datasetTags).where(eq(datasetTags.followedByAll, true)),
+    db
+      .selectDistinct({ tag: sql<string>`unnest(${modelVersions.alsoFollows})` })
+      .from(modelVersions)
+      .where(live),
+    db
+      .select({ tag: datasetTags.name })
+      .from(datasetTags)
+      .where(and(eq(datasetTags.followedByAll, true), eq(datasetTags.archived, false))),
+    db.select({ tag: datasetTags.name }).from(datasetTags).where(eq(datasetTags.archived, true)),
   ]);
   const followedByAll = new Set(forAll.map((t) => t.tag));
-  const followed = [...new Set([...named.map((t) => t.tag), ...followedByAll])].map((tag) => ({ tag }));
+  const skipped = new Set(archived.map((t) => t.tag));
+  const followed = [...new Set([...named.map((t) => t.tag), ...also.map((t) => t.tag), ...followedByAll])]
+    .filter((tag) => !skipped.has(tag))
+    .map((tag) => ({ tag }));
   for (const { tag } of followed) {
     let versionId: number;
     try {
@@ -48,7 +60,7 @@ export async function planBenchmarks(db: Db, store: ObjectStore): Promise<PlanRe
     const followers = await db
       .select({ id: modelVersions.id })
       .from(modelVersions)
-      .where(followedByAll.has(tag) ? live : and(eq(modelVersions.datasetTag, tag), live));
+      .where(followedByAll.has(tag) ? live : and(or(eq(modelVersions.datasetTag, tag), sql`${tag} = any(${modelVersions.alsoFollows})`), live));
     if (followers.length === 0) continue;
     const benchmarked = new Set(
       (

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ApiError, idParam, isoDate, operation, readBodyLimited } from "@/lib/http";
 import { sourceNameSchema } from "./imports";
+import { createTagSchema, tagNameSchema, updateTagSchema } from "./tag-edits";
 
 /** The API of labelled-data imports. */
 
@@ -112,3 +113,47 @@ export async function parseImportRequest(request: Request, maxBytes: number): Pr
   if (total > maxBytes) throw new ApiError(413, "payload_too_large", `the files are ${total} bytes; the limit is ${maxBytes} bytes (IMPORT_MAX_BYTES)`);
   return { source: source.data, format: zip ? "zip" : "idx", files: await Promise.all(files.map(async (f) => new Uint8Array(await f.arrayBuffer()))) };
 }
+
+export const datasetTagSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    description: z.string(),
+    query: z.record(z.string(), z.unknown()),
+    followedByAll: z.boolean(),
+    archived: z.boolean(),
+    createdAt: isoDate,
+  })
+  .meta({ id: "DatasetTag" });
+
+const tagErrors = {
+  404: { description: "No such tag", codes: ["not_found"] },
+  409: { description: "The name is taken, or the tag is one of the lab's own", codes: ["tag_exists", "built_in_tag"] },
+  422: { description: "Invalid name, query or unknown source", codes: ["validation_failed", "unknown_source"] },
+};
+
+export const createTagOperation = operation({
+  id: "createTag",
+  method: "POST",
+  path: "/api/datasets/tags",
+  tag: "Datasets",
+  access: "admin",
+  summary: "Create a dataset tag: a saved query over sources, split, classes and a time window",
+  description: "Its first version appears when it is first resolved: when a model follows it (benchmark planning) or its page is opened.",
+  body: createTagSchema,
+  responses: { 201: { description: "The tag", json: datasetTagSchema } },
+  errors: { 409: tagErrors[409], 422: tagErrors[422] },
+});
+
+export const updateTagOperation = operation({
+  id: "updateTag",
+  method: "PATCH",
+  path: "/api/datasets/tags/{name}",
+  tag: "Datasets",
+  access: "admin",
+  summary: "Edit a tag's description or query, or archive it (archived tags get no new versions or benchmarks)",
+  params: z.object({ name: tagNameSchema }),
+  body: updateTagSchema,
+  responses: { 200: { description: "The tag as it is now", json: datasetTagSchema } },
+  errors: tagErrors,
+});

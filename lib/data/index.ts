@@ -31,8 +31,19 @@ export {
   type TagSummary,
 } from "./tags";
 export { prepareKmnist } from "./prepare";
+export { createTag, createTagSchema, TagEditError, tagNameSchema, tagQuerySchema, updateTag, updateTagSchema } from "./tag-edits";
 export { appendRecords, type AppendedRecords, type NewRecords } from "./records";
-export { createImportOperation, datasetImportSchema, getImportOperation, importReportSchema, listImportsOperation, parseImportRequest } from "./api";
+export {
+  createImportOperation,
+  createTagOperation,
+  datasetImportSchema,
+  datasetTagSchema,
+  getImportOperation,
+  importReportSchema,
+  listImportsOperation,
+  parseImportRequest,
+  updateTagOperation,
+} from "./api";
 export {
   createImport,
   getImport,

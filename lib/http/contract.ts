@@ -5,7 +5,7 @@ import { z } from "zod";
  * validates requests with these schemas, /api/openapi.json is generated from them, and
  * client components import the response types.
  */
-export type Method = "GET" | "POST" | "PUT";
+export type Method = "GET" | "POST" | "PUT" | "PATCH";
 export type AccessLevel = "public" | "viewer" | "admin";
 
 export interface ResponseDoc {

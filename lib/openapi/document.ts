@@ -2,13 +2,13 @@ import { z } from "zod";
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
 import { authGetOperation, authPostOperation } from "@/lib/auth";
 import { bestModelsOperation, explanationOperation, getBenchmarkOperation, listBenchmarksOperation, runBenchmarksOperation } from "@/lib/benchmark";
-import { createImportOperation, getImportOperation, listImportsOperation } from "@/lib/data";
+import { createImportOperation, createTagOperation, getImportOperation, listImportsOperation, updateTagOperation } from "@/lib/data";
 import { healthOperation } from "@/lib/health";
 import { acceptedMediaTypes, errorSchema, operation, type ErrorDoc, type Operation } from "@/lib/http";
 import { inngestOperations } from "@/lib/jobs";
 import { feedbackOperation, reviewDecisionOperation, reviewQueueOperation } from "@/lib/monitoring";
 import { requestTrainingOperation, trainingStatusOperation } from "@/lib/pipeline";
-import { downloadArtifactOperation, uploadModelOperation } from "@/lib/registry";
+import { downloadArtifactOperation, setFollowsOperation, uploadModelOperation } from "@/lib/registry";
 import { predictOperation, predictWrongMethodOperation } from "@/lib/serving";
 
 export const openApiOperation = operation({
@@ -39,9 +39,12 @@ export const OPERATIONS: AnyOperation[] = [
   explanationOperation,
   downloadArtifactOperation,
   uploadModelOperation,
+  setFollowsOperation,
   createImportOperation,
   listImportsOperation,
   getImportOperation,
+  createTagOperation,
+  updateTagOperation,
   healthOperation,
   openApiOperation,
   authGetOperation,
@@ -51,7 +54,7 @@ export const OPERATIONS: AnyOperation[] = [
   inngestOperations.PUT,
 ] as AnyOperation[];
 
-const MUTATIONS = new Set(["POST", "PUT"]);
+const MUTATIONS = new Set(["POST", "PUT", "PATCH"]);
 
 /** The errors every operation of this shape can answer, besides its own. */
 function commonErrors(op: AnyOperation): Record<number, ErrorDoc> {

@@ -7,3 +7,4 @@ export { getModelVersion, MODEL_SORTS, modelVersionQuerySchema, searchModelVersi
 export { registerUploadedModel, UploadRejectedError, uploadMetadataSchema, type UploadMetadata } from "./upload";
 export { parseUploadRequest } from "./upload-request";
 export { artifactPrefix, countModelVersions, registerModelVersion, versionLabel, type ModelVersion, type RegisterOptions } from "./versions";
+export { FollowsError, followsSchema, setAlsoFollows, setFollowsOperation } from "./follows";
