@@ -80,8 +80,9 @@ export async function createImport(
 
 /** An import as the API answers it: without its storage keys, with its page. */
 export function importJson(row: DatasetImport) {
-  const { uploadKeys: _keys, ...rest } = row;
-  return { ...rest, url: `/admin/imports/${row.id}` };
+  const rest: Partial<DatasetImport> = { ...row };
+  delete rest.uploadKeys;
+  return { ...(rest as Omit<DatasetImport, "uploadKeys">), url: `/admin/imports/${row.id}` };
 }
 
 export async function getImport(db: Db, id: number): Promise<DatasetImport | null> {
