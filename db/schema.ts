@@ -19,7 +19,7 @@ import type { ImportReport, TagQuery } from "@/lib/data";
 import type { ExplanationMethodResult } from "@/lib/explain";
 import type { EvaluationIntervals, StoredMetrics } from "@/lib/metrics";
 import type { TrainProgress } from "@/lib/ml";
-import type { PipelineCandidate, PromotionComparison } from "@/lib/pipeline";
+import type { PipelineCandidate, PromotionComparison, TriggerDetail } from "@/lib/pipeline";
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => "bytea" });
 
@@ -278,6 +278,10 @@ export const pipelineRuns = pgTable(
     decision: text("decision", { enum: ["promoted", "kept"] }),
     /** The paired test behind the decision: both models on the same holdout images. */
     comparison: jsonb("comparison").$type<PromotionComparison>(),
+    /** The same paired test on the holdout of every other source in the training tag (imports, feedback), each reported apart. */
+    sourceComparisons: jsonb("source_comparisons").$type<PromotionComparison[]>(),
+    /** Why the run started, with the trigger's numbers (new records, drift level, accuracy drop). */
+    triggerDetail: jsonb("trigger_detail").$type<TriggerDetail>(),
     reason: text("reason"),
     error: text("error"),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),

@@ -58,6 +58,7 @@ const envSchema = z.object({
   PROMOTION_MIN_ABSOLUTE: z.coerce.number().min(0).max(1).default(0.002),
   PROMOTION_MIN_RELATIVE: z.coerce.number().min(0).max(10).default(0),
   PROMOTION_MAX_P: z.coerce.number().gt(0).max(1).default(0.05),
+  PROMOTION_MAX_REGRESSION: z.coerce.number().min(0).max(1).default(0.005),
   TRAINING_TAG: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,99}$/, "must be a dataset tag name")
@@ -70,6 +71,28 @@ const envSchema = z.object({
     .default(100 * 1024 * 1024),
   FEEDBACK_AUTO_APPROVE: z.enum(["none", "signed-in", "all"]).default("none"),
   RETRAIN_MIN_NEW_RECORDS: z.coerce.number().int().min(1).max(10_000_000).default(500),
+  RETRAIN_ON_DRIFT: booleanString.default(true),
+  RETRAIN_ACCURACY_DROP: z.coerce.number().gt(0).max(1).default(0.05),
+  RETRAIN_ACCURACY_WINDOW: z.coerce.number().int().min(10).max(1_000_000).default(200),
+  PIPELINE_ALGORITHMS: z
+    .string()
+    .regex(/^(logreg|tree|cnn)(,(logreg|tree|cnn))*$/, "must be a comma-separated list of logreg, tree, cnn")
+    .optional(),
+  PIPELINE_HYPERPARAMETERS: z
+    .string()
+    .max(10_000)
+    .optional()
+    .transform((text, ctx) => {
+      if (!text) return {};
+      try {
+        const parsed: unknown = JSON.parse(text);
+        if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, Record<string, unknown>>;
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: "custom", message: 'must be a JSON object per family, e.g. {"cnn":{"epochs":4}}' });
+      return z.NEVER;
+    }),
   EVALUATION_MIN_SAMPLES: z.coerce.number().int().min(1).max(1_000_000).default(200),
   PREDICT_MAX_BYTES: z.coerce
     .number()
@@ -148,7 +171,6 @@ const envSchema = z.object({
   DRIFT_MAX_WINDOW: z.coerce.number().int().min(10).max(100_000).default(5000),
   DRIFT_PSI_THRESHOLD: z.coerce.number().positive().default(0.25),
   DRIFT_PAIRWISE_THRESHOLD: z.coerce.number().positive().default(0.1),
-  FEEDBACK_RETRAIN_AFTER: z.coerce.number().int().min(1).default(500),
 });
 
 function isProxySpec(entry: string): boolean {
@@ -203,14 +225,29 @@ export interface AppConfig {
    * A challenger replaces the champion only when it beats it by both margins (holdout accuracy)
    * and the paired McNemar test on the same images gives p below maxP.
    */
-  promotion: { minAbsolute: number; minRelative: number; maxP: number };
+  /**
+   * Promotion margins and significance; `maxRegression`: the largest accuracy drop on any
+   * holdout (of at least EVALUATION_MIN_SAMPLES images) a challenger may have and be promoted.
+   */
+  promotion: { minAbsolute: number; minRelative: number; maxP: number; maxRegression: number };
   /** Benchmarks of fewer images are marked "small sample" and never crowned best or leader. */
   evaluation: { minSamples: number };
   /**
    * What the pipeline trains on (a dataset tag), and the data trigger: a new version of it
    * with at least this many records beyond what the champion was trained on requests a run.
    */
-  training: { tag: string; retrainMinNewRecords: number };
+  training: {
+    tag: string;
+    retrainMinNewRecords: number;
+    /** A drift alert on the champion's live inputs requests a run. */
+    retrainOnDrift: boolean;
+    /** The champion's live accuracy (approved feedback) falling by this much between two windows of this many answers requests a run. */
+    retrainAccuracyDrop: number;
+    retrainAccuracyWindow: number;
+    /** What a run trains when its request does not say (PIPELINE_ALGORITHMS, PIPELINE_HYPERPARAMETERS). */
+    algorithms: Array<"logreg" | "tree" | "cnn"> | null;
+    hyperparameters: Record<string, Record<string, unknown>>;
+  };
   /** The largest labelled batch POST /api/datasets/imports takes (all its files together). */
   importMaxBytes: number;
   /** Whose feedback skips the review queue: nobody's (default), signed-in people's, or everyone's (trusted setups). */
@@ -271,8 +308,6 @@ export interface AppConfig {
     minWindow: number;
     maxWindow: number;
     thresholds: { psi: number; averagePairwiseDistance: number };
-    /** New feedback records since the last training run that request a retraining. */
-    retrainAfter: number;
   };
 }
 
@@ -335,9 +370,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxAttempts: e.BENCHMARK_MAX_ATTEMPTS,
       explain: e.BENCHMARK_EXPLAIN,
     },
-    promotion: { minAbsolute: e.PROMOTION_MIN_ABSOLUTE, minRelative: e.PROMOTION_MIN_RELATIVE, maxP: e.PROMOTION_MAX_P },
+    promotion: {
+      minAbsolute: e.PROMOTION_MIN_ABSOLUTE,
+      minRelative: e.PROMOTION_MIN_RELATIVE,
+      maxP: e.PROMOTION_MAX_P,
+      maxRegression: e.PROMOTION_MAX_REGRESSION,
+    },
     evaluation: { minSamples: e.EVALUATION_MIN_SAMPLES },
-    training: { tag: e.TRAINING_TAG, retrainMinNewRecords: e.RETRAIN_MIN_NEW_RECORDS },
+    training: {
+      tag: e.TRAINING_TAG,
+      retrainMinNewRecords: e.RETRAIN_MIN_NEW_RECORDS,
+      retrainOnDrift: e.RETRAIN_ON_DRIFT,
+      retrainAccuracyDrop: e.RETRAIN_ACCURACY_DROP,
+      retrainAccuracyWindow: e.RETRAIN_ACCURACY_WINDOW,
+      algorithms: e.PIPELINE_ALGORITHMS ? (e.PIPELINE_ALGORITHMS.split(",") as Array<"logreg" | "tree" | "cnn">) : null,
+      hyperparameters: e.PIPELINE_HYPERPARAMETERS,
+    },
     importMaxBytes: e.IMPORT_MAX_BYTES,
     feedbackAutoApprove: e.FEEDBACK_AUTO_APPROVE,
     predict: {
@@ -392,7 +440,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       minWindow: e.DRIFT_MIN_WINDOW,
       maxWindow: Math.max(e.DRIFT_MAX_WINDOW, e.DRIFT_MIN_WINDOW),
       thresholds: { psi: e.DRIFT_PSI_THRESHOLD, averagePairwiseDistance: e.DRIFT_PAIRWISE_THRESHOLD },
-      retrainAfter: e.FEEDBACK_RETRAIN_AFTER,
     },
   };
 }

@@ -15,8 +15,16 @@ type Status = TrainingStatusJson;
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 
+/** A tag the pipeline can train on, with its versions newest first. */
+export interface TrainableTag {
+  name: string;
+  versions: Array<{ id: number; createdAt: string; recordCount: number }>;
+}
+
 /** Live view of training: progress of running models (polled), past pipeline runs and their decisions. */
-export function TrainingDashboard() {
+export function TrainingDashboard({ tags, defaultTag }: { tags: TrainableTag[]; defaultTag: string }) {
+  const [tagName, setTagName] = useState(defaultTag);
+  const [versionId, setVersionId] = useState("");
   const [status, setStatus] = useState<Status | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
@@ -45,11 +53,11 @@ export function TrainingDashboard() {
     };
   }, [refresh, busy]);
 
-  async function start() {
+  async function start(on?: { trainingTag: string; trainingVersionId?: number }) {
     setStarting(true);
     setMessage(null);
     try {
-      const response = await fetch("/api/training", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+      const response = await fetch("/api/training", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(on ?? {}) });
       const body = await response.json();
       setMessage(response.ok ? `Training requested (${body.engine} job engine).` : (body?.error?.message ?? `The server answered ${response.status}`));
       await refresh();
@@ -61,10 +69,56 @@ export function TrainingDashboard() {
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center gap-3">
-        <Button onClick={start} disabled={starting || busy} data-testid="start-training">
+        <Button onClick={() => start()} disabled={starting || busy} data-testid="start-training">
           {starting ? <Loader2 className="animate-spin" aria-hidden /> : <Play aria-hidden />} Train all models now
         </Button>
         {busy && <Badge variant="warning">training in progress</Badge>}
+        <form
+          className="flex flex-wrap items-center gap-2 text-sm"
+          aria-label="Train on chosen data"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void start({ trainingTag: tagName, ...(versionId ? { trainingVersionId: Number(versionId) } : {}) });
+          }}
+        >
+          <label className="flex items-center gap-1">
+            Train on
+            <select
+              value={tagName}
+              onChange={(e) => {
+                setTagName(e.target.value);
+                setVersionId("");
+              }}
+              className="h-9 rounded-md border bg-background px-2"
+              data-testid="train-tag"
+            >
+              {tags.map((t) => (
+                <option key={t.name} value={t.name}>
+                  {t.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="flex items-center gap-1">
+            version
+            <select
+              value={versionId}
+              onChange={(e) => setVersionId(e.target.value)}
+              className="h-9 rounded-md border bg-background px-2"
+              data-testid="train-version"
+            >
+              <option value="">newest (resolved when the run starts)</option>
+              {(tags.find((t) => t.name === tagName)?.versions ?? []).map((v) => (
+                <option key={v.id} value={v.id}>
+                  version {v.id} · {v.createdAt.slice(0, 16).replace("T", " ")} · {v.recordCount.toLocaleString("en-US")} records
+                </option>
+              ))}
+            </select>
+          </label>
+          <Button type="submit" variant="outline" disabled={starting || busy} data-testid="start-training-on">
+            Train on this data
+          </Button>
+        </form>
         {message && (
           <p role="status" className="text-sm text-muted-foreground">
             {message}
@@ -143,8 +197,19 @@ export function TrainingDashboard() {
                 <TableRow key={run.id}>
                   <TableCell>#{run.id}</TableCell>
                   <TableCell>{new Date(run.startedAt).toISOString().slice(0, 16).replace("T", " ")}</TableCell>
-                  <TableCell>
-                    {run.trigger} · {run.actor}
+                  <TableCell className="max-w-xs whitespace-normal">
+                    <span data-testid="run-trigger">
+                      {run.trigger} · {run.actor}
+                    </span>
+                    {run.triggerDetail && <span className="block text-xs text-muted-foreground">{run.triggerDetail.reason}</span>}
+                    {run.trainVersionId !== null && run.trainingTag && (
+                      <span className="block text-xs">
+                        trained on{" "}
+                        <Link href={`/datasets/${run.trainingTag}#version-${run.trainVersionId}`} className="underline underline-offset-4">
+                          {run.trainingTag} version {run.trainVersionId}
+                        </Link>
+                      </span>
+                    )}
                   </TableCell>
                   <TableCell className="whitespace-normal">
                     {(run.candidates ?? []).length === 0
@@ -174,6 +239,12 @@ export function TrainingDashboard() {
                         only by {run.comparison.champion.label}
                       </p>
                     )}
+                    {(run.sourceComparisons ?? []).map((c) => (
+                      <p key={c.tag} className="mt-1 text-xs" data-testid="decision-source-test">
+                        {c.tag}: {pct(c.challenger.accuracy)} vs {pct(c.champion.accuracy)}, McNemar p = {formatPValue(c.contingency.pValue)} on{" "}
+                        {c.contingency.n} images
+                      </p>
+                    ))}
                     <p className="mt-1 text-xs text-muted-foreground">{run.reason ?? run.error}</p>
                   </TableCell>
                 </TableRow>

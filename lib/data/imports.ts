@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import sharp from "sharp";
 import { z } from "zod";
-import { datasetImports, datasetRecords, datasetSources, datasetTags } from "@/db/schema";
+import { datasetImports, datasetRecords, datasetSources } from "@/db/schema";
 import type { Db } from "@/lib/db";
 import { IMAGE_PIXELS, IMAGE_SIDE } from "@/lib/kmnist";
 import { createLogger } from "@/lib/log";
@@ -20,7 +20,8 @@ import {
   type RefusalReason,
 } from "./labelled-batch";
 import { appendRecords } from "./records";
-import { FEEDBACK_SOURCE, TRAINING_TAG } from "./tags";
+import { ensureSourceTags, sourceTags } from "./source-tags";
+import { FEEDBACK_SOURCE } from "./tags";
 
 const log = createLogger("data.imports");
 
@@ -50,9 +51,6 @@ export interface ImportReport {
 
 const MAX_LISTED_REFUSALS = 500;
 const PREVIEW = 24;
-
-/** The tags an imported source gets: its train and holdout parts (hash split), the holdout followed by every model. */
-export const sourceTags = (source: string) => ({ train: `${source}-train`, holdout: `${source}-holdout` });
 
 /**
  * Stores an uploaded batch (zip, or idx images + labels) under `imports/<uuid>/` and queues
@@ -158,29 +156,6 @@ function countByReason(refused: Refusal[]): ImportReport["refusedByReason"] {
   const counts: ImportReport["refusedByReason"] = {};
   for (const r of refused) counts[r.reason] = (counts[r.reason] ?? 0) + 1;
   return counts;
-}
-
-/** The source's train and holdout tags exist, and the training tag includes its train part. */
-async function ensureSourceTags(db: Db, source: string) {
-  const tags = sourceTags(source);
-  await db
-    .insert(datasetTags)
-    .values([
-      { name: tags.train, description: `The train part (hash split, 80 %) of the imported source ${source}`, query: { sources: [source], split: "train" } },
-      {
-        name: tags.holdout,
-        description: `The holdout part (hash split, 20 %) of the imported source ${source}; every model is benchmarked on it`,
-        query: { sources: [source], split: "holdout" },
-        followedByAll: true,
-      },
-    ])
-    .onConflictDoNothing();
-  // Appends the source to the training tag's query once (jsonb containment keeps it idempotent).
-  await db
-    .update(datasetTags)
-    .set({ query: sql`jsonb_set(${datasetTags.query}, '{sources}', (${datasetTags.query} -> 'sources') || ${JSON.stringify([source])}::jsonb)` })
-    .where(and(eq(datasetTags.name, TRAINING_TAG), sql`not (${datasetTags.query} -> 'sources') @> ${JSON.stringify([source])}::jsonb`));
-  return tags;
 }
 
 /**

@@ -23,6 +23,7 @@ export {
   latestVersion,
   loadSnapshot,
   listTags,
+  trainableTags,
   tagWithVersions,
   contentHashOf,
   UnknownTagError,
@@ -52,10 +53,11 @@ export {
   listImports,
   runImport,
   sourceNameSchema,
-  sourceTags,
   type DatasetImport,
   type ImportReport,
 } from "./imports";
+export { ensureSourceTags, sourceHoldoutTags, sourceTags } from "./source-tags";
+export { versionLineage, type VersionLineage } from "./lineage";
 export {
   BatchRejectedError,
   contentHashOfPixels,

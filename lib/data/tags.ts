@@ -213,3 +213,16 @@ export async function tagWithVersions(db: Db, tagName: string) {
     .orderBy(desc(datasetVersions.createdAt), desc(datasetVersions.id));
   return { ...tag, versions };
 }
+
+/** Tags that are not archived, each with its versions newest first (id, time, size): what a training run may be asked to use. */
+export async function trainableTags(db: Db): Promise<Array<{ name: string; versions: Array<{ id: number; createdAt: string; recordCount: number }> }>> {
+  const tags = await db.select().from(datasetTags).where(eq(datasetTags.archived, false)).orderBy(asc(datasetTags.name));
+  const versions = await db
+    .select({ id: datasetVersions.id, tagId: datasetVersions.tagId, createdAt: datasetVersions.createdAt, recordCount: datasetVersions.recordCount })
+    .from(datasetVersions)
+    .orderBy(desc(datasetVersions.id));
+  return tags.map((tag) => ({
+    name: tag.name,
+    versions: versions.filter((v) => v.tagId === tag.id).map((v) => ({ id: v.id, createdAt: v.createdAt.toISOString(), recordCount: v.recordCount })),
+  }));
+}

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { config } from "@/lib/config";
 import { getDb } from "@/lib/db";
+import type { TriggerDetail, TriggerKind } from "@/lib/pipeline";
 import { objectStore } from "@/lib/storage";
 import { BENCHMARKS_REQUESTED, DATA_IMPORT_REQUESTED, MODELS_POLL_REQUESTED, MONITORING_REQUESTED, TRAIN_REQUESTED } from "./events";
 import type { StepRunner } from "./steps";
@@ -42,15 +43,35 @@ export interface FollowUpEvent {
 /** New model versions are benchmarked right away rather than at the next scheduled sweep. */
 const benchmarkNewModels: FollowUpEvent = { name: BENCHMARKS_REQUESTED, data: { reason: "model_registered" } };
 
+// The pipeline's trigger kinds (lib/pipeline TriggerKind), listed here because jobs loads no area eagerly.
+const TRIGGERS = ["schedule", "event", "ui", "cli", "bootstrap", "data", "drift", "accuracy"] as const satisfies readonly TriggerKind[];
+
 const trainPayload = z.object({
-  trigger: z.enum(["schedule", "event", "ui", "cli", "bootstrap", "data"]).default("event"),
+  trigger: z.enum(TRIGGERS).default("event"),
+  triggerDetail: z
+    .object({
+      reason: z.string().max(1000),
+      newRecords: z.number().int().optional(),
+      trainingVersionId: z.number().int().positive().optional(),
+      driftReportId: z.number().int().positive().optional(),
+      liveAccuracy: z.object({ before: z.number(), after: z.number(), window: z.number().int() }).optional(),
+    })
+    .optional(),
   actor: z.string().min(1).max(200).default("system"),
+  trainingTag: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,99}$/)
+    .optional(),
+  trainingVersionId: z.number().int().positive().max(2_147_483_647).optional(),
   algorithms: z
     .array(z.enum(["logreg", "tree", "cnn"]))
     .min(1)
     .optional(),
   hyperparameters: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
 });
+
+/** A training request a trigger sends (the train-pipeline job's payload). */
+type TrainRequest = Pick<z.infer<typeof trainPayload>, "trigger" | "actor" | "triggerDetail">;
 
 export const trainPipelineJob: JobDefinition<z.infer<typeof trainPayload>> = {
   name: "train-pipeline",
@@ -108,7 +129,7 @@ const monitoringPayload = z.object({ reason: z.string().max(200).optional(), tri
 
 /**
  * The monitoring loop: new feedback becomes labelled records (a new feedback tag version,
- * so benchmarks follow, and past FEEDBACK_RETRAIN_AFTER a retraining), the champion's
+ * so benchmarks follow, and its train part may make the data trigger due), the champion's
  * newest inputs are checked for drift, and old prediction logs, log rows and finished jobs
  * are purged (PREDICTION_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS, JOB_RETENTION_DAYS).
  */
@@ -122,9 +143,10 @@ export const monitoringJob: JobDefinition<z.infer<typeof monitoringPayload>> = {
   payload: monitoringPayload,
   async run(_payload, step) {
     const { checkDrift, ingestFeedback, purgeOperationalData, purgePredictions } = await import("@/lib/monitoring");
+    const { liveAccuracyTrigger, trainingDataTrigger } = await import("@/lib/pipeline");
     const db = await getDb();
     const store = objectStore();
-    const { minWindow, maxWindow, thresholds, retentionDays, retrainAfter } = config().monitoring;
+    const { minWindow, maxWindow, thresholds, retentionDays } = config().monitoring;
     const feedback = await step.run("ingest-feedback", () => ingestFeedback(db, store));
     const drift = await step.run("check-drift", async () => {
       const check = await checkDrift(db, store, { minWindow, maxWindow, thresholds });
@@ -132,13 +154,29 @@ export const monitoringJob: JobDefinition<z.infer<typeof monitoringPayload>> = {
     });
     const purged = await step.run("purge-predictions", () => purgePredictions(db, retentionDays));
     const retention = await step.run("purge-logs-and-jobs", () => purgeOperationalData(db, config().retention));
-    return { feedback, drift, purged, retention, retrain: feedback.records > 0 && feedback.sinceTraining >= retrainAfter };
+    // The data-driven triggers, first due first: new training records, a drift alert, a fall in live accuracy.
+    const retrain = await step.run("check-triggers", async (): Promise<TrainRequest | null> => {
+      if (feedback.records > 0) {
+        const data = await trainingDataTrigger(db, store);
+        if (data.due) return { trigger: "data", actor: "feedback", triggerDetail: data.detail };
+      }
+      if (drift.status === "checked" && drift.level === "drift" && config().training.retrainOnDrift) {
+        return {
+          trigger: "drift",
+          actor: "monitoring",
+          triggerDetail: { reason: `drift alert on the champion's live inputs (report ${drift.reportId})`, driftReportId: drift.reportId },
+        };
+      }
+      const accuracy = await liveAccuracyTrigger(db);
+      return accuracy.due ? { trigger: "accuracy", actor: "monitoring", triggerDetail: accuracy.detail } : null;
+    });
+    return { feedback, drift, purged, retention, retrain };
   },
   followUps: (result) => {
-    const { feedback, retrain } = result as { feedback: { records: number }; retrain: boolean };
+    const { feedback, retrain } = result as { feedback: { records: number }; retrain: TrainRequest | null };
     return [
       ...(feedback.records > 0 ? [{ name: BENCHMARKS_REQUESTED, data: { reason: "feedback" } }] : []),
-      ...(retrain ? [{ name: TRAIN_REQUESTED, data: { trigger: "event", actor: "feedback" } }] : []),
+      ...(retrain ? [{ name: TRAIN_REQUESTED, data: { ...retrain } }] : []),
     ];
   },
 };
@@ -171,10 +209,11 @@ export const importDataJob: JobDefinition<z.infer<typeof importPayload>> = {
     return { importId, ...imported, retrain };
   },
   followUps: (result) => {
-    const { importId, accepted, retrain } = result as { importId: number; accepted: number; retrain: { due: boolean; reason: string } | null };
+    const { importId, accepted, retrain } = result as { importId: number; accepted: number; retrain: { due: boolean; detail: TriggerDetail } | null };
+    const request: TrainRequest | null = retrain?.due ? { trigger: "data", actor: `import ${importId}`, triggerDetail: retrain.detail } : null;
     return [
       ...(accepted > 0 ? [{ name: BENCHMARKS_REQUESTED, data: { reason: "import" } }] : []),
-      ...(retrain?.due ? [{ name: TRAIN_REQUESTED, data: { trigger: "data", actor: `import ${importId}: ${retrain.reason}`.slice(0, 200) } }] : []),
+      ...(request ? [{ name: TRAIN_REQUESTED, data: { ...request } }] : []),
     ];
   },
 };

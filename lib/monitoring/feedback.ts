@@ -1,7 +1,7 @@
-import { and, asc, count, eq, gt, inArray, isNotNull, isNull, sql } from "drizzle-orm";
-import { importBatches, pipelineRuns, predictions } from "@/db/schema";
+import { and, asc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { predictions } from "@/db/schema";
 import { config } from "@/lib/config";
-import { appendRecords, FEEDBACK_SOURCE } from "@/lib/data";
+import { appendRecords, ensureSourceTags, FEEDBACK_SOURCE } from "@/lib/data";
 import type { Db } from "@/lib/db";
 import { sharedLimiter, type ClientLimits } from "@/lib/http";
 import { IMAGE_PIXELS } from "@/lib/kmnist";
@@ -85,8 +85,6 @@ export async function submitFeedback(
 export interface IngestResult {
   records: number;
   batchId: number | null;
-  /** Feedback records added since the last training pipeline started. */
-  sinceTraining: number;
 }
 
 /**
@@ -112,6 +110,8 @@ export async function ingestFeedback(db: Db, store: ObjectStore, limit = 5000): 
       images,
       labels: Uint8Array.from(pending, (p) => p.label ?? 0),
     });
+    // Reviewed feedback is training data: its train part joins the training tag, its holdout part is benchmarked.
+    await ensureSourceTags(tx as unknown as Db, FEEDBACK_SOURCE);
     await tx
       .update(predictions)
       .set({ feedbackBatchId: batchId })
@@ -124,11 +124,5 @@ export async function ingestFeedback(db: Db, store: ObjectStore, limit = 5000): 
     return { records: pending.length, batchId };
   });
   if (ingested.records) log.info(`ingested ${ingested.records} feedback record(s)`, { batchId: ingested.batchId });
-  const [lastRun] = await db.select({ at: sql<Date | null>`max(${pipelineRuns.startedAt})` }).from(pipelineRuns);
-  const [{ n }] = await db
-    .select({ n: count() })
-    .from(predictions)
-    .innerJoin(importBatches, eq(importBatches.id, predictions.feedbackBatchId))
-    .where(lastRun?.at ? gt(importBatches.createdAt, new Date(lastRun.at)) : undefined);
-  return { ...ingested, sinceTraining: n };
+  return ingested;
 }

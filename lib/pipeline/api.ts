@@ -49,6 +49,27 @@ export const pipelineCandidateSchema = z.object({
   }),
 });
 
+const promotionComparisonSchema = z
+  .object({
+    tag: z.string().optional().meta({ description: "The holdout tag (absent on older runs: kmnist-holdout)" }),
+    holdoutVersionId: z.number().int(),
+    challenger: z.object({ id: z.number().int(), label: z.string(), accuracy: z.number() }),
+    champion: z.object({ id: z.number().int(), label: z.string(), accuracy: z.number() }),
+    contingency: z
+      .object({
+        n: z.number().int(),
+        bothCorrect: z.number().int(),
+        firstOnly: z.number().int().meta({ description: "Images only the challenger got right" }),
+        secondOnly: z.number().int().meta({ description: "Images only the champion got right" }),
+        bothWrong: z.number().int(),
+        pValue: z.number().meta({ description: "Exact McNemar test, two-sided" }),
+      })
+      .meta({ id: "PairedContingency" }),
+    maxP: z.number(),
+    margins: z.object({ minAbsolute: z.number(), minRelative: z.number() }),
+  })
+  .meta({ id: "PromotionComparison" });
+
 export const pipelineRunSchema = z
   .object({
     id: z.number().int(),
@@ -65,25 +86,22 @@ export const pipelineRunSchema = z
     championBeforeAccuracy: nullable(z.number()),
     championAfterId: nullable(z.number().int()),
     decision: nullable(z.enum(["promoted", "kept"])),
-    comparison: nullable(
+    comparison: nullable(promotionComparisonSchema).meta({
+      description: "The paired test on kmnist-holdout behind the decision (null without a champion to compare with)",
+    }),
+    sourceComparisons: nullable(z.array(promotionComparisonSchema)).meta({
+      description: "The same test on the holdout of every other source in the training tag (imports, feedback), each apart",
+    }),
+    triggerDetail: nullable(
       z.object({
-        holdoutVersionId: z.number().int(),
-        challenger: z.object({ id: z.number().int(), label: z.string(), accuracy: z.number() }),
-        champion: z.object({ id: z.number().int(), label: z.string(), accuracy: z.number() }),
-        contingency: z
-          .object({
-            n: z.number().int(),
-            bothCorrect: z.number().int(),
-            firstOnly: z.number().int().meta({ description: "Images only the challenger got right" }),
-            secondOnly: z.number().int().meta({ description: "Images only the champion got right" }),
-            bothWrong: z.number().int(),
-            pValue: z.number().meta({ description: "Exact McNemar test, two-sided" }),
-          })
-          .meta({ id: "PairedContingency" }),
-        maxP: z.number(),
-        margins: z.object({ minAbsolute: z.number(), minRelative: z.number() }),
+        reason: z.string(),
+        newRecords: z.number().int().optional(),
+        trainingVersionId: z.number().int().optional(),
+        driftReportId: z.number().int().optional(),
+        liveAccuracy: z.object({ before: z.number(), after: z.number(), window: z.number().int() }).optional(),
       }),
-    ).meta({ description: "The paired test behind the decision (null without a champion to compare with)" }),
+    ).meta({ description: "Why a data-driven trigger (data, drift, accuracy) started the run, with its numbers" }),
+    trainingTag: nullable(z.string()).meta({ description: "The tag of the training data version" }),
     reason: nullable(z.string()),
     error: nullable(z.string()),
     startedAt: isoDate,
@@ -111,6 +129,18 @@ export const requestTrainingSchema = z
       .min(1)
       .max(3)
       .optional(),
+    trainingTag: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,99}$/, "must be a dataset tag name")
+      .optional()
+      .meta({ description: "Train on this tag instead of TRAINING_TAG" }),
+    trainingVersionId: z
+      .number()
+      .int()
+      .positive()
+      .max(2_147_483_647)
+      .optional()
+      .meta({ description: "Train on this earlier version of the tag (retraining on an earlier data version)" }),
   })
   .strict();
 
@@ -133,5 +163,8 @@ export const requestTrainingOperation = operation({
   summary: "Queue a run of the training pipeline",
   body: requestTrainingSchema,
   responses: { 202: { description: "Queued on the job engine", json: jobAcceptedSchema } },
-  errors: { 409: { description: "A pipeline is already queued or running", codes: ["training_in_progress"] } },
+  errors: {
+    409: { description: "A pipeline is already queued or running", codes: ["training_in_progress"] },
+    422: { description: "The tag or version does not exist, or the version is not one of the tag's", codes: ["unknown_training_version"] },
+  },
 });

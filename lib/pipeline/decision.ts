@@ -8,6 +8,12 @@ export interface PromotionThresholds {
   minRelative: number;
   /** ... and the paired McNemar test on the same holdout images must give p below this. */
   maxP: number;
+  /**
+   * Promotion for a gain on another holdout (a new source's) is allowed only if no holdout of
+   * at least `minSamples` images loses more than this much accuracy (default 0.005).
+   */
+  maxRegression?: number;
+  minSamples?: number;
 }
 
 export interface PromotionDecision {
@@ -41,4 +47,53 @@ export function decidePromotion(
   if (marginMet && paired.pValue < thresholds.maxP) return { promote: true, reason: `promoted: ${comparison}; ${test}` };
   if (marginMet) return { promote: false, reason: `champion kept, the gain is not significant: ${comparison}; ${test}` };
   return { promote: false, reason: `champion kept: ${comparison}; ${test}` };
+}
+
+/** One holdout's paired result: challenger and champion on the same images of `tag`. */
+export interface HoldoutOutcome {
+  tag: string;
+  challenger: { label: string; accuracy: number };
+  champion: { label: string; accuracy: number };
+  paired: PairedContingency;
+}
+
+const points = (x: number) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(2)} points`;
+const summary = (o: HoldoutOutcome) =>
+  `${o.tag}: ${pct(o.challenger.accuracy)} vs ${pct(o.champion.accuracy)} (${points(o.challenger.accuracy - o.champion.accuracy)}, ` +
+  `McNemar p = ${formatPValue(o.paired.pValue)} on ${o.paired.n} images)`;
+
+/**
+ * The decision over every holdout the lab has: the primary one (kmnist-holdout) decides as in
+ * `decidePromotion`; a challenger that is not better there may still win on another source's
+ * holdout (new handwriting the champion never saw) when it clears the margins and the test
+ * there, and loses at most `maxRegression` accuracy on any holdout and is significantly worse
+ * on none. Each holdout is judged on its own images; none is pooled with another.
+ */
+export function decidePromotionAcross(primary: HoldoutOutcome, others: HoldoutOutcome[], thresholds: PromotionThresholds): PromotionDecision {
+  const base = decidePromotion(primary.challenger, primary.champion, thresholds, primary.paired);
+  if (others.length === 0) return base;
+  const maxRegression = thresholds.maxRegression ?? 0.005;
+  const minSamples = thresholds.minSamples ?? 200;
+  const significant = (o: HoldoutOutcome) => o.paired.pValue < thresholds.maxP;
+  const drop = (o: HoldoutOutcome) => o.champion.accuracy - o.challenger.accuracy;
+  const worse = [primary, ...others].filter(
+    (o) => (drop(o) > 0 && significant(o) && o.paired.secondOnly > o.paired.firstOnly) || (o.paired.n >= minSamples && drop(o) > maxRegression + 1e-12),
+  );
+  const wins = others.filter((o) => {
+    if (o.paired.n < minSamples) return false;
+    const needed = Math.max(thresholds.minAbsolute, o.champion.accuracy * thresholds.minRelative);
+    const gain = -drop(o);
+    return gain > 0 && gain + 1e-12 >= needed && significant(o);
+  });
+  const rest = others.map(summary).join("; ");
+  const limits = `(no holdout of ${minSamples}+ images may drop more than ${(maxRegression * 100).toFixed(2)} points or be significantly worse)`;
+  if (worse.length > 0) {
+    const verdict = base.promote ? "champion kept, better on the primary holdout but worse elsewhere" : "champion kept";
+    return { promote: false, reason: `${verdict}: ${worse.map(summary).join("; ")} ${limits}; ${base.reason}` };
+  }
+  if (base.promote) return { promote: true, reason: `${base.reason}; other holdouts: ${rest}` };
+  if (wins.length > 0) {
+    return { promote: true, reason: `promoted for ${wins.map(summary).join("; ")}; ${summary(primary)} ${limits}` };
+  }
+  return { promote: false, reason: `${base.reason}; other holdouts: ${rest}` };
 }

@@ -4,11 +4,11 @@
  * what the Training page shows, and requests for a run.
  */
 export { pipelineRunSchema, requestTrainingOperation, trainingRunSchema, trainingStatusOperation, trainingStatusSchema, type TrainingStatusJson } from "./api";
-export { decidePromotion, type PromotionDecision, type PromotionThresholds } from "./decision";
+export { decidePromotion, decidePromotionAcross, type HoldoutOutcome, type PromotionDecision, type PromotionThresholds } from "./decision";
 export { runTrainingPipeline, trainingPipeline, type PipelineDeps, type PipelineInput, type PipelineRun } from "./pipeline";
 export { requestTraining, type JobRequestResult } from "./requests";
 export { expireStaleRuns, pipelineBusy, trainingStatus, type TrainingStatus } from "./status";
-export { HOLDOUT_TAG, trainAndRegister, trainingTag, type TrainOutcome, type TrainRequest } from "./train";
+export { HOLDOUT_TAG, trainAndRegister, trainingTag, trainingVersion, TrainingVersionError, type TrainOutcome, type TrainRequest } from "./train";
 
-export type { PipelineCandidate, PromotionComparison } from "./types";
-export { trainingDataTrigger, type DataTrigger } from "./triggers";
+export { TRIGGER_KINDS, type PipelineCandidate, type PromotionComparison, type TriggerDetail, type TriggerKind } from "./types";
+export { liveAccuracyTrigger, trainingDataTrigger, type DataTrigger } from "./triggers";

@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { aliasHistory, datasetVersions, modelVersions, pipelineRuns } from "@/db/schema";
 import { config } from "@/lib/config";
-import { loadSnapshot, prepareKmnist, resolveTag } from "@/lib/data";
+import { loadSnapshot, prepareKmnist, resolveTag, sourceHoldoutTags } from "@/lib/data";
 import type { Db } from "@/lib/db";
 import { directSteps, type StepRunner } from "@/lib/jobs";
 import { isInterrupted, keepAlive, leaseOwner, throwIfAborted } from "@/lib/leases";
@@ -10,17 +10,23 @@ import { pairedContingency } from "@/lib/metrics";
 import { ALGORITHMS, evaluateInWorker, getArtifact, type Algorithm, type TrainProgress } from "@/lib/ml";
 import { aliasTarget, bestUnaliasedChampion, CHAMPION, promote, resolveModelRef, versionLabel } from "@/lib/registry";
 import type { ObjectStore } from "@/lib/storage";
-import { decidePromotion, type PromotionThresholds } from "./decision";
-import { HOLDOUT_TAG, trainAndRegister, trainingTag } from "./train";
-import type { PipelineCandidate, PromotionComparison } from "./types";
+import { decidePromotion, decidePromotionAcross, type HoldoutOutcome, type PromotionThresholds } from "./decision";
+import { HOLDOUT_TAG, trainAndRegister, trainingTag, trainingVersion } from "./train";
+import type { PipelineCandidate, PromotionComparison, TriggerDetail, TriggerKind } from "./types";
 
 const log = createLogger("pipeline");
 
 export type PipelineRun = typeof pipelineRuns.$inferSelect;
 
 export interface PipelineInput {
-  trigger: "schedule" | "event" | "ui" | "cli" | "bootstrap" | "data";
+  trigger: TriggerKind;
+  /** What a data-driven trigger saw (new records, drift, accuracy drop), recorded on the run. */
+  triggerDetail?: TriggerDetail;
   actor: string;
+  /** Train on this tag instead of TRAINING_TAG ... */
+  trainingTag?: string;
+  /** ... or on this earlier version of it (retraining on an earlier data version). */
+  trainingVersionId?: number;
   algorithms?: readonly Algorithm[];
   hyperparameters?: Partial<Record<Algorithm, Record<string, unknown>>>;
   thresholds?: PromotionThresholds;
@@ -56,7 +62,7 @@ export async function trainingPipeline(deps: PipelineDeps, input: PipelineInput,
   const runId = await step.run("start", async () => {
     const [run] = await db
       .insert(pipelineRuns)
-      .values({ trigger: input.trigger, actor: input.actor, lockedBy: owner, heartbeatAt: new Date() })
+      .values({ trigger: input.trigger, triggerDetail: input.triggerDetail ?? null, actor: input.actor, lockedBy: owner, heartbeatAt: new Date() })
       .returning({ id: pipelineRuns.id });
     return run.id;
   });
@@ -68,23 +74,33 @@ export async function trainingPipeline(deps: PipelineDeps, input: PipelineInput,
   const stopHeartbeat = keepAlive(db, pipelineRuns, owner, config().jobs.leaseMs / 4, (error) => log.warn("pipeline heartbeat failed", { runId, error }));
   try {
     throwIfAborted(signal);
-    await step.run("prepare-data", async () => {
+    const data = await step.run("prepare-data", async () => {
       await prepareKmnist(db, store);
-      const { version: train } = await resolveTag(db, store, trainingTag());
+      const tagName = input.trainingTag ?? trainingTag();
+      const train = await trainingVersion(db, store, tagName, input.trainingVersionId);
       const { version: holdout } = await resolveTag(db, store, HOLDOUT_TAG);
+      // The other sources' holdouts (imports, feedback) the decision weighs, each apart.
+      const sourceHoldouts: Array<{ tag: string; versionId: number }> = [];
+      for (const tag of await sourceHoldoutTags(db, tagName)) {
+        const { version } = await resolveTag(db, store, tag).catch(() => ({ version: null }));
+        if (version) sourceHoldouts.push({ tag, versionId: version.id });
+      }
       await db.update(pipelineRuns).set({ trainVersionId: train.id, holdoutVersionId: holdout.id }).where(eq(pipelineRuns.id, runId));
-      return { trainVersionId: train.id, holdoutVersionId: holdout.id };
+      return { trainVersionId: train.id, holdoutVersionId: holdout.id, sourceHoldouts };
     });
+    const { algorithms: configuredAlgorithms, hyperparameters: configuredHyperparameters } = config().training;
     const candidates: PipelineCandidate[] = [];
-    for (const algorithm of input.algorithms ?? ALGORITHMS) {
+    for (const algorithm of input.algorithms ?? configuredAlgorithms ?? ALGORITHMS) {
       throwIfAborted(signal);
       candidates.push(
         await step.run(`train-${algorithm}`, async () => {
           const outcome = await trainAndRegister(db, store, {
             algorithm,
-            hyperparameters: input.hyperparameters?.[algorithm],
+            hyperparameters: { ...configuredHyperparameters[algorithm], ...input.hyperparameters?.[algorithm] },
             author: `pipeline (${input.trigger})`,
             pipelineRunId: runId,
+            trainingTag: input.trainingTag,
+            trainingVersionId: data.trainVersionId,
             signal,
             onProgress: (p) => {
               logProgress(algorithm, p);
@@ -107,7 +123,8 @@ export async function trainingPipeline(deps: PipelineDeps, input: PipelineInput,
       await db.update(pipelineRuns).set({ candidates }).where(eq(pipelineRuns.id, runId));
     }
     throwIfAborted(signal);
-    return await step.run("decide", () => decide(deps, runId, candidates, input.thresholds ?? config().promotion, input.actor));
+    const thresholds = input.thresholds ?? { ...config().promotion, minSamples: config().evaluation.minSamples };
+    return await step.run("decide", () => decide(deps, runId, candidates, data.sourceHoldouts, thresholds, input.actor));
   } catch (error) {
     if (isInterrupted(error)) {
       log.info("training pipeline interrupted by shutdown; its job resumes it", { runId });
@@ -138,6 +155,7 @@ async function decide(
   deps: PipelineDeps,
   runId: number,
   candidates: PipelineCandidate[],
+  sourceHoldouts: Array<{ tag: string; versionId: number }>,
   thresholds: PromotionThresholds,
   actor: string,
 ): Promise<PipelineRun> {
@@ -158,12 +176,18 @@ async function decide(
   let reason: string;
   let championBefore: { id: number; accuracy: number } | null;
   let comparison: PromotionComparison | null;
+  let sourceComparisons: PromotionComparison[] = [];
   if (earlierPromotion) {
     promoted = true;
     reason = earlierPromotion.reason;
-    const metrics = earlierPromotion.metrics as { championAccuracy?: number | null; comparison?: PromotionComparison | null };
+    const metrics = earlierPromotion.metrics as {
+      championAccuracy?: number | null;
+      comparison?: PromotionComparison | null;
+      sourceComparisons?: PromotionComparison[];
+    };
     championBefore = earlierPromotion.fromVersionId === null ? null : { id: earlierPromotion.fromVersionId, accuracy: metrics.championAccuracy ?? NaN };
     comparison = metrics.comparison ?? null;
+    sourceComparisons = metrics.sourceComparisons ?? [];
   } else {
     // The champion is whoever serves now: the alias, or before any promotion the best earlier
     // model (not one of this run's candidates, which would otherwise compete with themselves).
@@ -175,20 +199,39 @@ async function decide(
             db,
             candidates.map((c) => c.modelVersionId),
           );
-    comparison = serving
-      ? await pairedOnHoldout(db, store, run.holdoutVersionId!, thresholds, {
-          challenger: { id: best.modelVersionId, label: best.model },
-          champion: { id: serving.id, label: `${serving.name}@${serving.version}` },
-        })
-      : null;
+    const models = {
+      challenger: { id: best.modelVersionId, label: best.model },
+      champion: serving ? { id: serving.id, label: `${serving.name}@${serving.version}` } : null,
+    };
+    const holdouts = [{ tag: HOLDOUT_TAG, versionId: run.holdoutVersionId! }, ...sourceHoldouts];
+    const compared = models.champion ? await pairedOnHoldouts(db, store, holdouts, thresholds, { ...models, champion: models.champion }) : [];
+    comparison = compared[0] ?? null;
+    sourceComparisons = compared.slice(1);
     const champion = comparison?.champion ?? null;
     const challenger = comparison?.challenger ?? { label: best.model, accuracy: best.holdoutAccuracy };
-    const decision = decidePromotion(challenger, champion, thresholds, comparison?.contingency ?? null);
+    const outcome = (c: PromotionComparison): HoldoutOutcome => ({
+      tag: c.tag ?? HOLDOUT_TAG,
+      challenger: c.challenger,
+      champion: c.champion,
+      paired: c.contingency,
+    });
+    const decision = comparison
+      ? decidePromotionAcross(outcome(comparison), sourceComparisons.map(outcome), thresholds)
+      : decidePromotion(challenger, null, thresholds, null);
     if (decision.promote) {
       await promote(db, best.modelVersionId, {
         actor,
         reason: decision.reason,
-        metrics: { pipelineRunId: String(runId), holdoutAccuracy: challenger.accuracy, championAccuracy: champion?.accuracy ?? null, thresholds, comparison },
+        metrics: {
+          pipelineRunId: String(runId),
+          trigger: run.trigger,
+          triggerDetail: run.triggerDetail,
+          holdoutAccuracy: challenger.accuracy,
+          championAccuracy: champion?.accuracy ?? null,
+          thresholds,
+          comparison,
+          sourceComparisons,
+        },
       });
     }
     promoted = decision.promote;
@@ -205,6 +248,7 @@ async function decide(
       championAfterId: promoted ? best.modelVersionId : (championBefore?.id ?? null),
       decision: promoted ? "promoted" : "kept",
       comparison,
+      sourceComparisons,
       reason,
       lockedBy: null,
       finishedAt: new Date(),
@@ -215,32 +259,36 @@ async function decide(
 }
 
 /**
- * Challenger and champion on the same holdout images, each in a worker thread (in parallel):
- * their accuracies and the 2x2 table of right/wrong with the exact McNemar p-value.
+ * Challenger and champion on the same images of each holdout version, each model in a worker
+ * thread (in parallel): their accuracies and the 2x2 table of right/wrong with the exact
+ * McNemar p-value, one comparison per holdout in the order given.
  */
-async function pairedOnHoldout(
+async function pairedOnHoldouts(
   db: Db,
   store: ObjectStore,
-  holdoutVersionId: number,
+  holdouts: Array<{ tag: string; versionId: number }>,
   thresholds: PromotionThresholds,
   models: { challenger: { id: number; label: string }; champion: { id: number; label: string } },
-): Promise<PromotionComparison> {
-  const [holdout] = await db.select().from(datasetVersions).where(eq(datasetVersions.id, holdoutVersionId));
+): Promise<PromotionComparison[]> {
   const rows = await db
     .select({ id: modelVersions.id, artifactKey: modelVersions.artifactKey })
     .from(modelVersions)
     .where(inArray(modelVersions.id, [models.challenger.id, models.champion.id]));
-  const keyOf = (id: number) => rows.find((r) => r.id === id)!.artifactKey;
-  const data = await loadSnapshot(store, holdout);
-  const [challenger, champion] = await Promise.all(
-    [models.challenger.id, models.champion.id].map(async (id) => evaluateInWorker(await getArtifact(store, keyOf(id)), data)),
-  );
-  return {
-    holdoutVersionId,
-    challenger: { ...models.challenger, accuracy: challenger.accuracy },
-    champion: { ...models.champion, accuracy: champion.accuracy },
-    contingency: pairedContingency(data.labels, challenger.predicted, champion.predicted),
-    maxP: thresholds.maxP,
-    margins: { minAbsolute: thresholds.minAbsolute, minRelative: thresholds.minRelative },
-  };
+  const artifacts = await Promise.all([models.challenger.id, models.champion.id].map((id) => getArtifact(store, rows.find((r) => r.id === id)!.artifactKey)));
+  const comparisons: PromotionComparison[] = [];
+  for (const { tag, versionId } of holdouts) {
+    const [holdout] = await db.select().from(datasetVersions).where(eq(datasetVersions.id, versionId));
+    const data = await loadSnapshot(store, holdout);
+    const [challenger, champion] = await Promise.all(artifacts.map((artifact) => evaluateInWorker(artifact, data)));
+    comparisons.push({
+      tag,
+      holdoutVersionId: versionId,
+      challenger: { ...models.challenger, accuracy: challenger.accuracy },
+      champion: { ...models.champion, accuracy: champion.accuracy },
+      contingency: pairedContingency(data.labels, challenger.predicted, champion.predicted),
+      maxP: thresholds.maxP,
+      margins: { minAbsolute: thresholds.minAbsolute, minRelative: thresholds.minRelative },
+    });
+  }
+  return comparisons;
 }

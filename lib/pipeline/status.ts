@@ -1,5 +1,6 @@
 import { and, desc, eq, not, or } from "drizzle-orm";
-import { datasetVersions, jobs, pipelineRuns, trainingRuns } from "@/db/schema";
+import { alias } from "drizzle-orm/pg-core";
+import { datasetTags, datasetVersions, jobs, pipelineRuns, trainingRuns } from "@/db/schema";
 import { config } from "@/lib/config";
 import type { Db } from "@/lib/db";
 import { staleRunning } from "@/lib/leases";
@@ -17,6 +18,7 @@ export interface TrainingStatus {
   pipelines: Array<
     Omit<typeof pipelineRuns.$inferSelect, "candidates"> & {
       holdoutRecords: number | null;
+      trainingTag: string | null;
       candidates: Array<PipelineCandidate & { holdoutInterval: Interval | null }> | null;
     }
   >;
@@ -57,6 +59,9 @@ async function queuedPipelineJobs(db: Db) {
   return and(eq(jobs.name, PIPELINE_JOB), or(eq(jobs.status, "pending"), and(eq(jobs.status, "running"), not(stale))));
 }
 
+const trainVersions = alias(datasetVersions, "train_versions");
+const trainTags = alias(datasetTags, "train_tags");
+
 /** What the Training page shows: queued jobs, runs in progress with their progress, recent decisions. */
 export async function trainingStatus(db: Db, limit = 20): Promise<TrainingStatus> {
   await expireStaleRuns(db);
@@ -68,18 +73,21 @@ export async function trainingStatus(db: Db, limit = 20): Promise<TrainingStatus
       .orderBy(jobs.id),
     db.select().from(trainingRuns).where(eq(trainingRuns.status, "running")).orderBy(desc(trainingRuns.id)),
     db
-      .select({ run: pipelineRuns, holdoutRecords: datasetVersions.recordCount })
+      .select({ run: pipelineRuns, holdoutRecords: datasetVersions.recordCount, trainingTag: trainTags.name })
       .from(pipelineRuns)
       .leftJoin(datasetVersions, eq(datasetVersions.id, pipelineRuns.holdoutVersionId))
+      .leftJoin(trainVersions, eq(trainVersions.id, pipelineRuns.trainVersionId))
+      .leftJoin(trainTags, eq(trainTags.id, trainVersions.tagId))
       .orderBy(desc(pipelineRuns.id))
       .limit(limit),
   ]);
   return {
     queued,
     active,
-    pipelines: pipelines.map(({ run, holdoutRecords }) => ({
+    pipelines: pipelines.map(({ run, holdoutRecords, trainingTag }) => ({
       ...run,
       holdoutRecords,
+      trainingTag,
       candidates:
         run.candidates?.map((c) => ({
           ...c,

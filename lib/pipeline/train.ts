@@ -1,8 +1,8 @@
 import { and, eq } from "drizzle-orm";
-import { modelVersions, trainingRuns } from "@/db/schema";
+import { datasetTags, datasetVersions, modelVersions, trainingRuns } from "@/db/schema";
 import { codeVersion } from "@/lib/code-version";
 import { config } from "@/lib/config";
-import { loadSnapshot, resolveTag } from "@/lib/data";
+import { loadSnapshot, resolveTag, type DatasetVersion } from "@/lib/data";
 import type { Db } from "@/lib/db";
 import { KMNIST_CLASSES } from "@/lib/kmnist";
 import { isInterrupted, keepAlive, leaseOwner } from "@/lib/leases";
@@ -33,6 +33,25 @@ export interface TrainRequest {
   signal?: AbortSignal;
   /** The tag to train on (default: TRAINING_TAG). */
   trainingTag?: string;
+  /** An earlier version of that tag to train on instead of its newest (retraining on an earlier data version). */
+  trainingVersionId?: number;
+}
+
+export class TrainingVersionError extends Error {
+  readonly status = 422;
+  readonly code = "unknown_training_version";
+}
+
+/** The newest version of `tagName` (resolved now), or the given earlier one, which must be a version of that tag. */
+export async function trainingVersion(db: Db, store: ObjectStore, tagName: string, versionId?: number): Promise<DatasetVersion> {
+  if (versionId === undefined) return (await resolveTag(db, store, tagName)).version;
+  const [row] = await db
+    .select({ version: datasetVersions })
+    .from(datasetVersions)
+    .innerJoin(datasetTags, eq(datasetTags.id, datasetVersions.tagId))
+    .where(and(eq(datasetVersions.id, versionId), eq(datasetTags.name, tagName)));
+  if (!row) throw new TrainingVersionError(`dataset version ${versionId} is not a version of the tag ${tagName}`);
+  return row.version;
 }
 
 export interface TrainOutcome {
@@ -54,7 +73,7 @@ export async function trainAndRegister(db: Db, store: ObjectStore, request: Trai
     const earlier = await previousAttempt(db, request.pipelineRunId, family.algorithm);
     if (earlier) return earlier;
   }
-  const { version: trainVersion } = await resolveTag(db, store, request.trainingTag ?? trainingTag());
+  const trainVersion = await trainingVersion(db, store, request.trainingTag ?? trainingTag(), request.trainingVersionId);
   const { version: holdoutVersion } = await resolveTag(db, store, HOLDOUT_TAG);
   const owner = leaseOwner("training");
   const [run] = await db

@@ -60,3 +60,46 @@ export function randomBytesSeeded(length: number, seed: number): Buffer {
   }
   return out;
 }
+
+/**
+ * A KMNIST image re-drawn in another hand: slanted by `slantDegrees` (top to the right) and
+ * with strokes thickened by `thicken` pixels (a disc-shaped dilation), at `scale` x the size
+ * (bilinear), as a PNG. For tests of how the lab learns a style its models have never seen.
+ */
+export async function restyledPng(pixels: Uint8Array, { slantDegrees = 15, thicken = 4, scale = 4 } = {}): Promise<Buffer> {
+  const side = 28 * scale;
+  const shear = Math.tan((slantDegrees * Math.PI) / 180);
+  const pad = Math.ceil((shear * side) / 2) + thicken + 2;
+  const width = side + 2 * pad;
+  const height = side + 2 * (thicken + 2);
+  const slanted = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const sy = (y - thicken - 2) / scale - 0.5;
+    for (let x = 0; x < width; x++) {
+      const sx = (x - pad + shear * (y - height / 2)) / scale - 0.5;
+      const x0 = Math.floor(sx);
+      const y0 = Math.floor(sy);
+      const fx = sx - x0;
+      const fy = sy - y0;
+      const at = (xx: number, yy: number) => (xx < 0 || yy < 0 || xx >= 28 || yy >= 28 ? 0 : pixels[yy * 28 + xx]);
+      slanted[y * width + x] = (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x0 + 1, y0)) + fy * ((1 - fx) * at(x0, y0 + 1) + fx * at(x0 + 1, y0 + 1));
+    }
+  }
+  const disc: Array<[number, number]> = [];
+  for (let dy = -thicken; dy <= thicken; dy++) for (let dx = -thicken; dx <= thicken; dx++) if (dx * dx + dy * dy <= thicken * thicken) disc.push([dx, dy]);
+  const out = Buffer.alloc(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let max = 0;
+      for (const [dx, dy] of disc) {
+        const xx = x + dx;
+        const yy = y + dy;
+        if (xx >= 0 && yy >= 0 && xx < width && yy < height && slanted[yy * width + xx] > max) max = slanted[yy * width + xx];
+      }
+      out[y * width + x] = Math.round(max);
+    }
+  }
+  return sharp(out, { raw: { width, height, channels: 1 } })
+    .png()
+    .toBuffer();
+}

@@ -171,17 +171,15 @@ describe("prediction log and feedback", () => {
     expect(queued).toHaveLength(1);
 
     const result = (await monitoringJob.run({}, directSteps)) as { feedback: { records: number } };
-    // No training pipeline has run here, so all 41 feedback records count towards a retraining.
-    expect(result).toMatchObject({ feedback: { records: 40, sinceTraining: 41 }, retrain: false });
+    // 40 records, about 32 of them in the training tag: fewer than RETRAIN_MIN_NEW_RECORDS (500), no retraining.
+    expect(result).toMatchObject({ feedback: { records: 40 }, retrain: null });
     // The rejected answers became no record; ingested ones can no longer be rejected.
     const rejected = await db.select().from(predictions).where(eq(predictions.reviewStatus, "rejected"));
     expect(rejected.map((r) => r.feedbackBatchId)).toEqual(new Array(10).fill(null));
     expect(await reviewDecision({ ids: ids.slice(0, 2), decision: "reject" })).toMatchObject({ body: { changed: 0, unchanged: 2 } });
     expect(monitoringJob.followUps!(result)).toEqual([{ name: "kana/benchmarks.requested", data: { reason: "feedback" } }]);
-    expect(monitoringJob.followUps!({ ...result, retrain: true })).toContainEqual({
-      name: "kana/train.requested",
-      data: { trigger: "event", actor: "feedback" },
-    });
+    const request = { trigger: "data", actor: "feedback", triggerDetail: { reason: "600 new training records", newRecords: 600 } };
+    expect(monitoringJob.followUps!({ ...result, retrain: request })).toContainEqual({ name: "kana/train.requested", data: request });
 
     await benchmarkSweep({ db, store: objectStore() }, engineOptions({ workers: 1, explain: false }));
     const [tag] = await db.select().from(datasetTags).where(eq(datasetTags.name, "kmnist-feedback"));

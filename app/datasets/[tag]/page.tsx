@@ -10,7 +10,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { config } from "@/lib/config";
-import { IMAGE_FEATURES, shares, tagWithVersions, versionStatistics } from "@/lib/data";
+import { IMAGE_FEATURES, shares, tagWithVersions, versionLineage, versionStatistics, type VersionLineage } from "@/lib/data";
 import { getDb } from "@/lib/db";
 import { formatCount, formatDateTime } from "@/lib/format";
 import { pathTextOrNull } from "@/lib/http";
@@ -34,6 +34,39 @@ function NotEnoughData({ drift }: { drift: Extract<VersionDrift, { status: "not_
   );
 }
 
+/** Links from a version to what came of it: models trained on it (and their pipeline runs), its benchmarks. */
+function VersionUses({ uses }: { uses: VersionLineage | undefined }) {
+  if (!uses || (uses.trainedModels.length === 0 && uses.benchmarks === 0 && uses.pipelineRuns.length === 0))
+    return <span className="text-muted-foreground">—</span>;
+  return (
+    <>
+      {uses.trainedModels.length > 0 && (
+        <span className="block">
+          trained{" "}
+          {uses.trainedModels.map((m, i) => (
+            <span key={m.id}>
+              {i > 0 && ", "}
+              <Link href={`/models/${m.id}`} className="underline underline-offset-4">
+                {m.label}
+              </Link>
+            </span>
+          ))}
+        </span>
+      )}
+      {uses.pipelineRuns.length > 0 && (
+        <Link href="/training" className="block underline underline-offset-4">
+          pipeline run{uses.pipelineRuns.length === 1 ? "" : "s"} {uses.pipelineRuns.map((id) => `#${id}`).join(", ")}
+        </Link>
+      )}
+      {uses.benchmarks > 0 && (
+        <span className="block text-muted-foreground">
+          {formatCount(uses.benchmarks)} benchmark{uses.benchmarks === 1 ? "" : "s"}
+        </span>
+      )}
+    </>
+  );
+}
+
 export default async function DatasetPage({ params }: Params) {
   const name = pathTextOrNull((await params).tag);
   const tag = name ? await tagWithVersions(await getDb(), name) : null;
@@ -43,6 +76,10 @@ export default async function DatasetPage({ params }: Params) {
   const [stats, drift] = latest
     ? await Promise.all([versionStatistics(objectStore(), latest), driftBetweenVersions(objectStore(), tag.versions, minimum)])
     : [null, new Map()];
+  const lineage = await versionLineage(
+    await getDb(),
+    tag.versions.map((v) => v.id),
+  );
   const latestDrift = latest ? drift.get(latest.id) : undefined;
   const shown = tag.versions.slice(0, 3);
 
@@ -77,13 +114,14 @@ export default async function DatasetPage({ params }: Params) {
                     <TableHead>Protocol</TableHead>
                     <TableHead>Drift</TableHead>
                     <TableHead className="text-right">Max PSI</TableHead>
+                    <TableHead>Used by</TableHead>
                   </TableRow>
                 </TableHeader>
                 <TableBody>
                   {tag.versions.map((v) => {
                     const report = drift.get(v.id);
                     return (
-                      <TableRow key={v.id}>
+                      <TableRow key={v.id} id={`version-${v.id}`} className="target:bg-amber-50">
                         <TableCell className="whitespace-nowrap">{formatDateTime(v.createdAt)}</TableCell>
                         <TableCell className="font-mono text-xs">{v.contentHash.slice(0, 12)}</TableCell>
                         <TableCell className="text-right tabular-nums">{formatCount(v.recordCount)}</TableCell>
@@ -100,6 +138,9 @@ export default async function DatasetPage({ params }: Params) {
                           )}
                         </TableCell>
                         <TableCell className="text-right tabular-nums">{report?.status === "ok" ? report.report.maxPsi.toFixed(4) : "—"}</TableCell>
+                        <TableCell className="min-w-48 text-xs whitespace-normal" data-testid="version-lineage">
+                          <VersionUses uses={lineage.get(v.id)} />
+                        </TableCell>
                       </TableRow>
                     );
                   })}

@@ -128,7 +128,7 @@ describe("POST /api/datasets/imports", () => {
     expect(await database.db.select({ name: jobs.name }).from(jobs)).toEqual([{ name: "import-data" }]);
 
     const { result, followUps } = await runQueuedImport(queued.id);
-    expect(result).toMatchObject({ status: "done", accepted: 40, retrain: { due: true, newRecords: expect.any(Number) } });
+    expect(result).toMatchObject({ status: "done", accepted: 40, retrain: { due: true, detail: { newRecords: expect.any(Number) } } });
     expect(followUps.map((f) => [f.name, f.data.trigger ?? f.data.reason])).toEqual([
       ["kana/benchmarks.requested", "import"],
       ["kana/train.requested", "data"],
