@@ -194,7 +194,7 @@ export function TrainingDashboard({ tags, defaultTag }: { tags: TrainableTag[]; 
             </TableHeader>
             <TableBody>
               {status.pipelines.map((run) => (
-                <TableRow key={run.id}>
+                <TableRow key={run.id} id={`run-${run.id}`} className="target:bg-amber-50">
                   <TableCell>#{run.id}</TableCell>
                   <TableCell>{new Date(run.startedAt).toISOString().slice(0, 16).replace("T", " ")}</TableCell>
                   <TableCell className="max-w-xs whitespace-normal">

@@ -4,7 +4,7 @@ import { exitOnSignals, onShutdown, SHUTDOWN_ORDER, shuttingDown } from "@/lib/l
 import { flushLogs } from "@/lib/log";
 
 /** Errors whose message says everything a person needs: printed without a stack trace. */
-const EXPLAINED_ERRORS = new Set(["ConfigError", "KmnistUnavailableError", "KmnistChecksumError", "IdxFormatError", "UsageError"]);
+const EXPLAINED_ERRORS = new Set(["ConfigError", "KmnistUnavailableError", "KmnistChecksumError", "IdxFormatError", "UsageError", "TrainingVersionError"]);
 
 export class UsageError extends Error {
   override name = "UsageError";

@@ -10,12 +10,16 @@ import { versionLabel } from "@/lib/registry";
 import { objectStore } from "@/lib/storage";
 import { runCli, UsageError } from "./run";
 
-const USAGE = `Usage: npm run train -- --algorithm <${ALGORITHMS.join("|")}|all> [--set key=value ...]
+const USAGE = `Usage: npm run train -- --algorithm <${ALGORITHMS.join("|")}|all> [--set key=value ...] [--tag NAME] [--version ID]
 
-Trains on the latest kmnist-train version, evaluates on kmnist-holdout, registers the model.
+Trains on the newest version of the training tag (TRAINING_TAG, default "training"), or on
+the tag and version given, evaluates on kmnist-holdout, registers the model.
   --algorithm, -a   model family, or "all" (default: cnn)
   --set key=value   hyperparameter override, repeatable (e.g. --set epochs=5)
-  --name            model name (default: kmnist-<algorithm>)`;
+  --name            model name (default: kmnist-<algorithm>)
+  --tag             dataset tag to train on (default: TRAINING_TAG)
+  --version         an earlier version (its id, as on the dataset page) of that tag to train on:
+                    same version, hyperparameters and seed give the same model`;
 
 function parseValue(raw: string): unknown {
   if (raw === "true" || raw === "false") return raw === "true";
@@ -29,6 +33,8 @@ async function main() {
       algorithm: { type: "string", short: "a", default: "cnn" },
       set: { type: "string", multiple: true, default: [] },
       name: { type: "string" },
+      tag: { type: "string" },
+      version: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -40,6 +46,11 @@ async function main() {
     const [key, ...rest] = pair.split("=");
     if (!key || rest.length === 0) throw new UsageError(`--set expects key=value, got "${pair}"`);
     hyperparameters[key] = parseValue(rest.join("="));
+  }
+
+  const trainingVersionId = values.version === undefined ? undefined : Number(values.version);
+  if (trainingVersionId !== undefined && !(Number.isInteger(trainingVersionId) && trainingVersionId > 0)) {
+    throw new UsageError(`--version expects a dataset version id, got "${values.version}"`);
   }
 
   config();
@@ -55,6 +66,8 @@ async function main() {
       algorithm,
       hyperparameters,
       modelName: values.name,
+      trainingTag: values.tag,
+      trainingVersionId,
       author: process.env.USER ? `${process.env.USER} (cli)` : "cli",
       signal: interrupt.signal,
       onProgress: (p) =>
@@ -69,12 +82,12 @@ async function main() {
   }
   // Queued for the server's job runner (or Inngest): the new versions get benchmarked there.
   await sendEvent(BENCHMARKS_REQUESTED, { reason: "model_registered", actor: "cli" });
-  console.log("\nalgorithm | model            | holdout accuracy | train time | backend");
-  console.log("----------|------------------|------------------|------------|--------");
+  console.log("\nalgorithm | model            | trained on                | holdout accuracy | train time | backend");
+  console.log("----------|------------------|---------------------------|------------------|------------|--------");
   for (const { algorithm, outcome } of results) {
     const model = versionLabel(outcome.modelVersion);
     console.log(
-      `${algorithm.padEnd(9)} | ${model.padEnd(16)} | ${`${(outcome.holdoutAccuracy * 100).toFixed(2)}%`.padStart(16)} | ${`${outcome.trainSeconds.toFixed(1)} s`.padStart(10)} | ${outcome.backend}`,
+      `${algorithm.padEnd(9)} | ${model.padEnd(16)} | ${`${values.tag ?? config().training.tag} version ${outcome.modelVersion.trainingDataVersionId ?? "?"}`.padEnd(25)} | ${`${(outcome.holdoutAccuracy * 100).toFixed(2)}%`.padStart(16)} | ${`${outcome.trainSeconds.toFixed(1)} s`.padStart(10)} | ${outcome.backend}`,
     );
   }
 }

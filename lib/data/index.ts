@@ -32,7 +32,7 @@ export {
   type TagSummary,
 } from "./tags";
 export { prepareKmnist } from "./prepare";
-export { createTag, createTagSchema, TagEditError, tagNameSchema, tagQuerySchema, updateTag, updateTagSchema } from "./tag-edits";
+export { createTag, createTagSchema, isBuiltInTag, sourceNames, TagEditError, tagNameSchema, tagQuerySchema, updateTag, updateTagSchema } from "./tag-edits";
 export { appendRecords, type AppendedRecords, type NewRecords } from "./records";
 export {
   createImportOperation,
@@ -58,6 +58,7 @@ export {
 } from "./imports";
 export { ensureSourceTags, sourceHoldoutTags, sourceTags } from "./source-tags";
 export { versionLineage, type VersionLineage } from "./lineage";
+export { isLabelledBatchFolder, pollDataDrops, type DataDropResult } from "./drop-imports";
 export {
   BatchRejectedError,
   contentHashOfPixels,

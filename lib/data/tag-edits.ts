@@ -61,6 +61,15 @@ export class TagEditError extends Error {
 /** The seeded tags whose meaning the lab relies on (the KMNIST protocol, the feedback set); `training` is the user's to edit. */
 const BUILT_IN = new Set(DEFAULT_TAGS.map((t) => t.name).filter((name) => name !== TRAINING_TAG));
 
+/** The lab's own tags (KMNIST splits, feedback) that people cannot edit; `training` is theirs to shape. */
+export const isBuiltInTag = (name: string) => BUILT_IN.has(name);
+
+/** Every source a tag can draw on, by name. */
+export async function sourceNames(db: Db): Promise<string[]> {
+  const rows = await db.select({ name: datasetSources.name }).from(datasetSources).orderBy(datasetSources.name);
+  return rows.map((r) => r.name);
+}
+
 async function assertSources(db: Db, query: TagQuery) {
   const known = await db.select({ name: datasetSources.name }).from(datasetSources).where(inArray(datasetSources.name, query.sources));
   const missing = query.sources.filter((s) => !known.some((k) => k.name === s));

@@ -97,10 +97,21 @@ export const pollModelsJob: JobDefinition<Record<string, unknown>> = {
   payload: z.record(z.string(), z.unknown()),
   async run(_payload, step) {
     const { pollModelDrops } = await import("@/lib/registry");
+    const { pollDataDrops } = await import("@/lib/data");
     const result = await step.run("scan-drop-prefix", async () => pollModelDrops(await getDb(), objectStore()));
-    return { registered: result.registered.map((r) => r.entry), rejected: result.rejected, waiting: result.waiting };
+    // Labelled batches dropped as folders (drop/<source>/labels.csv + images, or an idx pair) become imports.
+    const data = await step.run("scan-data-drops", async () => pollDataDrops(await getDb(), objectStore(), { maxBytes: config().importMaxBytes }));
+    return {
+      registered: result.registered.map((r) => r.entry),
+      rejected: [...result.rejected, ...data.rejected],
+      waiting: [...result.waiting, ...data.waiting],
+      imports: data.queued,
+    };
   },
-  followUps: (result) => ((result as { registered: string[] }).registered.length > 0 ? [benchmarkNewModels] : []),
+  followUps: (result) => {
+    const { registered, imports } = result as { registered: string[]; imports: Array<{ importId: number }> };
+    return [...(registered.length > 0 ? [benchmarkNewModels] : []), ...imports.map(({ importId }) => ({ name: DATA_IMPORT_REQUESTED, data: { importId } }))];
+  },
 };
 
 const benchmarkPayload = z.object({ reason: z.string().max(200).optional(), trigger: z.string().max(50).optional(), actor: z.string().max(200).optional() });

@@ -4,7 +4,7 @@ import { trainingRuns } from "@/db/schema";
 import { getArtifact } from "@/lib/ml";
 import { modelVersionQuerySchema, searchModelVersions } from "@/lib/registry";
 import { createPostgresTestDatabase, createTempStore, importTestKmnist, type TestDatabase } from "@/lib/testing/database";
-import { trainAndRegister } from "./train";
+import { trainAndRegister, TrainingVersionError } from "./train";
 
 let database: TestDatabase;
 let store: Awaited<ReturnType<typeof createTempStore>>;
@@ -60,4 +60,39 @@ describe("trainAndRegister (worker thread, real KMNIST)", () => {
     await expect(trainAndRegister(database.db, store, { algorithm: "svm" })).rejects.toThrow(/Unknown algorithm "svm"/);
     expect(await database.db.select().from(trainingRuns)).toHaveLength(before.length);
   });
+});
+
+describe("retraining on an earlier data version", () => {
+  it("same version, hyperparameters and seed reproduce the model; a newer version gives another; a foreign version is refused", async () => {
+    const { appendRecords, ensureSourceTags, loadSnapshot, resolveTag } = await import("@/lib/data");
+    const families = [
+      ["logreg", { epochs: 3 }],
+      ["tree", { maxDepth: 6 }],
+    ] as const;
+    const first = [];
+    for (const [algorithm, hyperparameters] of families) first.push(await trainAndRegister(database.db, store, { algorithm, hyperparameters }));
+    const earlier = first[0].modelVersion.trainingDataVersionId!;
+    expect(first[1].modelVersion.trainingDataVersionId).toBe(earlier);
+
+    // New labelled data: 400 holdout images mirrored left to right, a source of its own in the training tag.
+    const { version: holdout } = await resolveTag(database.db, store, "kmnist-holdout");
+    const data = await loadSnapshot(store, holdout);
+    const mirrored = new Uint8Array(400 * 784);
+    for (let k = 0; k < 400; k++) for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) mirrored[k * 784 + y * 28 + x] = data.images[k * 784 + y * 28 + 27 - x];
+    await appendRecords(database.db, store, { source: "mirrored", images: mirrored, labels: data.labels.slice(0, 400) });
+    await ensureSourceTags(database.db, "mirrored");
+    const newer = await trainAndRegister(database.db, store, { algorithm: "logreg", hyperparameters: { epochs: 3 } });
+    expect(newer.modelVersion.trainingDataVersionId).not.toBe(earlier);
+
+    for (const [i, [algorithm, hyperparameters]] of families.entries()) {
+      const again = await trainAndRegister(database.db, store, { algorithm, hyperparameters, trainingVersionId: earlier });
+      expect(again.modelVersion.trainingDataVersionId).toBe(earlier);
+      const [run] = await database.db.select().from(trainingRuns).where(eq(trainingRuns.id, again.runId));
+      expect(run.trainVersionId).toBe(earlier);
+      // To 0.1 point (in fact identical: both families are deterministic given data and seed).
+      expect(Math.abs(again.holdoutAccuracy - first[i].holdoutAccuracy)).toBeLessThanOrEqual(0.001);
+      expect(again.modelVersion.weightsSha256).toBe(first[i].modelVersion.weightsSha256);
+    }
+    await expect(trainAndRegister(database.db, store, { algorithm: "tree", trainingVersionId: holdout.id })).rejects.toThrow(TrainingVersionError);
+  }, 180_000);
 });

@@ -38,6 +38,7 @@ export interface TrainRequest {
 }
 
 export class TrainingVersionError extends Error {
+  override name = "TrainingVersionError";
   readonly status = 422;
   readonly code = "unknown_training_version";
 }

@@ -1,3 +1,4 @@
+import { isLabelledBatchFolder } from "@/lib/data";
 import type { Db } from "@/lib/db";
 import { createLogger } from "@/lib/log";
 import { artifactFromZip, getArtifact, MANIFEST_FILE, type ModelArtifact } from "@/lib/ml";
@@ -45,6 +46,8 @@ async function moveToRejected(store: ObjectStore, entry: string, objects: Object
 export async function pollModelDrops(db: Db, store: ObjectStore, now = Date.now()): Promise<DropResult> {
   const result: DropResult = { registered: [], rejected: [], waiting: [] };
   for (const [entry, objects] of groupEntries(await store.list(DROP_PREFIX))) {
+    // Labelled data dropped beside models is the data poll's (lib/data pollDataDrops).
+    if (isLabelledBatchFolder(objects.map((o) => o.key.slice(DROP_PREFIX.length + entry.length + 2)))) continue;
     let artifact: ModelArtifact;
     try {
       if (objects.length === 1 && objects[0].key === `${DROP_PREFIX}/${entry}`) {

@@ -4,6 +4,7 @@ export { aliasHistoryOf, aliasTarget, archiveVersion, CHAMPION, promote, Registr
 export { DROP_PREFIX, pollModelDrops, REJECTED_PREFIX, type DropResult } from "./drop";
 export { bestUnaliasedChampion, DEFAULT_MODEL_REF, ModelRefError, resolveModelRef, type ResolvedModel } from "./resolve";
 export { getModelVersion, MODEL_SORTS, modelVersionQuerySchema, searchModelVersions, type ModelVersionQuery, type ModelVersionRow } from "./search";
+export { modelLineage } from "./lineage";
 export { registerUploadedModel, UploadRejectedError, uploadMetadataSchema, type UploadMetadata } from "./upload";
 export { parseUploadRequest } from "./upload-request";
 export { artifactPrefix, countModelVersions, registerModelVersion, versionLabel, type ModelVersion, type RegisterOptions } from "./versions";

@@ -3,7 +3,9 @@ import Link from "next/link";
 import { EmptyState, PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { listTags } from "@/lib/data";
+import { TagEditor } from "@/components/datasets/tag-editor";
+import { currentUser } from "@/lib/auth";
+import { listTags, sourceNames } from "@/lib/data";
 import { getDb } from "@/lib/db";
 import { formatCount, formatDateTime } from "@/lib/format";
 import { KMNIST_CLASSES } from "@/lib/kmnist";
@@ -12,13 +14,26 @@ export const metadata: Metadata = { title: "Datasets" };
 export const dynamic = "force-dynamic";
 
 export default async function DatasetsPage() {
-  const tags = await listTags(await getDb());
+  const db = await getDb();
+  const [tags, user] = await Promise.all([listTags(db), currentUser()]);
+  const sources = user?.role === "admin" ? await sourceNames(db) : [];
   return (
     <>
       <PageHeader
         title="Datasets"
         description="Dataset tags are saved queries over records; each resolution with new members creates an immutable, content-hashed version."
       />
+      {user?.role === "admin" && sources.length > 0 && (
+        <Card className="mb-6">
+          <CardHeader>
+            <CardTitle>New tag</CardTitle>
+            <CardDescription>A saved query over sources, split, classes and time. Models follow it from their page; its first version is made when it is used.</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <TagEditor sources={sources} />
+          </CardContent>
+        </Card>
+      )}
       {tags.length === 0 ? (
         <EmptyState title="No dataset tags yet">Start the app or run a training; both import KMNIST and create the default tags.</EmptyState>
       ) : (

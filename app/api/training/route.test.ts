@@ -62,3 +62,34 @@ describe("/api/training with other jobs queued", () => {
     expect((await post("{}")).status).toBe(202);
   });
 });
+
+describe("/api/training on a chosen tag version", () => {
+  it("queues a run on an earlier version of a tag, and refuses versions that are not the tag's with 422", async () => {
+    const { datasetTags, datasetVersions } = await import("@/db/schema");
+    await database.db.delete(jobs);
+    const [training] = await database.db.insert(datasetTags).values({ name: "training", query: { sources: ["kmnist"], split: "train" } }).returning();
+    const [other] = await database.db.insert(datasetTags).values({ name: "elsewhere", query: { sources: ["kmnist"] } }).returning();
+    const version = (tagId: number, hash: string) => ({ tagId, contentHash: hash, protocol: "offline" as const, recordCount: 1, classCounts: [], snapshotKey: `snapshots/${hash}` });
+    const [v1] = await database.db.insert(datasetVersions).values(version(training.id, "a1")).returning();
+    const [foreign] = await database.db.insert(datasetVersions).values(version(other.id, "b1")).returning();
+
+    const cases: Array<[unknown, string]> = [
+      [{ trainingTag: "training", trainingVersionId: foreign.id }, `dataset version ${foreign.id} is not a version of the tag training`],
+      [{ trainingTag: "no-such-tag" }, "there is no dataset tag no-such-tag"],
+      [{ trainingVersionId: 2_000_000 }, "dataset version 2000000 is not a version of the training tag"],
+    ];
+    for (const [body, message] of cases) {
+      const response = await post(JSON.stringify(body));
+      expect(response.status).toBe(422);
+      expect(await response.json()).toMatchObject({ error: { code: "unknown_training_version", message } });
+    }
+    expect((await post(JSON.stringify({ trainingTag: "Bad Tag" }))).status).toBe(422);
+    expect(await database.db.select().from(jobs)).toEqual([]);
+
+    // A version alone names its tag.
+    const accepted = await post(JSON.stringify({ trainingVersionId: v1.id }));
+    expect(accepted.status).toBe(202);
+    const [job] = await database.db.select().from(jobs);
+    expect(job.payload).toMatchObject({ trigger: "ui", trainingTag: "training", trainingVersionId: v1.id });
+  });
+});

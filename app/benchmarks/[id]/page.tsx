@@ -54,6 +54,12 @@ export default async function BenchmarkPage({ params }: Params) {
           by {detail.author} · trigger {detail.trigger.replace("_", " ")} · {detail.runs} run{detail.runs === 1 ? "" : "s"}, attempt {detail.attempts}
           {detail.finishedAt ? ` · finished ${formatDateTime(detail.finishedAt)}` : ""}
         </span>
+        <Link href={`/models/${detail.modelVersionId}`} className="underline underline-offset-4" data-testid="benchmark-model-link">
+          {detail.model}@{detail.version}
+        </Link>
+        <Link href={`/datasets/${encodeURIComponent(detail.tag)}#version-${detail.datasetVersionId}`} className="underline underline-offset-4">
+          {detail.tag} version {detail.datasetVersionId}
+        </Link>
         <Link href="/benchmarks" className="ml-auto underline-offset-4 hover:underline">
           All benchmarks
         </Link>

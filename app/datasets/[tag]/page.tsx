@@ -10,7 +10,9 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { config } from "@/lib/config";
-import { IMAGE_FEATURES, shares, tagWithVersions, versionLineage, versionStatistics, type VersionLineage } from "@/lib/data";
+import { TagEditor } from "@/components/datasets/tag-editor";
+import { currentUser } from "@/lib/auth";
+import { IMAGE_FEATURES, isBuiltInTag, shares, sourceNames, tagWithVersions, versionLineage, versionStatistics, type VersionLineage } from "@/lib/data";
 import { getDb } from "@/lib/db";
 import { formatCount, formatDateTime } from "@/lib/format";
 import { pathTextOrNull } from "@/lib/http";
@@ -35,7 +37,7 @@ function NotEnoughData({ drift }: { drift: Extract<VersionDrift, { status: "not_
 }
 
 /** Links from a version to what came of it: models trained on it (and their pipeline runs), its benchmarks. */
-function VersionUses({ uses }: { uses: VersionLineage | undefined }) {
+function VersionUses({ versionId, uses }: { versionId: number; uses: VersionLineage | undefined }) {
   if (!uses || (uses.trainedModels.length === 0 && uses.benchmarks === 0 && uses.pipelineRuns.length === 0))
     return <span className="text-muted-foreground">—</span>;
   return (
@@ -80,6 +82,8 @@ export default async function DatasetPage({ params }: Params) {
     await getDb(),
     tag.versions.map((v) => v.id),
   );
+  const editable = (await currentUser())?.role === "admin" && !isBuiltInTag(tag.name);
+  const sources = editable ? await sourceNames(await getDb()) : [];
   const latestDrift = latest ? drift.get(latest.id) : undefined;
   const shown = tag.versions.slice(0, 3);
 
@@ -92,7 +96,23 @@ export default async function DatasetPage({ params }: Params) {
       </PageHeader>
       <p className="mb-6 text-sm text-muted-foreground">
         Query: <code className="rounded bg-muted px-1">{JSON.stringify(tag.query)}</code>
+        {tag.archived && (
+          <Badge variant="outline" className="ml-2">
+            archived
+          </Badge>
+        )}
       </p>
+      {editable && (
+        <details className="mb-6 rounded-xl border p-4" data-testid="tag-edit">
+          <summary className="cursor-pointer font-medium">Edit this tag</summary>
+          <div className="mt-3">
+            <TagEditor
+              sources={sources}
+              tag={{ name: tag.name, description: tag.description, query: tag.query, followedByAll: tag.followedByAll, archived: tag.archived }}
+            />
+          </div>
+        </details>
+      )}
       {!latest || !stats ? (
         <EmptyState title="No version yet">The tag has not been resolved: its query matched no records when it was last used.</EmptyState>
       ) : (
@@ -139,7 +159,7 @@ export default async function DatasetPage({ params }: Params) {
                         </TableCell>
                         <TableCell className="text-right tabular-nums">{report?.status === "ok" ? report.report.maxPsi.toFixed(4) : "—"}</TableCell>
                         <TableCell className="min-w-48 text-xs whitespace-normal" data-testid="version-lineage">
-                          <VersionUses uses={lineage.get(v.id)} />
+                          <VersionUses versionId={v.id} uses={lineage.get(v.id)} />
                         </TableCell>
                       </TableRow>
                     );

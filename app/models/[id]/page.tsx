@@ -16,7 +16,10 @@ import { getDb } from "@/lib/db";
 import { formatDateTime, formatPercent } from "@/lib/format";
 import { rowIdOrNull } from "@/lib/http";
 import { KMNIST_CLASSES } from "@/lib/kmnist";
-import { getModelVersion } from "@/lib/registry";
+import { FollowsEditor } from "@/components/models/follows-editor";
+import { currentUser } from "@/lib/auth";
+import { trainableTags } from "@/lib/data";
+import { getModelVersion, modelLineage } from "@/lib/registry";
 import { cn } from "@/lib/utils";
 
 export const dynamic = "force-dynamic";
@@ -35,7 +38,13 @@ export default async function ModelVersionPage({ params, searchParams }: Params)
   const db = await getDb();
   const version = id === null ? null : await getModelVersion(db, id);
   if (!version || id === null) notFound();
-  const [evaluations, explanation] = await Promise.all([modelEvaluations(db, id, version.datasetTag), explanationOf(db, id)]);
+  const [evaluations, explanation, lineage, user] = await Promise.all([
+    modelEvaluations(db, id, version.datasetTag),
+    explanationOf(db, id),
+    modelLineage(db, id),
+    currentUser(),
+  ]);
+  const followable = user?.role === "admin" ? (await trainableTags(db)).map((t) => t.name) : null;
   const { history, primary, others, series } = evaluations;
   // The tag whose newest benchmark is shown in full: the primary one unless the URL picks another.
   const tag = typeof query.tag === "string" && series.some((s) => s.tag === query.tag) ? query.tag : version.datasetTag;
@@ -67,6 +76,48 @@ export default async function ModelVersionPage({ params, searchParams }: Params)
         </Link>
       </div>
 
+      {(lineage.decisions.length > 0 || followable) && (
+        <div className="mb-6 grid gap-6 lg:grid-cols-2">
+          {lineage.decisions.length > 0 && (
+            <Card data-testid="model-decisions">
+              <CardHeader>
+                <CardTitle>Promotion decisions</CardTitle>
+                <CardDescription>Alias changes naming this version, newest first.</CardDescription>
+              </CardHeader>
+              <CardContent className="space-y-2 text-sm">
+                {lineage.decisions.map((d) => (
+                  <p key={d.id}>
+                    <Badge variant={d.toVersionId === id ? "success" : "secondary"}>{d.toVersionId === id ? `${d.action}d to ${d.alias}` : `replaced as ${d.alias}`}</Badge>{" "}
+                    {formatDateTime(d.createdAt)} by {d.actor}
+                    {typeof d.metrics?.pipelineRunId === "string" && (
+                      <>
+                        {" "}
+                        (
+                        <Link href={`/training#run-${d.metrics.pipelineRunId}`} className="underline underline-offset-4">
+                          pipeline run #{d.metrics.pipelineRunId}
+                        </Link>
+                        {typeof d.metrics.trigger === "string" ? `, trigger ${d.metrics.trigger}` : ""})
+                      </>
+                    )}
+                    <span className="block text-xs text-muted-foreground">{d.reason}</span>
+                  </p>
+                ))}
+              </CardContent>
+            </Card>
+          )}
+          {followable && (
+            <Card>
+              <CardHeader>
+                <CardTitle>Followed tags</CardTitle>
+                <CardDescription>The benchmark engine evaluates this version on each new version of these tags.</CardDescription>
+              </CardHeader>
+              <CardContent>
+                <FollowsEditor versionId={id} primary={version.datasetTag} following={version.alsoFollows} tags={followable} />
+              </CardContent>
+            </Card>
+          )}
+        </div>
+      )}
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
           <CardHeader>
@@ -83,14 +134,42 @@ export default async function ModelVersionPage({ params, searchParams }: Params)
               <dd>
                 {trainingData ? (
                   <>
-                    <Link href={`/datasets/${encodeURIComponent(trainingData.tag)}`} className="underline-offset-4 hover:underline">
+                    <Link
+                      href={`/datasets/${encodeURIComponent(trainingData.tag)}${version.trainingDataVersionId ? `#version-${version.trainingDataVersionId}` : ""}`}
+                      className="underline underline-offset-4"
+                      data-testid="training-data-link"
+                    >
                       {trainingData.tag}
+                      {version.trainingDataVersionId ? ` version ${version.trainingDataVersionId}` : ""}
                     </Link>{" "}
                     <span className="font-mono text-xs">{trainingData.contentHash.slice(0, 12)}</span> ({trainingData.records} records, {trainingData.protocol})
                   </>
                 ) : (
                   "—"
                 )}
+              </dd>
+              <dt className="text-muted-foreground">Pipeline run</dt>
+              <dd>
+                {lineage.pipelineRunId ? (
+                  <Link href={`/training#run-${lineage.pipelineRunId}`} className="underline underline-offset-4">
+                    #{lineage.pipelineRunId}
+                  </Link>
+                ) : (
+                  "— (trained by hand or uploaded)"
+                )}
+              </dd>
+              <dt className="text-muted-foreground">Also follows</dt>
+              <dd>
+                {version.alsoFollows.length === 0
+                  ? "—"
+                  : version.alsoFollows.map((t, i) => (
+                      <span key={t}>
+                        {i > 0 && ", "}
+                        <Link href={`/datasets/${encodeURIComponent(t)}`} className="underline underline-offset-4">
+                          {t}
+                        </Link>
+                      </span>
+                    ))}
               </dd>
               <dt className="text-muted-foreground">Weights sha256</dt>
               <dd className="font-mono text-xs break-all">{version.weightsSha256}</dd>

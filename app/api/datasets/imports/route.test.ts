@@ -223,4 +223,39 @@ describe("POST /api/datasets/imports", () => {
     const list = await (await route.GET(new Request("http://localhost/api/datasets/imports"))).json();
     expect(list.imports.map((i: { source: string }) => i.source)).toEqual(["broken-style", "idx-style", "thick-style"]);
   }, 60_000);
+
+  it("imports folders dropped in the object store's drop/ prefix once they settle; the model poll leaves them alone", async () => {
+    const { pollDataDrops } = await import("@/lib/data");
+    const { pollModelDrops } = await import("@/lib/registry");
+    const lines = ["file,label"];
+    for (const k of [400, 401, 402, 403]) {
+      await store.put(`drop/dropped-style/img/${k}.png`, await kmnistPng(shifted(k), 56));
+      lines.push(`img/${k}.png,${labels[k]}`);
+    }
+    await store.put("drop/dropped-style/labels.csv", Buffer.from(lines.join("\n")));
+    const idxPixels = new Uint8Array(2 * 784);
+    idxPixels.set(shifted(410), 0);
+    idxPixels.set(shifted(411), 784);
+    await store.put("drop/idx-drop/train-images-idx3-ubyte", encodeIdx([2, 28, 28], idxPixels));
+    await store.put("drop/idx-drop/train-labels-idx1-ubyte", encodeIdx([2], Uint8Array.from([labels[410], labels[411]])));
+    await store.put("drop/Not_A_Source/labels.csv", Buffer.from("file,label\n"));
+
+    // The model poll does not take labelled batches for broken models.
+    expect(await pollModelDrops(database.db, store)).toEqual({ registered: [], rejected: [], waiting: [] });
+    // Still being written (newer than the settle time): waits.
+    expect((await pollDataDrops(database.db, store, { maxBytes: 1 << 20 })).waiting.sort()).toEqual(["Not_A_Source", "dropped-style", "idx-drop"]);
+
+    const settled = await pollDataDrops(database.db, store, { maxBytes: 1 << 20, now: Date.now() + 60_000 });
+    expect(settled.queued.map((q) => q.entry).sort()).toEqual(["dropped-style", "idx-drop"]);
+    expect(settled.rejected).toEqual([{ entry: "Not_A_Source", reason: expect.stringMatching(/^the folder name is the source: source: 2-40 lower-case/) }]);
+    expect(await store.list("drop")).toEqual([]);
+    expect((await store.list("rejected")).map((o) => o.key.replace(/^rejected\/[^/]+-Not_A_Source\//, ""))).toEqual(["REJECTED.txt", "labels.csv"]);
+    for (const { importId } of settled.queued) expect((await runQueuedImport(importId)).result).toMatchObject({ status: "done" });
+    const accepted = Object.fromEntries(
+      await Promise.all(settled.queued.map(async (q) => [q.entry, (await (await get(String(q.importId))).json()).report.accepted])),
+    );
+    expect(accepted).toEqual({ "dropped-style": 4, "idx-drop": 2 });
+    const [dropped] = await database.db.select().from(datasetImports).where(eq(datasetImports.source, "dropped-style"));
+    expect(dropped).toMatchObject({ format: "zip", actor: "drop/dropped-style" });
+  }, 60_000);
 });
