@@ -11,6 +11,11 @@ export TRAIN_SCHEDULE=off
 export BENCHMARK_SCHEDULE=off
 export MONITORING_SCHEDULE=off
 export LOG_LEVEL=warn
+# The data trigger and what it trains, sized for the e2e walk (e2e/retraining.spec.ts): 100 new
+# training records request a run that trains a quick logistic regression.
+export RETRAIN_MIN_NEW_RECORDS=100
+export PIPELINE_ALGORITHMS=logreg
+export PIPELINE_HYPERPARAMETERS='{"logreg":{"epochs":3}}'
 rm -rf "$DATA_DIR"
 node node_modules/tsx/dist/cli.mjs lib/cli/train.ts --algorithm logreg --set epochs=3
 node node_modules/tsx/dist/cli.mjs lib/cli/train.ts --algorithm tree --set maxDepth=10

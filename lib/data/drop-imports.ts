@@ -19,7 +19,10 @@ const IDX_LABELS = /labels-idx1-ubyte(\.gz)?$/;
  */
 export function isLabelledBatchFolder(relativeKeys: string[]): boolean {
   if (relativeKeys.includes("manifest.json")) return false;
-  return relativeKeys.some((k) => k === LABELS_CSV || k.endsWith(`/${LABELS_CSV}`)) || (relativeKeys.some((k) => IDX_IMAGES.test(k)) && relativeKeys.some((k) => IDX_LABELS.test(k)));
+  return (
+    relativeKeys.some((k) => k === LABELS_CSV || k.endsWith(`/${LABELS_CSV}`)) ||
+    (relativeKeys.some((k) => IDX_IMAGES.test(k)) && relativeKeys.some((k) => IDX_LABELS.test(k)))
+  );
 }
 
 export interface DataDropResult {

@@ -78,7 +78,8 @@ describe("retraining on an earlier data version", () => {
     const { version: holdout } = await resolveTag(database.db, store, "kmnist-holdout");
     const data = await loadSnapshot(store, holdout);
     const mirrored = new Uint8Array(400 * 784);
-    for (let k = 0; k < 400; k++) for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) mirrored[k * 784 + y * 28 + x] = data.images[k * 784 + y * 28 + 27 - x];
+    for (let k = 0; k < 400; k++)
+      for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) mirrored[k * 784 + y * 28 + x] = data.images[k * 784 + y * 28 + 27 - x];
     await appendRecords(database.db, store, { source: "mirrored", images: mirrored, labels: data.labels.slice(0, 400) });
     await ensureSourceTags(database.db, "mirrored");
     const newer = await trainAndRegister(database.db, store, { algorithm: "logreg", hyperparameters: { epochs: 3 } });

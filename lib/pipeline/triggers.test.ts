@@ -52,17 +52,25 @@ describe("liveAccuracyTrigger", () => {
     // Unreviewed and rejected feedback never counts.
     await answers(WINDOW, 0, new Date(t0.getTime() + 100_000), "pending");
     await answers(WINDOW, 0, new Date(t0.getTime() + 200_000), "rejected");
-    expect(await liveAccuracyTrigger(database.db)).toMatchObject({ due: false, detail: { reason: `not enough reviewed feedback for live@1: ${WINDOW} of ${2 * WINDOW} (two windows of RETRAIN_ACCURACY_WINDOW)` } });
+    expect(await liveAccuracyTrigger(database.db)).toMatchObject({
+      due: false,
+      detail: { reason: `not enough reviewed feedback for live@1: ${WINDOW} of ${2 * WINDOW} (two windows of RETRAIN_ACCURACY_WINDOW)` },
+    });
 
     // 95 % → 85 %: down 10 points, exactly the threshold.
     await answers(WINDOW, 17, new Date(t0.getTime() + 300_000));
     const fired = await liveAccuracyTrigger(database.db);
     expect(fired).toMatchObject({ due: true, detail: { liveAccuracy: { before: 0.95, after: 0.85, window: WINDOW } } });
-    expect(fired.detail.reason).toBe("live accuracy of live@1 on reviewed feedback 95.0% → 85.0% over two windows of 20 (down 10.0 points; RETRAIN_ACCURACY_DROP = 10.0)");
+    expect(fired.detail.reason).toBe(
+      "live accuracy of live@1 on reviewed feedback 95.0% → 85.0% over two windows of 20 (down 10.0 points; RETRAIN_ACCURACY_DROP = 10.0)",
+    );
 
     // A pipeline run started after those answers: the same windows do not trigger again.
     await database.db.insert(pipelineRuns).values({ trigger: "accuracy", actor: "monitoring" });
-    expect(await liveAccuracyTrigger(database.db)).toMatchObject({ due: false, detail: { reason: expect.stringMatching(/already answered by a later pipeline run$/) } });
+    expect(await liveAccuracyTrigger(database.db)).toMatchObject({
+      due: false,
+      detail: { reason: expect.stringMatching(/already answered by a later pipeline run$/) },
+    });
   });
 
   it("does not fire when accuracy holds", async () => {

@@ -4,7 +4,10 @@ import type { Db } from "@/lib/db";
 
 /** Where a model version came from and what was decided about it: its pipeline run and every alias change naming it. */
 export async function modelLineage(db: Db, id: number) {
-  const [run] = await db.select({ pipelineRunId: trainingRuns.pipelineRunId, runId: trainingRuns.id }).from(trainingRuns).where(eq(trainingRuns.modelVersionId, id));
+  const [run] = await db
+    .select({ pipelineRunId: trainingRuns.pipelineRunId, runId: trainingRuns.id })
+    .from(trainingRuns)
+    .where(eq(trainingRuns.modelVersionId, id));
   const decisions = await db
     .select()
     .from(aliasHistory)

@@ -17,7 +17,7 @@ export default async function BenchmarksPage({ searchParams }: { searchParams: P
   if (!parsed.success) return <InvalidFilters title="Benchmarks" error={parsed.error} resetHref="/benchmarks" resetLabel="Show all benchmarks" />;
   const query = parsed.data;
   const page = await listBenchmarks(await getDb(), query);
-  const filtered = Boolean(query.status || query.q || query.algorithm || query.model || query.tag);
+  const filtered = Boolean(query.status || query.q || query.algorithm || query.model || query.tag || query.datasetVersionId || query.modelVersionId);
   return (
     <>
       <PageHeader
@@ -31,6 +31,17 @@ export default async function BenchmarksPage({ searchParams }: { searchParams: P
         </Button>
       </PageHeader>
 
+      {(query.datasetVersionId || query.modelVersionId) && (
+        <p className="mb-3 text-sm text-muted-foreground" data-testid="lineage-filter">
+          Only benchmarks of {query.datasetVersionId ? `dataset version ${query.datasetVersionId}` : ""}
+          {query.datasetVersionId && query.modelVersionId ? " and " : ""}
+          {query.modelVersionId ? `model version ${query.modelVersionId}` : ""} (
+          <a href="/benchmarks" className="underline underline-offset-4">
+            show all
+          </a>
+          ).
+        </p>
+      )}
       <FilterForm action="/benchmarks" sort={query.sort} order={query.order} filtered={filtered}>
         <label className="flex flex-col gap-1">
           <span className="text-muted-foreground">Search</span>

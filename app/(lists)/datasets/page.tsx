@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { TagEditor } from "@/components/datasets/tag-editor";
 import { EmptyState, PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { TagEditor } from "@/components/datasets/tag-editor";
 import { currentUser } from "@/lib/auth";
 import { listTags, sourceNames } from "@/lib/data";
 import { getDb } from "@/lib/db";
@@ -27,7 +27,9 @@ export default async function DatasetsPage() {
         <Card className="mb-6">
           <CardHeader>
             <CardTitle>New tag</CardTitle>
-            <CardDescription>A saved query over sources, split, classes and time. Models follow it from their page; its first version is made when it is used.</CardDescription>
+            <CardDescription>
+              A saved query over sources, split, classes and time. Models follow it from their page; its first version is made when it is used.
+            </CardDescription>
           </CardHeader>
           <CardContent>
             <TagEditor sources={sources} />

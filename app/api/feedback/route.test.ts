@@ -241,7 +241,10 @@ describe("drift check on logged inputs", () => {
     // The monitoring job checks the window, and the drift alert requests a retraining (trigger "drift").
     const { monitoringJob, directSteps } = await import("@/lib/jobs");
     const monitored = (await monitoringJob.run({}, directSteps)) as { drift: { status: string; level: string; reportId: number } };
-    expect(monitored).toMatchObject({ drift: { status: "checked", level: "drift" }, retrain: { trigger: "drift", triggerDetail: { driftReportId: monitored.drift.reportId } } });
+    expect(monitored).toMatchObject({
+      drift: { status: "checked", level: "drift" },
+      retrain: { trigger: "drift", triggerDetail: { driftReportId: monitored.drift.reportId } },
+    });
     expect(monitoringJob.followUps!(monitored)).toContainEqual({ name: "kana/train.requested", data: expect.objectContaining({ trigger: "drift" }) });
     const [drifted] = await db.select().from(driftReports).where(eq(driftReports.id, monitored.drift.reportId));
     expect(drifted).toMatchObject({ sampleCount: 300, level: "drift" });

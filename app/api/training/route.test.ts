@@ -67,9 +67,22 @@ describe("/api/training on a chosen tag version", () => {
   it("queues a run on an earlier version of a tag, and refuses versions that are not the tag's with 422", async () => {
     const { datasetTags, datasetVersions } = await import("@/db/schema");
     await database.db.delete(jobs);
-    const [training] = await database.db.insert(datasetTags).values({ name: "training", query: { sources: ["kmnist"], split: "train" } }).returning();
-    const [other] = await database.db.insert(datasetTags).values({ name: "elsewhere", query: { sources: ["kmnist"] } }).returning();
-    const version = (tagId: number, hash: string) => ({ tagId, contentHash: hash, protocol: "offline" as const, recordCount: 1, classCounts: [], snapshotKey: `snapshots/${hash}` });
+    const [training] = await database.db
+      .insert(datasetTags)
+      .values({ name: "training", query: { sources: ["kmnist"], split: "train" } })
+      .returning();
+    const [other] = await database.db
+      .insert(datasetTags)
+      .values({ name: "elsewhere", query: { sources: ["kmnist"] } })
+      .returning();
+    const version = (tagId: number, hash: string) => ({
+      tagId,
+      contentHash: hash,
+      protocol: "offline" as const,
+      recordCount: 1,
+      classCounts: [],
+      snapshotKey: `snapshots/${hash}`,
+    });
     const [v1] = await database.db.insert(datasetVersions).values(version(training.id, "a1")).returning();
     const [foreign] = await database.db.insert(datasetVersions).values(version(other.id, "b1")).returning();
 

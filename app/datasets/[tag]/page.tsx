@@ -4,14 +4,14 @@ import { notFound } from "next/navigation";
 import { ClassBars } from "@/components/charts/class-bars";
 import { Heatmap } from "@/components/charts/heatmap";
 import { Histogram } from "@/components/charts/histogram";
+import { TagEditor } from "@/components/datasets/tag-editor";
 import { DriftBadge, DriftTable } from "@/components/monitoring/drift-report";
 import { EmptyState, PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { config } from "@/lib/config";
-import { TagEditor } from "@/components/datasets/tag-editor";
 import { currentUser } from "@/lib/auth";
+import { config } from "@/lib/config";
 import { IMAGE_FEATURES, isBuiltInTag, shares, sourceNames, tagWithVersions, versionLineage, versionStatistics, type VersionLineage } from "@/lib/data";
 import { getDb } from "@/lib/db";
 import { formatCount, formatDateTime } from "@/lib/format";
@@ -61,9 +61,9 @@ function VersionUses({ versionId, uses }: { versionId: number; uses: VersionLine
         </Link>
       )}
       {uses.benchmarks > 0 && (
-        <span className="block text-muted-foreground">
+        <Link href={`/benchmarks?datasetVersionId=${versionId}`} className="block underline underline-offset-4">
           {formatCount(uses.benchmarks)} benchmark{uses.benchmarks === 1 ? "" : "s"}
-        </span>
+        </Link>
       )}
     </>
   );

@@ -6,19 +6,19 @@ import { BenchmarkMetrics } from "@/components/benchmarks/benchmark-metrics";
 import { Heatmap } from "@/components/charts/heatmap";
 import { MetricOverTime } from "@/components/charts/metric-over-time";
 import { DataTable } from "@/components/data-table";
+import { FollowsEditor } from "@/components/models/follows-editor";
 import { EmptyState, PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableRow } from "@/components/ui/table";
+import { currentUser } from "@/lib/auth";
 import { explanationOf, getBenchmark, isSmallSample, modelEvaluations } from "@/lib/benchmark";
+import { trainableTags } from "@/lib/data";
 import { getDb } from "@/lib/db";
 import { formatDateTime, formatPercent } from "@/lib/format";
 import { rowIdOrNull } from "@/lib/http";
 import { KMNIST_CLASSES } from "@/lib/kmnist";
-import { FollowsEditor } from "@/components/models/follows-editor";
-import { currentUser } from "@/lib/auth";
-import { trainableTags } from "@/lib/data";
 import { getModelVersion, modelLineage } from "@/lib/registry";
 import { cn } from "@/lib/utils";
 
@@ -87,7 +87,9 @@ export default async function ModelVersionPage({ params, searchParams }: Params)
               <CardContent className="space-y-2 text-sm">
                 {lineage.decisions.map((d) => (
                   <p key={d.id}>
-                    <Badge variant={d.toVersionId === id ? "success" : "secondary"}>{d.toVersionId === id ? `${d.action}d to ${d.alias}` : `replaced as ${d.alias}`}</Badge>{" "}
+                    <Badge variant={d.toVersionId === id ? "success" : "secondary"}>
+                      {d.toVersionId === id ? `${d.action}d to ${d.alias}` : `replaced as ${d.alias}`}
+                    </Badge>{" "}
                     {formatDateTime(d.createdAt)} by {d.actor}
                     {typeof d.metrics?.pipelineRunId === "string" && (
                       <>
