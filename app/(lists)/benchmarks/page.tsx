@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { benchmarkColumns } from "@/components/benchmarks/benchmark-columns";
 import { DataTable } from "@/components/data-table";
 import { EmptyState, PageHeader } from "@/components/page-header";
@@ -36,9 +37,9 @@ export default async function BenchmarksPage({ searchParams }: { searchParams: P
           Only benchmarks of {query.datasetVersionId ? `dataset version ${query.datasetVersionId}` : ""}
           {query.datasetVersionId && query.modelVersionId ? " and " : ""}
           {query.modelVersionId ? `model version ${query.modelVersionId}` : ""} (
-          <a href="/benchmarks" className="underline underline-offset-4">
+          <Link href="/benchmarks" className="underline underline-offset-4">
             show all
-          </a>
+          </Link>
           ).
         </p>
       )}
