@@ -1,8 +1,8 @@
 "use client";
 
 import { Loader2 } from "lucide-react";
-import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { FormMessage, useJsonSubmit } from "@/components/forms/json-submit";
 import { Button } from "@/components/ui/button";
 import type { TagQuery } from "@/lib/data";
 import { KMNIST_CLASSES } from "@/lib/kmnist";
@@ -24,7 +24,6 @@ const field = "h-9 rounded-md border bg-background px-2";
  * resolution a new version; archiving stops new versions and benchmarks.
  */
 export function TagEditor({ sources, tag }: { sources: string[]; tag?: EditableTag }) {
-  const router = useRouter();
   const [name, setName] = useState(tag?.name ?? "");
   const [description, setDescription] = useState(tag?.description ?? "");
   const [chosenSources, setChosenSources] = useState<string[]>(tag?.query.sources ?? []);
@@ -33,30 +32,15 @@ export function TagEditor({ sources, tag }: { sources: string[]; tag?: EditableT
   const [from, setFrom] = useState(tag?.query.from?.slice(0, 10) ?? "");
   const [to, setTo] = useState(tag?.query.to?.slice(0, 10) ?? "");
   const [followedByAll, setFollowedByAll] = useState(tag?.followedByAll ?? false);
-  const [saving, setSaving] = useState(false);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const { saving, message, submit } = useJsonSubmit();
 
   const toggle = <T,>(list: T[], value: T) => (list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
 
   async function send(body: Record<string, unknown>, what: string) {
-    setSaving(true);
-    setMessage(null);
-    try {
-      const url = tag ? `/api/datasets/tags/${encodeURIComponent(tag.name)}` : "/api/datasets/tags";
-      const response = await fetch(url, { method: tag ? "PATCH" : "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-      const answer = await response.json().catch(() => null);
-      if (!response.ok) {
-        setMessage({ ok: false, text: answer?.error?.message ?? `The server answered ${response.status}` });
-        return;
-      }
-      setMessage({ ok: true, text: what });
-      if (!tag) {
-        setName("");
-        setDescription("");
-      }
-      router.refresh();
-    } finally {
-      setSaving(false);
+    const url = tag ? `/api/datasets/tags/${encodeURIComponent(tag.name)}` : "/api/datasets/tags";
+    if ((await submit(url, tag ? "PATCH" : "POST", body, what)) && !tag) {
+      setName("");
+      setDescription("");
     }
   }
 
@@ -157,11 +141,7 @@ export function TagEditor({ sources, tag }: { sources: string[]; tag?: EditableT
             {tag.archived ? "Restore" : "Archive"}
           </Button>
         )}
-        {message && (
-          <p role={message.ok ? "status" : "alert"} className={message.ok ? "text-muted-foreground" : "text-red-700"}>
-            {message.text}
-          </p>
-        )}
+        <FormMessage message={message} />
       </div>
     </form>
   );

@@ -1,8 +1,8 @@
 "use client";
 
 import { Loader2 } from "lucide-react";
-import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { FormMessage, useJsonSubmit } from "@/components/forms/json-submit";
 import { Button } from "@/components/ui/button";
 
 /**
@@ -10,41 +10,37 @@ import { Button } from "@/components/ui/button";
  * (PUT /api/models/versions/{id}/follows) queues the benchmarks it is missing.
  */
 export function FollowsEditor({ versionId, primary, following, tags }: { versionId: number; primary: string; following: string[]; tags: string[] }) {
-  const router = useRouter();
   const [chosen, setChosen] = useState(following);
-  const [saving, setSaving] = useState(false);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [primaryTag, setPrimaryTag] = useState(primary);
+  const { saving, message, submit } = useJsonSubmit();
 
-  async function save(event: React.FormEvent) {
+  function save(event: React.FormEvent) {
     event.preventDefault();
-    setSaving(true);
-    setMessage(null);
-    try {
-      const response = await fetch(`/api/models/versions/${versionId}/follows`, {
-        method: "PUT",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ tags: chosen }),
-      });
-      const answer = await response.json().catch(() => null);
-      setMessage(
-        response.ok
-          ? { ok: true, text: "Saved; missing benchmarks are queued." }
-          : { ok: false, text: answer?.error?.message ?? `The server answered ${response.status}` },
-      );
-      if (response.ok) router.refresh();
-    } finally {
-      setSaving(false);
-    }
+    const tags = chosen.filter((t) => t !== primaryTag);
+    void submit(`/api/models/versions/${versionId}/follows`, "PUT", { primary: primaryTag, tags }, "Saved; missing benchmarks are queued.");
   }
 
   return (
     <form onSubmit={save} className="space-y-2 text-sm" aria-label="Tags this model follows" data-testid="follows-form">
-      <p className="text-muted-foreground">
-        Primary tag <strong>{primary}</strong> (its headline figures). Also benchmarked on:
-      </p>
+      <label className="flex flex-wrap items-center gap-2">
+        Primary tag (its headline figures)
+        <select
+          value={primaryTag}
+          onChange={(e) => setPrimaryTag(e.target.value)}
+          className="h-9 rounded-md border bg-background px-2"
+          data-testid="follow-primary"
+        >
+          {tags.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p className="text-muted-foreground">Also benchmarked on:</p>
       <div className="flex flex-wrap gap-3">
         {tags
-          .filter((t) => t !== primary)
+          .filter((t) => t !== primaryTag)
           .map((t) => (
             <label key={t} className="flex items-center gap-1">
               <input
@@ -61,11 +57,7 @@ export function FollowsEditor({ versionId, primary, following, tags }: { version
         <Button type="submit" size="sm" disabled={saving} data-testid="follows-save">
           {saving && <Loader2 className="animate-spin" aria-hidden />} Save what it follows
         </Button>
-        {message && (
-          <p role={message.ok ? "status" : "alert"} className={message.ok ? "text-muted-foreground" : "text-red-700"}>
-            {message.text}
-          </p>
-        )}
+        <FormMessage message={message} />
       </div>
     </form>
   );

@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
-import sharp from "sharp";
 import { benchmarks, datasetVersions } from "@/db/schema";
 import { loadSnapshot } from "@/lib/data";
 import type { Db } from "@/lib/db";
-import { IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES } from "@/lib/kmnist";
+import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/kmnist";
+import { pngDataUrl } from "@/lib/preprocess";
 import type { ObjectStore } from "@/lib/storage";
 import { readTopPredictions, TOP_K, topOf } from "./predictions";
 
@@ -64,11 +64,4 @@ export async function confusionCell(
       })),
     ),
   };
-}
-
-async function pngDataUrl(pixels: Uint8Array): Promise<string> {
-  const png = await sharp(Buffer.from(pixels), { raw: { width: IMAGE_SIDE, height: IMAGE_SIDE, channels: 1 } })
-    .png()
-    .toBuffer();
-  return `data:image/png;base64,${png.toString("base64")}`;
 }

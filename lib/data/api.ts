@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ApiError, idParam, isoDate, operation, readBodyLimited } from "@/lib/http";
+import { ApiError, formFile, idParam, isoDate, operation, readMultipartForm } from "@/lib/http";
 import { sourceNameSchema } from "./imports";
 import { createTagSchema, tagNameSchema, updateTagSchema } from "./tag-edits";
 
@@ -91,21 +91,10 @@ export const getImportOperation = operation({
 
 /** The multipart form of POST /api/datasets/imports, checked: which files, and the source name. */
 export async function parseImportRequest(request: Request, maxBytes: number): Promise<{ source: string; format: "zip" | "idx"; files: Uint8Array[] }> {
-  const type = request.headers.get("content-type") ?? "";
-  const body = await readBodyLimited(request, maxBytes + 64 * 1024);
-  let form: FormData;
-  try {
-    form = await new Response(new Uint8Array(body), { headers: { "content-type": type } }).formData();
-  } catch {
-    throw new ApiError(400, "invalid_form", "The multipart body could not be parsed");
-  }
+  const form = await readMultipartForm(request, maxBytes);
   const source = sourceNameSchema.safeParse(form.get("source") ?? "");
   if (!source.success) throw new ApiError(422, "validation_failed", source.error.issues.map((i) => i.message).join("; "));
-  const blob = (name: string) => {
-    const value = form.get(name);
-    return value instanceof Blob && value.size > 0 ? value : null;
-  };
-  const [zip, images, labels] = [blob("file"), blob("images"), blob("labels")];
+  const [zip, images, labels] = [formFile(form, "file"), formFile(form, "images"), formFile(form, "labels")];
   if (zip && (images || labels)) throw new ApiError(422, "validation_failed", 'send either "file" (a zip) or "images" and "labels" (idx files), not both');
   const files = zip ? [zip] : images && labels ? [images, labels] : null;
   if (!files) throw new ApiError(422, "validation_failed", 'attach a zip in "file", or idx files in "images" and "labels"');

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { eq, inArray, sql } from "drizzle-orm";
-import sharp from "sharp";
 import { z } from "zod";
 import { datasetImports, datasetRecords, datasetSources } from "@/db/schema";
 import type { Db } from "@/lib/db";
-import { IMAGE_PIXELS, IMAGE_SIDE } from "@/lib/kmnist";
+import { IMAGE_PIXELS } from "@/lib/kmnist";
 import { createLogger } from "@/lib/log";
+import { pngDataUrl } from "@/lib/preprocess";
 import type { ObjectStore } from "@/lib/storage";
 import { KMNIST_SOURCE } from "./importer";
 import {
@@ -144,10 +144,7 @@ async function previewOf(batch: LabelledBatch, source: string): Promise<ImportRe
   return Promise.all(
     batch.items.slice(0, PREVIEW).map(async (item, i) => {
       const pixels = batch.images.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS);
-      const png = await sharp(Buffer.from(pixels), { raw: { width: IMAGE_SIDE, height: IMAGE_SIDE, channels: 1 } })
-        .png()
-        .toBuffer();
-      return { item, label: batch.labels[i], split: splitOf(source, batch.contentHashes[i]), png: `data:image/png;base64,${png.toString("base64")}` };
+      return { item, label: batch.labels[i], split: splitOf(source, batch.contentHashes[i]), png: await pngDataUrl(pixels) };
     }),
   );
 }

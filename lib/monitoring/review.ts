@@ -1,11 +1,11 @@
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
-import sharp from "sharp";
 import { z } from "zod";
 import { predictions } from "@/db/schema";
 import type { Db } from "@/lib/db";
 import { operation, pageOf, paging } from "@/lib/http";
-import { IMAGE_SIDE, NUM_CLASSES } from "@/lib/kmnist";
+import { NUM_CLASSES } from "@/lib/kmnist";
 import { createLogger } from "@/lib/log";
+import { pngDataUrl } from "@/lib/preprocess";
 
 const log = createLogger("monitoring.review");
 
@@ -91,13 +91,6 @@ export const reviewDecisionOperation = operation({
   },
 });
 
-async function pngOf(pixels: Uint8Array): Promise<string> {
-  const png = await sharp(Buffer.from(pixels), { raw: { width: IMAGE_SIDE, height: IMAGE_SIDE, channels: 1 } })
-    .png()
-    .toBuffer();
-  return `data:image/png;base64,${png.toString("base64")}`;
-}
-
 /** One page of feedback of a review status, filtered, newest first (oldest first with `order=asc`). */
 export async function reviewQueue(db: Db, query: ReviewQuery) {
   const where = and(
@@ -143,7 +136,7 @@ export async function reviewQueue(db: Db, query: ReviewQuery) {
       status: r.status!,
       reviewedBy: r.reviewedBy,
       ingested: r.batch !== null,
-      png: await pngOf(r.input),
+      png: await pngDataUrl(r.input),
     })),
   );
   return { ...pageOf(items, total, query), counts };

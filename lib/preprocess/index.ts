@@ -13,3 +13,4 @@ export {
   type ImageFormat,
   type PreprocessErrorCode,
 } from "./preprocess";
+export { pngDataUrl } from "./png";

@@ -7,8 +7,13 @@ import { createLogger } from "@/lib/log";
 
 const log = createLogger("registry.follows");
 
+const tagName = z.string().regex(/^[a-z0-9][a-z0-9-]{1,99}$/, "each tag must be a tag name");
+
 export const followsSchema = z
-  .object({ tags: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{1,99}$/, "each tag must be a tag name")).max(20) })
+  .object({
+    tags: z.array(tagName).max(20),
+    primary: tagName.optional().meta({ description: "Make this tag the primary one (its headline figures); default: keep the primary tag" }),
+  })
   .strict()
   .refine((f) => new Set(f.tags).size === f.tags.length, "tags: each tag once");
 
@@ -18,7 +23,7 @@ export const setFollowsOperation = operation({
   path: "/api/models/versions/{id}/follows",
   tag: "Models",
   access: "admin",
-  summary: "The tags a model version is benchmarked on besides its primary one; missing benchmarks are queued",
+  summary: "The tags a model version is benchmarked on: its primary one (headline figures) and others; missing benchmarks are queued",
   params: z.object({ id: idParam }),
   body: followsSchema,
   responses: { 200: { description: "What it follows now", json: z.object({ id: z.number().int(), primary: z.string(), alsoFollows: z.array(z.string()) }) } },
@@ -39,31 +44,34 @@ export class FollowsError extends Error {
   }
 }
 
-/** Sets the tags a version also follows (its primary `datasetTag` stays), audited. */
-export async function setAlsoFollows(db: Db, id: number, tags: string[], actor: string) {
+/** Sets the tags a version follows besides its primary one, and optionally which is primary; audited. */
+export async function setFollows(db: Db, id: number, follows: { tags: string[]; primary?: string }, actor: string) {
+  const { tags } = follows;
   const [version] = await db.select().from(modelVersions).where(eq(modelVersions.id, id));
   if (!version) throw new FollowsError(404, "not_found", `No model version ${id}`);
-  if (tags.includes(version.datasetTag)) throw new FollowsError(422, "unknown_tag", `${version.datasetTag} is its primary tag already`);
-  const known = tags.length
+  const primary = follows.primary ?? version.datasetTag;
+  if (tags.includes(primary)) throw new FollowsError(422, "unknown_tag", `${primary} is its primary tag: list it once, as primary`);
+  const checked = primary === version.datasetTag ? tags : [...tags, primary];
+  const known = checked.length
     ? await db
         .select({ name: datasetTags.name })
         .from(datasetTags)
-        .where(and(inArray(datasetTags.name, tags), eq(datasetTags.archived, false)))
+        .where(and(inArray(datasetTags.name, checked), eq(datasetTags.archived, false)))
     : [];
-  const missing = tags.filter((t) => !known.some((k) => k.name === t));
+  const missing = checked.filter((t) => !known.some((k) => k.name === t));
   if (missing.length) throw new FollowsError(422, "unknown_tag", `unknown or archived tag(s): ${missing.join(", ")}`);
   const updated = await db.transaction(async (tx) => {
-    const [row] = await tx.update(modelVersions).set({ alsoFollows: tags }).where(eq(modelVersions.id, id)).returning();
+    const [row] = await tx.update(modelVersions).set({ alsoFollows: tags, datasetTag: primary }).where(eq(modelVersions.id, id)).returning();
     await tx.insert(auditLog).values({
       actor,
       action: "update",
       entity: "model_versions",
       entityId: String(id),
-      before: { alsoFollows: version.alsoFollows },
-      after: { alsoFollows: tags },
+      before: { datasetTag: version.datasetTag, alsoFollows: version.alsoFollows },
+      after: { datasetTag: primary, alsoFollows: tags },
     });
     return row;
   });
-  log.info(`${actor}: model version ${id} also follows ${tags.join(", ") || "nothing"}`);
+  log.info(`${actor}: model version ${id} follows ${primary} (primary)${tags.length ? ` and ${tags.join(", ")}` : ""}`);
   return { id: updated.id, primary: updated.datasetTag, alsoFollows: updated.alsoFollows };
 }

@@ -8,4 +8,4 @@ export { modelLineage } from "./lineage";
 export { registerUploadedModel, UploadRejectedError, uploadMetadataSchema, type UploadMetadata } from "./upload";
 export { parseUploadRequest } from "./upload-request";
 export { artifactPrefix, countModelVersions, registerModelVersion, versionLabel, type ModelVersion, type RegisterOptions } from "./versions";
-export { FollowsError, followsSchema, setAlsoFollows, setFollowsOperation } from "./follows";
+export { FollowsError, followsSchema, setFollows, setFollowsOperation } from "./follows";

@@ -1,4 +1,4 @@
-import { ApiError, readBodyLimited } from "@/lib/http";
+import { ApiError, formFile, readMultipartForm } from "@/lib/http";
 import { uploadMetadataSchema, type UploadMetadata } from "./upload";
 
 const FIELDS = ["name", "author", "datasetTag", "algorithm", "metrics"] as const;
@@ -8,17 +8,9 @@ const FIELDS = ["name", "author", "datasetTag", "algorithm", "metrics"] as const
  * metadata fields overriding the manifest. Everything wrong with the request is a named 4xx.
  */
 export async function parseUploadRequest(request: Request, maxBytes: number): Promise<{ zip: Uint8Array; metadata: UploadMetadata }> {
-  const type = request.headers.get("content-type") ?? "";
-  // Multipart framing adds a little to the file itself.
-  const body = await readBodyLimited(request, maxBytes + 64 * 1024);
-  let form: FormData;
-  try {
-    form = await new Response(new Uint8Array(body), { headers: { "content-type": type } }).formData();
-  } catch {
-    throw new ApiError(400, "invalid_form", "The multipart body could not be parsed");
-  }
-  const file = form.get("file");
-  if (!(file instanceof Blob) || file.size === 0) throw new ApiError(422, "validation_failed", 'file: attach the model as a zip in the "file" field');
+  const form = await readMultipartForm(request, maxBytes);
+  const file = formFile(form, "file");
+  if (!file) throw new ApiError(422, "validation_failed", 'file: attach the model as a zip in the "file" field');
   if (file.size > maxBytes) throw new ApiError(413, "payload_too_large", `file is ${file.size} bytes; the limit is ${maxBytes} bytes`);
   const fields: Record<string, string> = {};
   for (const name of FIELDS) {

@@ -112,7 +112,7 @@ describe("dataset tags are the user's", () => {
       .select()
       .from(auditLog)
       .where(eq(auditLog.entityId, String(models[0].id)));
-    expect(audit).toMatchObject({ actor: "ada-admin", before: { alsoFollows: [] }, after: { alsoFollows: ["hard-classes"] } });
+    expect(audit).toMatchObject({ actor: "ada-admin", before: { alsoFollows: [] }, after: { datasetTag: "kmnist-holdout", alsoFollows: ["hard-classes"] } });
 
     await planBenchmarks(database.db, store);
     const first = await benchmarksOn("hard-classes");
@@ -135,5 +135,15 @@ describe("dataset tags are the user's", () => {
     expect(await benchmarksOn("hard-classes")).toHaveLength(4);
     expect((await follow(models[0].id, { tags: ["hard-classes"] })).status).toBe(422);
     expect(await (await follow(models[0].id, { tags: [] })).json()).toMatchObject({ alsoFollows: [] });
+
+    // Another tag can be made primary (the headline figures follow it); the old primary may stay followed.
+    expect(await (await follow(models[1].id, { primary: "training", tags: ["kmnist-holdout"] })).json()).toEqual({
+      id: models[1].id,
+      primary: "training",
+      alsoFollows: ["kmnist-holdout"],
+    });
+    expect((await follow(models[1].id, { primary: "hard-classes", tags: [] })).status).toBe(422);
+    expect((await follow(models[1].id, { primary: "training", tags: ["training"] })).status).toBe(422);
+    expect(await (await follow(models[1].id, { primary: "kmnist-holdout", tags: [] })).json()).toMatchObject({ primary: "kmnist-holdout" });
   }, 60_000);
 });
