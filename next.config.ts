@@ -29,8 +29,17 @@ const SECURITY_HEADERS = [
 
 const nextConfig: NextConfig = {
   // Native/wasm packages must be loaded by Node at run time, not bundled:
-  // PGlite ships a wasm Postgres, tfjs loads its wasm (or native) backend from disk.
-  serverExternalPackages: ["@electric-sql/pglite", "@tensorflow/tfjs", "@tensorflow/tfjs-node", "@tensorflow/tfjs-backend-wasm", "sharp", "postgres"],
+  // PGlite ships a wasm Postgres, tfjs loads its wasm (or native) backend from disk,
+  // onnxruntime-node its native binary.
+  serverExternalPackages: [
+    "@electric-sql/pglite",
+    "@tensorflow/tfjs",
+    "@tensorflow/tfjs-node",
+    "@tensorflow/tfjs-backend-wasm",
+    "onnxruntime-node",
+    "sharp",
+    "postgres",
+  ],
   poweredByHeader: false,
   async headers() {
     return [{ source: "/:path*", headers: SECURITY_HEADERS }];

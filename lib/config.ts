@@ -33,6 +33,8 @@ const envSchema = z.object({
   KMNIST_BASE_URL: z.url().default("http://codh.rois.ac.jp/kmnist/dataset/kmnist/"),
   KMNIST_DOWNLOAD_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   ML_BACKEND: z.enum(["auto", "node", "wasm"]).default("auto"),
+  // tfjs until ONNX Runtime survives worker threads being terminated (NOTES.md, issue #19).
+  ML_INFERENCE: z.enum(["auto", "onnx", "tfjs"]).default("tfjs"),
   TRAIN_ON_START: booleanString.default(true),
   JOB_ENGINE: z.enum(["embedded", "inngest"]).default("embedded"),
   JOB_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
@@ -208,7 +210,8 @@ export interface AppConfig {
     baseUrl: string;
     downloadTimeoutMs: number;
   };
-  ml: { backend: RawEnv["ML_BACKEND"] };
+  /** `backend`: tfjs's (training, explanations, models without an ONNX form); `inference`: who serves and benchmarks. */
+  ml: { backend: RawEnv["ML_BACKEND"]; inference: RawEnv["ML_INFERENCE"] };
   jobs: {
     engine: RawEnv["JOB_ENGINE"];
     concurrency: number;
@@ -354,7 +357,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       baseUrl: e.KMNIST_BASE_URL.endsWith("/") ? e.KMNIST_BASE_URL : `${e.KMNIST_BASE_URL}/`,
       downloadTimeoutMs: e.KMNIST_DOWNLOAD_TIMEOUT_MS,
     },
-    ml: { backend: e.ML_BACKEND },
+    ml: { backend: e.ML_BACKEND, inference: e.ML_INFERENCE },
     jobs: {
       engine: e.JOB_ENGINE,
       concurrency: e.JOB_CONCURRENCY,

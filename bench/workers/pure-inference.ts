@@ -4,13 +4,13 @@ import { loadClassifier, mlRuntime, predictAll, type LabelledImages, type ModelA
 
 const { artifact, data, reps } = (workerData as { data: { artifact: ModelArtifact; data: LabelledImages; reps: number } }).data;
 const classifier = await loadClassifier(await mlRuntime(), artifact);
-predictAll(classifier, data);
+await predictAll(classifier, data);
 parentPort!.postMessage("ready");
-parentPort!.once("message", () => {
+parentPort!.once("message", async () => {
   const passes: number[] = [];
   for (let r = 0; r < reps; r++) {
     const start = performance.now();
-    predictAll(classifier, data);
+    await predictAll(classifier, data);
     passes.push(performance.now() - start);
   }
   parentPort!.postMessage(passes);

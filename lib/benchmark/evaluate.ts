@@ -1,6 +1,6 @@
 import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/kmnist";
 import { computeMetrics, evaluationIntervals, METRICS, type EvaluationIntervals } from "@/lib/metrics";
-import { bytesToUnitFloats, loadClassifier, predictAll, type LabelledImages, type MlRuntime, type ModelArtifact } from "@/lib/ml";
+import { bytesToUnitFloats, loadInferenceModel, predictAll, type InferencePreference, type LabelledImages, type ModelArtifact } from "@/lib/ml";
 import { encodeTopPredictions, type TopPredictions } from "./predictions";
 
 /** Computed for every model, so all benchmarks can be sorted and compared on them. */
@@ -60,14 +60,19 @@ function isolateMemoryMb(): number {
  * single-image latency on a sample of them, then the metrics (core ones plus those the
  * manifest declares). Each phase is timed separately.
  */
-export async function evaluateArtifact(rt: MlRuntime, artifact: ModelArtifact, data: LabelledImages, latencySamples = 32): Promise<Evaluation> {
+export async function evaluateArtifact(
+  artifact: ModelArtifact,
+  data: LabelledImages,
+  runtime: { preference: InferencePreference; threads: number },
+  latencySamples = 32,
+): Promise<Evaluation> {
   let peak = isolateMemoryMb();
   const t0 = performance.now();
-  const classifier = await loadClassifier(rt, artifact);
+  const classifier = await loadInferenceModel(artifact, runtime);
   const loadModelMs = performance.now() - t0;
   try {
     const t1 = performance.now();
-    const probabilities = predictAll(classifier, data);
+    const probabilities = await predictAll(classifier, data);
     const inferMs = performance.now() - t1;
     peak = Math.max(peak, isolateMemoryMb());
 
@@ -78,7 +83,7 @@ export async function evaluateArtifact(rt: MlRuntime, artifact: ModelArtifact, d
       const index = Math.floor((k * data.count) / n);
       const pixels = bytesToUnitFloats(data.images.subarray(index * IMAGE_PIXELS, (index + 1) * IMAGE_PIXELS));
       const start = performance.now();
-      classifier.predictProba(pixels, 1);
+      await classifier.predictProba(pixels, 1);
       latencies.push(performance.now() - start);
     }
     latencies.sort((a, b) => a - b);
@@ -114,9 +119,9 @@ export async function evaluateArtifact(rt: MlRuntime, artifact: ModelArtifact, d
       metricsMs,
       totalMs: performance.now() - t0,
       peakMemoryMb: peak,
-      backend: rt.backend,
+      backend: classifier.runtime,
     };
   } finally {
-    classifier.dispose();
+    await classifier.dispose();
   }
 }

@@ -1,4 +1,6 @@
+import os from "node:os";
 import { parentPort } from "node:worker_threads";
+import { config } from "@/lib/config";
 import { explainModel, type ExplanationMethodResult } from "@/lib/explain";
 import { loadClassifier, mlRuntime, type LabelledImages, type ModelArtifact } from "@/lib/ml";
 import { servePoolTasks } from "@/lib/workers";
@@ -17,10 +19,16 @@ export type BenchmarkTaskResult = { kind: "evaluate"; evaluation: Evaluation } |
 const port = parentPort;
 if (!port) throw new Error("the benchmark worker must run in a worker thread");
 
+// The pool's workers share the cores: each ONNX Runtime session gets its part of them.
+const inference = {
+  preference: config().ml.inference,
+  threads: Math.max(1, Math.floor(os.availableParallelism() / config().benchmarks.workers)),
+};
+
 servePoolTasks<BenchmarkTask, BenchmarkTaskResult>(port, async (task) => {
-  const rt = await mlRuntime();
-  if (task.kind === "evaluate") return { kind: "evaluate", evaluation: await evaluateArtifact(rt, task.artifact, task.data) };
-  const classifier = await loadClassifier(rt, task.artifact);
+  if (task.kind === "evaluate") return { kind: "evaluate", evaluation: await evaluateArtifact(task.artifact, task.data, inference) };
+  // Explanations need gradients: tfjs.
+  const classifier = await loadClassifier(await mlRuntime(), task.artifact);
   try {
     return { kind: "explain", methods: explainModel(classifier, task.data) };
   } finally {

@@ -21,13 +21,17 @@ export function argmax(row: ArrayLike<number>, offset = 0, length = NUM_CLASSES)
   return best;
 }
 
-/** Class probabilities for every image of a dataset, predicted in batches. */
-export function predictAll(classifier: Classifier, data: LabelledImages, batchSize = 512): Float32Array {
+/** Class probabilities for every image of a dataset, predicted in batches (by a tfjs classifier or an ONNX Runtime model). */
+export async function predictAll(
+  classifier: { predictProba(pixels: Float32Array, count: number): Float32Array | Promise<Float32Array> },
+  data: LabelledImages,
+  batchSize = 512,
+): Promise<Float32Array> {
   const out = new Float32Array(data.count * NUM_CLASSES);
   for (let start = 0; start < data.count; start += batchSize) {
     const n = Math.min(batchSize, data.count - start);
     const pixels = bytesToUnitFloats(data.images.subarray(start * IMAGE_PIXELS, (start + n) * IMAGE_PIXELS));
-    out.set(classifier.predictProba(pixels, n), start * NUM_CLASSES);
+    out.set(await classifier.predictProba(pixels, n), start * NUM_CLASSES);
   }
   return out;
 }

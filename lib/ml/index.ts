@@ -28,5 +28,8 @@ export { bytesToUnitFloats, loadLayersClassifier, serialiseLayersModel } from ".
 export { growTree, TREE_FILE, treeClassifier, type SerialisedTree } from "./families/tree";
 export type { Classifier, LabelledImages, LinearWeights, ModelFamily, TrainedWeights, TrainProgress } from "./families/types";
 export { knnPredict } from "./knn";
+export { layersModelToOnnx, ONNX_FILE, ONNX_OPSET, OnnxExportError } from "./onnx-export";
+export { loadOnnxClassifier, type OnnxClassifier, type OnnxOptions } from "./onnx-runtime";
+export { loadInferenceModel, NoOnnxFormError, type InferenceModel, type InferencePreference } from "./inference-model";
 export { evaluateInWorker, runTrainJobInWorker } from "./run-in-worker";
 export { runTrainJob, type TrainJob, type TrainJobResult } from "./train-job";

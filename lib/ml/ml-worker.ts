@@ -22,7 +22,7 @@ async function run(job: MlWorkerJob): Promise<MlWorkerResult> {
   }
   const classifier = await loadClassifier(await mlRuntime(), job.artifact);
   try {
-    const probabilities = predictAll(classifier, job.data);
+    const probabilities = await predictAll(classifier, job.data);
     return { kind: "evaluate", accuracy: accuracyOf(probabilities, job.data.labels), predicted: argmaxRows(probabilities, job.data.count) };
   } finally {
     classifier.dispose();

@@ -3,6 +3,7 @@ import { mlRuntime } from "./backend";
 import { accuracyOf, loadClassifier, predictAll } from "./classifier";
 import { modelFamily } from "./families";
 import type { LabelledImages, TrainProgress } from "./families/types";
+import { layersModelToOnnx, ONNX_FILE, OnnxExportError } from "./onnx-export";
 
 /** Everything a training job needs; plain data so it can cross into a worker thread. */
 export interface TrainJob {
@@ -20,6 +21,21 @@ export interface TrainJobResult {
   trainSeconds: number;
   backend: string;
   backendDetail: string;
+}
+
+/**
+ * The ONNX form of a tfjs-layers model, stored beside its weights (listed with its sha256 in
+ * the manifest) so that ONNX Runtime can serve it. A model the exporter cannot express keeps
+ * its tfjs form only.
+ */
+function onnxForm(runtime: string, files: Record<string, Uint8Array>, tfjsVersion: string): Record<string, Uint8Array> {
+  if (runtime !== "tfjs-layers") return {};
+  try {
+    return { [ONNX_FILE]: layersModelToOnnx(files, { producerVersion: `tfjs ${tfjsVersion}` }) };
+  } catch (error) {
+    if (error instanceof OnnxExportError) return {};
+    throw error;
+  }
 }
 
 /** Trains one model, evaluates it on the holdout set and packages it as an artifact. */
@@ -43,10 +59,13 @@ export async function runTrainJob(job: TrainJob, onProgress: (p: TrainProgress) 
   const classifier = await loadClassifier(rt, buildArtifact(manifest, weights.files));
   let holdoutAccuracy: number;
   try {
-    holdoutAccuracy = accuracyOf(predictAll(classifier, job.holdout), job.holdout.labels);
+    holdoutAccuracy = accuracyOf(await predictAll(classifier, job.holdout), job.holdout.labels);
   } finally {
     classifier.dispose();
   }
-  const artifact = buildArtifact({ ...manifest, evaluation: { holdoutAccuracy } }, weights.files);
+  const artifact = buildArtifact(
+    { ...manifest, evaluation: { holdoutAccuracy } },
+    { ...weights.files, ...onnxForm(family.runtime, weights.files, rt.tf.version.tfjs) },
+  );
   return { artifact, holdoutAccuracy, trainSeconds, backend: rt.backend, backendDetail: rt.detail };
 }

@@ -45,6 +45,10 @@ describe("trainAndRegister (worker thread, real KMNIST)", () => {
       evaluation: { holdoutAccuracy: outcome.holdoutAccuracy },
     });
     expect(artifact.manifest.hyperparameters).toMatchObject(hyperparameters);
+    // Layers models carry their ONNX form, listed with its sha256 like every weight file.
+    const onnxEntry = artifact.manifest.weights.find((w) => w.path === "model.onnx");
+    if (algorithm === "tree") expect(onnxEntry).toBeUndefined();
+    else expect(onnxEntry).toMatchObject({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/), bytes: artifact.files["model.onnx"].byteLength });
   });
 
   it("numbers versions of the same model consecutively", async () => {

@@ -1,5 +1,6 @@
 import { parentPort } from "node:worker_threads";
-import { getArtifact, loadClassifier, mlRuntime, type Classifier } from "@/lib/ml";
+import { config } from "@/lib/config";
+import { getArtifact, loadInferenceModel, type InferenceModel } from "@/lib/ml";
 import { objectStore } from "@/lib/storage";
 import type { InferenceReply, InferenceRequest } from "./inference-protocol";
 
@@ -11,9 +12,11 @@ const port = parentPort;
 if (!port) throw new Error("inference-worker must run in a worker thread");
 
 const MAX_LOADED = 4;
-const loaded = new Map<string, Promise<Classifier>>();
+const loaded = new Map<string, Promise<InferenceModel>>();
+// One thread per inference: the HTTP thread needs the rest of the machine (measured in bench/inference.ts).
+const INFERENCE = { preference: config().ml.inference, threads: 1 };
 
-function classifierFor(artifactKey: string): Promise<Classifier> {
+function classifierFor(artifactKey: string): Promise<InferenceModel> {
   let entry = loaded.get(artifactKey);
   if (entry) {
     // Map order doubles as recency: move to the end.
@@ -21,11 +24,11 @@ function classifierFor(artifactKey: string): Promise<Classifier> {
     loaded.set(artifactKey, entry);
     return entry;
   }
-  entry = (async () => loadClassifier(await mlRuntime(), await getArtifact(objectStore(), artifactKey)))();
+  entry = (async () => loadInferenceModel(await getArtifact(objectStore(), artifactKey), INFERENCE))();
   entry.catch(() => loaded.delete(artifactKey));
   loaded.set(artifactKey, entry);
   while (loaded.size > MAX_LOADED) {
-    const [oldestKey, oldest] = loaded.entries().next().value as [string, Promise<Classifier>];
+    const [oldestKey, oldest] = loaded.entries().next().value as [string, Promise<InferenceModel>];
     loaded.delete(oldestKey);
     void oldest.then((c) => c.dispose()).catch(() => undefined);
   }
@@ -37,7 +40,7 @@ port.on("message", async (request: InferenceRequest) => {
     const classifier = await classifierFor(request.artifactKey);
     if (request.type === "load") return port.postMessage({ type: "result", id: request.id, probabilities: new Float32Array(0) } satisfies InferenceReply);
     // A fresh copy: the backend's array may be a view it still owns; ours can be transferred.
-    const probabilities = new Float32Array(classifier.predictProba(request.pixels, request.count));
+    const probabilities = new Float32Array(await classifier.predictProba(request.pixels, request.count));
     port.postMessage({ type: "result", id: request.id, probabilities } satisfies InferenceReply, [probabilities.buffer]);
   } catch (error) {
     port.postMessage({ type: "error", id: request.id, message: (error as Error).message } satisfies InferenceReply);
