@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { requiredAccess } from "@/lib/auth";
@@ -158,6 +159,26 @@ describe("the API contract", () => {
       200,
     );
 
+    // The logistic regression's ONNX form, which ONNX Runtime loads; an unknown format is refused.
+    const { modelVersions } = await import("@/db/schema");
+    const [{ id: logregId }] = await database.db.select({ id: modelVersions.id }).from(modelVersions).where(eq(modelVersions.algorithm, "logreg")).limit(1);
+    const onnxResponse = await call("GET /api/models/versions/{id}/artifact", {
+      path: `/api/models/versions/${logregId}/artifact?format=onnx`,
+      params: { id: String(logregId) },
+    });
+    await expectContract("GET /api/models/versions/{id}/artifact", onnxResponse.clone(), 200);
+    const { loadOnnxClassifier } = await import("@/lib/ml");
+    const session = await loadOnnxClassifier(new Uint8Array(await onnxResponse.arrayBuffer()), { intraOpNumThreads: 1 });
+    expect((await session.predictProba(new Float32Array(784), 1)).length).toBe(10);
+    await session.release();
+    await expectContract(
+      "GET /api/models/versions/{id}/artifact",
+      await call("GET /api/models/versions/{id}/artifact", {
+        path: `/api/models/versions/${modelVersionId}/artifact?format=tar`,
+        params: { id: String(modelVersionId) },
+      }),
+      422,
+    );
     const zip = await (await call("GET /api/models/versions/{id}/artifact", { params: { id: String(modelVersionId) } })).arrayBuffer();
     const form = new FormData();
     form.append("file", new Blob([zip]), "model.zip");

@@ -47,8 +47,19 @@ export const downloadArtifactOperation = operation({
   path: "/api/models/versions/{id}/artifact",
   tag: "Models",
   access: "viewer",
-  summary: "A model version's artifact (manifest.json and weights) as a zip, verified against its checksums",
+  summary: "A model version's artifact (manifest.json and weights) as a zip, or with ?format=onnx its ONNX form alone, verified against its checksums",
   params: z.object({ id: idParam }),
-  responses: { 200: { description: "The artifact", media: { "application/zip": "manifest.json and the weight files" } } },
-  errors: { 404: { description: "No such model version", codes: ["not_found"] } },
+  query: z.object({
+    format: z.enum(["zip", "onnx"]).default("zip").meta({ description: "zip: the whole artifact; onnx: the model.onnx it carries (runs on any ONNX Runtime)" }),
+  }),
+  responses: {
+    200: {
+      description: "The artifact, or its ONNX form",
+      media: { "application/zip": "manifest.json and the weight files", "application/octet-stream": "model.onnx (ONNX, opset 13)" },
+    },
+  },
+  errors: {
+    404: { description: "No such model version", codes: ["not_found"] },
+    409: { description: "The version has no ONNX form (decision trees, models registered before ONNX export)", codes: ["no_onnx_form"] },
+  },
 });

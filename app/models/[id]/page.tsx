@@ -63,6 +63,13 @@ export default async function ModelVersionPage({ params, searchParams }: Params)
             Download artifact
           </a>
         </Button>
+        {(version.manifest as { weights?: Array<{ path: string }> }).weights?.some((w) => w.path === "model.onnx") && (
+          <Button asChild variant="outline" size="sm">
+            <a href={`/api/models/versions/${version.id}/artifact?format=onnx`} download data-testid="download-onnx">
+              Download ONNX
+            </a>
+          </Button>
+        )}
       </PageHeader>
       <div className="mb-6 flex flex-wrap items-center gap-2 text-sm">
         <Badge variant="outline">{version.algorithm}</Badge>
