@@ -79,7 +79,9 @@ test("approve feedback, import a batch, create a tag, see the retraining the dat
 
   // Lineage: the run links to the training data version, which lists what was trained on it.
   await page.setViewportSize({ width: 1440, height: 900 });
-  await run.getByRole("link", { name: /^training version \d+$/ }).click();
-  await expect(page).toHaveURL(/\/datasets\/training#version-\d+$/);
-  await expect(page.locator(":target").getByTestId("version-lineage")).toContainText("kmnist-logreg@");
+  const dataLink = run.getByRole("link", { name: /^training version \d+$/ });
+  const versionId = (await dataLink.textContent())!.replace("training version ", "");
+  await dataLink.click();
+  await expect(page).toHaveURL(new RegExp(`/datasets/training#version-${versionId}$`));
+  await expect(page.locator(`[id="version-${versionId}"]`).getByTestId("version-lineage")).toContainText("kmnist-logreg@");
 });
