@@ -7,7 +7,7 @@
  * no engine). Self-contained: in-memory PGlite, a temporary object store, real KMNIST.
  * `npm run bench -- benchmark` (BENCH_RUNS, default 3)
  */
-import { eq, inArray } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { benchmarks } from "@/db/schema";
 import { closeBenchmarkPool, planBenchmarks, requestRerun, runPendingBenchmarks, type EngineOptions } from "@/lib/benchmark";
 import { config } from "@/lib/config";
@@ -129,7 +129,28 @@ console.log(
     `\nAll benchmarks: wall ${totalWall.toFixed(0)} ms vs pure inference ${totalPure.toFixed(0)} ms (ratio ${(totalWall / totalPure).toFixed(2)}).` +
     `\nA sweep's time includes claiming, loading the data once, reading artifacts and writing results.`,
 );
+// The same sweeps on ONNX Runtime (ML_INFERENCE=auto: layers models run their ONNX form, trees
+// stay on tfjs). New workers read the setting when they start.
+await closeBenchmarkPool();
+process.env.ML_INFERENCE = "auto";
+const oneOnnx = await sweep(1);
+const twoOnnx = await sweep(2);
+const onnxRuntimes = await db
+  .select({ backend: sql<string>`${benchmarks.info} ->> 'backend'` })
+  .from(benchmarks)
+  .where(inArray(benchmarks.id, rowIds));
+const runtimes = [
+  { runtime: `tfjs-${rt.backend}`, "1 worker s": one.seconds, "2 workers s": two.seconds, "1 worker ÷ tfjs": 1 },
+  { runtime: "onnxruntime (auto)", "1 worker s": oneOnnx.seconds, "2 workers s": twoOnnx.seconds, "1 worker ÷ tfjs": oneOnnx.seconds / one.seconds },
+];
+console.log("");
+printTable(runtimes);
+console.log(
+  `engine sweep on ONNX Runtime: ${(one.seconds / oneOnnx.seconds).toFixed(2)}x faster with 1 worker, ${(two.seconds / twoOnnx.seconds).toFixed(2)}x with 2 (goal ≥ 3x); ` +
+    `runtimes used: ${[...new Set(onnxRuntimes.map((r) => r.backend))].join(", ")}`,
+);
 const file = writeResults("benchmark", {
+  runtimes,
   backend: rt.detail,
   samples: holdout.count,
   runs: RUNS,
