@@ -34,12 +34,16 @@ export function weightedStatistics(s: Scored) {
   const k = s.classes;
   const predicted = Uint8Array.from({ length: n }, (_, i) => predictedClass(s, i));
   const loss = Float64Array.from({ length: n }, (_, i) => -Math.log(Math.min(1, Math.max(1e-15, s.probabilities[i * k + s.labels[i]]))));
-  // Each class's images sorted by that class's score, ascending, with tie groups marked: the
-  // weighted Mann-Whitney AUC is then one pass per class and resample, with no sorting.
+  // Each class's images sorted by that class's score, ascending, with their tie groups and
+  // positive/negative marks laid out beforehand: the weighted Mann-Whitney AUC is then one
+  // tight pass per class and resample, with no sorting and no score comparisons.
   const byScore = Array.from({ length: k }, (_, c) => {
     const order = Uint32Array.from({ length: n }, (_, i) => i);
     order.sort((a, b) => s.probabilities[a * k + c] - s.probabilities[b * k + c]);
-    return order;
+    const positive = Uint8Array.from(order, (i) => (s.labels[i] === c ? 1 : 0));
+    const groupEnds: number[] = [];
+    for (let j = 1; j <= n; j++) if (j === n || s.probabilities[order[j] * k + c] !== s.probabilities[order[j - 1] * k + c]) groupEnds.push(j);
+    return { order, positive, groupEnds: Uint32Array.from(groupEnds) };
   });
   const present = Array.from({ length: k }, (_, c) => Array.prototype.some.call(s.labels, (l: number) => l === c));
   const aucDefined = present.map((p, c) => p && Array.prototype.some.call(s.labels, (l: number) => l !== c));
@@ -94,22 +98,21 @@ export function weightedStatistics(s: Scored) {
       let classes = 0;
       for (let c = 0; c < k; c++) {
         if (!aucDefined[c]) continue;
-        const order = byScore[c];
+        const { order, positive, groupEnds } = byScore[c];
         // Walk tie groups from the lowest score: each positive beats the negatives below its
         // group and ties half of those inside it.
         let negativesBelow = 0;
         let wins = 0;
         let positives = 0;
-        for (let start = 0; start < n;) {
-          const score = s.probabilities[order[start] * k + c];
-          let end = start;
+        let start = 0;
+        for (let g = 0; g < groupEnds.length; g++) {
+          const end = groupEnds[g];
           let groupPositives = 0;
           let groupNegatives = 0;
-          while (end < n && s.probabilities[order[end] * k + c] === score) {
-            const i = order[end];
-            if (s.labels[i] === c) groupPositives += weights[i];
-            else groupNegatives += weights[i];
-            end++;
+          for (let j = start; j < end; j++) {
+            const w = weights[order[j]];
+            if (positive[j]) groupPositives += w;
+            else groupNegatives += w;
           }
           wins += groupPositives * (negativesBelow + groupNegatives / 2);
           positives += groupPositives;
