@@ -16,7 +16,7 @@ export interface EditableTag {
   archived: boolean;
 }
 
-const field = "h-9 rounded-md border bg-background px-2";
+const field = "h-9 min-w-0 max-w-full rounded-md border bg-background px-2";
 
 /**
  * Create or edit a dataset tag: a saved query over sources, split, classes and a time window.

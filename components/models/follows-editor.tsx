@@ -27,7 +27,7 @@ export function FollowsEditor({ versionId, primary, following, tags }: { version
         <select
           value={primaryTag}
           onChange={(e) => setPrimaryTag(e.target.value)}
-          className="h-9 rounded-md border bg-background px-2"
+          className="h-9 max-w-[16rem] min-w-0 rounded-md border bg-background px-2"
           data-testid="follow-primary"
         >
           {tags.map((t) => (

@@ -81,7 +81,7 @@ export function TrainingDashboard({ tags, defaultTag }: { tags: TrainableTag[]; 
             void start({ trainingTag: tagName, ...(versionId ? { trainingVersionId: Number(versionId) } : {}) });
           }}
         >
-          <label className="flex items-center gap-1">
+          <label className="flex min-w-0 items-center gap-1">
             Train on
             <select
               value={tagName}
@@ -89,7 +89,7 @@ export function TrainingDashboard({ tags, defaultTag }: { tags: TrainableTag[]; 
                 setTagName(e.target.value);
                 setVersionId("");
               }}
-              className="h-9 rounded-md border bg-background px-2"
+              className="h-9 max-w-[16rem] min-w-0 rounded-md border bg-background px-2"
               data-testid="train-tag"
             >
               {tags.map((t) => (
@@ -99,12 +99,12 @@ export function TrainingDashboard({ tags, defaultTag }: { tags: TrainableTag[]; 
               ))}
             </select>
           </label>
-          <label className="flex items-center gap-1">
+          <label className="flex min-w-0 items-center gap-1">
             version
             <select
               value={versionId}
               onChange={(e) => setVersionId(e.target.value)}
-              className="h-9 rounded-md border bg-background px-2"
+              className="h-9 max-w-[16rem] min-w-0 rounded-md border bg-background px-2"
               data-testid="train-version"
             >
               <option value="">newest (resolved when the run starts)</option>
