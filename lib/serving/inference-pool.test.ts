@@ -73,3 +73,32 @@ describe("InferencePool", () => {
     expect(() => pool.predict(KEY, new Uint8Array(10))).toThrow(/expected 784 pixels/);
   });
 });
+
+describe("InferencePool on ONNX Runtime (ML_INFERENCE=onnx)", () => {
+  it("serves a layers model's ONNX form, refuses a model without one, and frees its sessions on close", async () => {
+    const { buildArtifact, layersModelToOnnx, mlRuntime, serialiseLayersModel } = await import("@/lib/ml");
+    const { tf } = await mlRuntime();
+    const model = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 10, activation: "softmax" })] });
+    const weights = await serialiseLayersModel(tf, model);
+    model.dispose();
+    const { manifest } = treeArtifact("onnx-pool");
+    const artifact = buildArtifact(
+      { ...manifest, algorithm: "logreg", runtime: "tfjs-layers" },
+      { ...weights.files, "model.onnx": layersModelToOnnx(weights.files, { producerVersion: "test" }) },
+    );
+    await putArtifact(store, "models/onnx-pool/1", artifact);
+    process.env.ML_INFERENCE = "onnx";
+    try {
+      // A new pool starts a new worker, which reads the setting.
+      const onnxPool = new InferencePool({ maxBatch: 32, maxWaitMs: 5 });
+      const answers = await Promise.all(Array.from({ length: 40 }, (_, c) => onnxPool.predict("models/onnx-pool/1", imageOfClass(c % 10))));
+      for (const p of answers) expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      // Only ONNX forms are served in this mode: the tree has none.
+      await expect(onnxPool.predict(KEY, imageOfClass(1))).rejects.toThrow(/has no ONNX form/);
+      // Closing frees the sessions before the thread ends (a thread killed in the middle of a run aborts the process).
+      await onnxPool.close();
+    } finally {
+      delete process.env.ML_INFERENCE;
+    }
+  }, 60_000);
+});

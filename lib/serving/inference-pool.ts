@@ -63,8 +63,19 @@ export class InferencePool {
     await this.send({ type: "load", id: this.nextId++, artifactKey });
   }
 
+  /** Lets the worker free its models (bounded wait), then ends it. */
   async close(): Promise<void> {
     const worker = this.worker;
+    if (worker) {
+      const id = this.nextId++;
+      const released = new Promise<void>((resolve) => {
+        this.inFlight.set(id, { resolve: () => resolve(), reject: () => resolve() });
+        worker.postMessage({ type: "release", id } satisfies InferenceRequest);
+      });
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([released, new Promise<void>((resolve) => (timer = setTimeout(resolve, 2000)))]);
+      clearTimeout(timer);
+    }
     this.worker = null;
     if (worker) await worker.terminate();
   }

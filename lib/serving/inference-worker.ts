@@ -36,6 +36,12 @@ function classifierFor(artifactKey: string): Promise<InferenceModel> {
 }
 
 port.on("message", async (request: InferenceRequest) => {
+  if (request.type === "release") {
+    const models = [...loaded.values()];
+    loaded.clear();
+    await Promise.allSettled(models.map(async (m) => (await m).dispose()));
+    return port.postMessage({ type: "result", id: request.id, probabilities: new Float32Array(0) } satisfies InferenceReply);
+  }
   try {
     const classifier = await classifierFor(request.artifactKey);
     if (request.type === "load") return port.postMessage({ type: "result", id: request.id, probabilities: new Float32Array(0) } satisfies InferenceReply);
