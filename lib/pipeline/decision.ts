@@ -87,9 +87,15 @@ export function decidePromotionAcross(primary: HoldoutOutcome, others: HoldoutOu
   });
   const rest = others.map(summary).join("; ");
   const limits = `(no holdout of ${minSamples}+ images may drop more than ${(maxRegression * 100).toFixed(2)} points or be significantly worse)`;
+  if (worse.length > 0 && base.promote) {
+    return {
+      promote: false,
+      reason: `champion kept, better on ${primary.tag} but worse on ${worse.map(summary).join("; ")} ${limits}; ${base.reason.replace(/^promoted: /, "")}`,
+    };
+  }
   if (worse.length > 0) {
-    const verdict = base.promote ? "champion kept, better on the primary holdout but worse elsewhere" : "champion kept";
-    return { promote: false, reason: `${verdict}: ${worse.map(summary).join("; ")} ${limits}; ${base.reason}` };
+    const blocked = wins.length > 0 ? `; not promoted for ${wins.map((o) => o.tag).join(", ")}: worse on ${worse.map(summary).join("; ")} ${limits}` : "";
+    return { promote: false, reason: `${base.reason}; other holdouts: ${rest}${blocked}` };
   }
   if (base.promote) return { promote: true, reason: `${base.reason}; other holdouts: ${rest}` };
   if (wins.length > 0) {

@@ -4,7 +4,7 @@ import { modelVersions, trainingRuns } from "@/db/schema";
 import { pairedContingency } from "@/lib/metrics";
 import { aliasHistoryOf, aliasTarget, promote, rollback } from "@/lib/registry";
 import { createPostgresTestDatabase, createTempStore, KMNIST_TEST_DIR, type TestDatabase } from "@/lib/testing/database";
-import { decidePromotion, runTrainingPipeline, type PipelineInput } from ".";
+import { decidePromotion, decidePromotionAcross, runTrainingPipeline, type HoldoutOutcome, type PipelineInput } from ".";
 
 describe("decidePromotion", () => {
   const t = { minAbsolute: 0.01, minRelative: 0, maxP: 0.05 };
@@ -60,6 +60,47 @@ describe("decidePromotion", () => {
   });
   it("refuses to decide against a champion without the paired test", () => {
     expect(() => decidePromotion({ label: "b", accuracy: 0.9 }, { label: "a", accuracy: 0.8 }, t, null)).toThrow(/paired test/);
+  });
+});
+
+describe("decidePromotionAcross (the primary holdout and every source's holdout, each apart)", () => {
+  const t = { minAbsolute: 0.002, minRelative: 0, maxP: 0.05, maxRegression: 0.005, minSamples: 200 };
+  /** A holdout of n images where the challenger alone is right on `first` and the champion alone on `second`, both right on `both`. */
+  const holdout = (tag: string, n: number, both: number, first: number, second: number): HoldoutOutcome => {
+    const labels = new Uint8Array(n);
+    const challenger = new Uint8Array(n).fill(1);
+    const champion = new Uint8Array(n).fill(1);
+    for (let i = 0; i < both; i++) challenger[i] = champion[i] = 0;
+    for (let i = both; i < both + first; i++) challenger[i] = 0;
+    for (let i = both + first; i < both + first + second; i++) champion[i] = 0;
+    return {
+      tag,
+      challenger: { label: "cnn@2", accuracy: (both + first) / n },
+      champion: { label: "cnn@1", accuracy: (both + second) / n },
+      paired: pairedContingency(labels, challenger, champion),
+    };
+  };
+
+  it("promotes for a new style the champion cannot read, while the primary holdout holds", () => {
+    const decision = decidePromotionAcross(holdout("kmnist-holdout", 2000, 1740, 5, 4), [holdout("style-holdout", 300, 170, 60, 2)], t);
+    expect(decision.promote).toBe(true);
+    expect(decision.reason).toMatch(
+      /^promoted for style-holdout: 76\.67% vs 57\.33% \(\+19\.33 points, McNemar p = .* on 300 images\); kmnist-holdout: 87\.25% vs 87\.20%/,
+    );
+  });
+  it("keeps the champion when the primary holdout loses more than PROMOTION_MAX_REGRESSION, and says which holdout won", () => {
+    // -1 point on 2,000 images (30 vs 50): past 0.5 points, though not significant alone.
+    const decision = decidePromotionAcross(holdout("kmnist-holdout", 2000, 1700, 30, 50), [holdout("style-holdout", 300, 170, 60, 2)], t);
+    expect(decision.promote).toBe(false);
+    expect(decision.reason).toMatch(/; not promoted for style-holdout: worse on kmnist-holdout: .*-1\.00 points/);
+  });
+  it("keeps the champion when a gain on the primary holdout comes with a significant loss on a source's", () => {
+    const decision = decidePromotionAcross(holdout("kmnist-holdout", 2000, 1700, 60, 10), [holdout("style-holdout", 300, 200, 2, 40)], t);
+    expect(decision.promote).toBe(false);
+    expect(decision.reason).toMatch(/^champion kept, better on kmnist-holdout but worse on style-holdout: /);
+  });
+  it("a source holdout below EVALUATION_MIN_SAMPLES cannot carry a promotion", () => {
+    expect(decidePromotionAcross(holdout("kmnist-holdout", 2000, 1740, 5, 4), [holdout("tiny-holdout", 50, 20, 20, 0)], t).promote).toBe(false);
   });
 });
 
