@@ -1,13 +1,11 @@
 import { zipSync } from "fflate";
 import type { Db } from "@/lib/db";
 import { createLogger } from "@/lib/log";
-import type { ObjectInfo, ObjectStore } from "@/lib/storage";
+import { DROP_PREFIX, dropEntries, pathInEntry, rejectDropEntry, type ObjectInfo, type ObjectStore } from "@/lib/storage";
 import { createImport, sourceNameSchema } from "./imports";
 
 const log = createLogger("data.drop");
 
-const DROP_PREFIX = "drop";
-const REJECTED_PREFIX = "rejected";
 const LABELS_CSV = "labels.csv";
 const IDX_IMAGES = /images-idx3-ubyte(\.gz)?$/;
 const IDX_LABELS = /labels-idx1-ubyte(\.gz)?$/;
@@ -41,15 +39,8 @@ export interface DataDropResult {
 export async function pollDataDrops(db: Db, store: ObjectStore, options: { maxBytes: number; settleMs?: number; now?: number }): Promise<DataDropResult> {
   const { maxBytes, settleMs = 30_000, now = Date.now() } = options;
   const result: DataDropResult = { queued: [], rejected: [], waiting: [] };
-  const folders = new Map<string, ObjectInfo[]>();
-  for (const object of await store.list(DROP_PREFIX)) {
-    const rest = object.key.slice(DROP_PREFIX.length + 1);
-    if (!rest.includes("/")) continue;
-    const entry = rest.slice(0, rest.indexOf("/"));
-    folders.set(entry, [...(folders.get(entry) ?? []), object]);
-  }
-  for (const [entry, objects] of folders) {
-    const relative = (o: ObjectInfo) => o.key.slice(DROP_PREFIX.length + entry.length + 2);
+  for (const [entry, objects] of dropEntries(await store.list(DROP_PREFIX))) {
+    const relative = (o: ObjectInfo) => pathInEntry(entry, o);
     if (!isLabelledBatchFolder(objects.map(relative))) continue;
     if (now - Math.max(...objects.map((o) => o.modifiedAt.getTime())) < settleMs) {
       result.waiting.push(entry);
@@ -78,10 +69,7 @@ export async function pollDataDrops(db: Db, store: ObjectStore, options: { maxBy
     } catch (error) {
       const reason = (error as Error).message;
       log.warn(`rejected dropped data ${entry}: ${reason}`, { entry });
-      const target = `${REJECTED_PREFIX}/${new Date(now).toISOString().replace(/[:.]/g, "-")}-${entry}`;
-      for (const o of objects) await store.put(`${target}/${relative(o)}`, await store.get(o.key));
-      await store.put(`${target}/REJECTED.txt`, Buffer.from(`${reason}\n`), { contentType: "text/plain" });
-      for (const o of objects) await store.delete(o.key);
+      await rejectDropEntry(store, entry, objects, reason, now);
       result.rejected.push({ entry, reason });
     }
   }

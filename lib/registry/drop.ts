@@ -2,13 +2,11 @@ import { isLabelledBatchFolder } from "@/lib/data";
 import type { Db } from "@/lib/db";
 import { createLogger } from "@/lib/log";
 import { artifactFromZip, getArtifact, MANIFEST_FILE, type ModelArtifact } from "@/lib/ml";
-import type { ObjectInfo, ObjectStore } from "@/lib/storage";
+import { DROP_PREFIX, dropEntries, pathInEntry, rejectDropEntry, type ObjectStore } from "@/lib/storage";
 import { registerModelVersion, type ModelVersion } from "./versions";
 
 const log = createLogger("registry.drop");
 
-export const DROP_PREFIX = "drop";
-export const REJECTED_PREFIX = "rejected";
 /** An incomplete directory (weights still uploading) is given this long before rejection. */
 const INCOMPLETE_GRACE_MS = 10 * 60 * 1000;
 
@@ -18,26 +16,6 @@ export interface DropResult {
   waiting: string[];
 }
 
-/** Drop entries: `drop/<name>.zip` files and `drop/<folder>/` artifact directories. */
-function groupEntries(objects: ObjectInfo[]): Map<string, ObjectInfo[]> {
-  const entries = new Map<string, ObjectInfo[]>();
-  for (const object of objects) {
-    const rest = object.key.slice(DROP_PREFIX.length + 1);
-    const entry = rest.includes("/") ? rest.slice(0, rest.indexOf("/")) : rest;
-    entries.set(entry, [...(entries.get(entry) ?? []), object]);
-  }
-  return entries;
-}
-
-async function moveToRejected(store: ObjectStore, entry: string, objects: ObjectInfo[], reason: string) {
-  const target = `${REJECTED_PREFIX}/${new Date().toISOString().replace(/[:.]/g, "-")}-${entry}`;
-  for (const object of objects) {
-    await store.put(`${target}/${object.key.slice(DROP_PREFIX.length + 1 + entry.length + 1) || entry}`, await store.get(object.key));
-  }
-  await store.put(`${target}/REJECTED.txt`, Buffer.from(`${reason}\n`), { contentType: "text/plain" });
-  for (const object of objects) await store.delete(object.key);
-}
-
 /**
  * Scans the object store's drop prefix: valid model artifacts (zip or directory) are
  * registered and removed from the drop; invalid ones move to the rejected prefix with a
@@ -45,9 +23,9 @@ async function moveToRejected(store: ObjectStore, entry: string, objects: Object
  */
 export async function pollModelDrops(db: Db, store: ObjectStore, now = Date.now()): Promise<DropResult> {
   const result: DropResult = { registered: [], rejected: [], waiting: [] };
-  for (const [entry, objects] of groupEntries(await store.list(DROP_PREFIX))) {
+  for (const [entry, objects] of dropEntries(await store.list(DROP_PREFIX))) {
     // Labelled data dropped beside models is the data poll's (lib/data pollDataDrops).
-    if (isLabelledBatchFolder(objects.map((o) => o.key.slice(DROP_PREFIX.length + entry.length + 2)))) continue;
+    if (isLabelledBatchFolder(objects.map((o) => pathInEntry(entry, o)))) continue;
     let artifact: ModelArtifact;
     try {
       if (objects.length === 1 && objects[0].key === `${DROP_PREFIX}/${entry}`) {
@@ -70,7 +48,7 @@ export async function pollModelDrops(db: Db, store: ObjectStore, now = Date.now(
     } catch (error) {
       const reason = (error as Error).message;
       log.warn(`rejected dropped model ${entry}: ${reason}`, { entry });
-      await moveToRejected(store, entry, objects, reason);
+      await rejectDropEntry(store, entry, objects, reason);
       result.rejected.push({ entry, reason });
       continue;
     }

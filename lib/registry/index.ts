@@ -1,7 +1,7 @@
 /** The model registry: models and their immutable versions, aliases (champion) and their history, uploads and drops. */
 export { downloadArtifactOperation, uploadedModelSchema, uploadModelOperation, type UploadedModel } from "./api";
 export { aliasHistoryOf, aliasTarget, archiveVersion, CHAMPION, promote, RegistryError, rollback, type AliasChange } from "./aliases";
-export { DROP_PREFIX, pollModelDrops, REJECTED_PREFIX, type DropResult } from "./drop";
+export { pollModelDrops, type DropResult } from "./drop";
 export { bestUnaliasedChampion, DEFAULT_MODEL_REF, ModelRefError, resolveModelRef, type ResolvedModel } from "./resolve";
 export { getModelVersion, MODEL_SORTS, modelVersionQuerySchema, searchModelVersions, type ModelVersionQuery, type ModelVersionRow } from "./search";
 export { modelLineage } from "./lineage";
