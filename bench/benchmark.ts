@@ -16,7 +16,7 @@ import { getArtifact, mlRuntime, type ModelArtifact } from "@/lib/ml";
 import { trainAndRegister } from "@/lib/pipeline";
 import { versionLabel, type ModelVersion } from "@/lib/registry";
 import { createPgliteTestDatabase, createTempStore } from "@/lib/testing/database";
-import { startTsWorker } from "@/lib/workers";
+import { startTsWorker, stopWorker } from "@/lib/workers";
 import { median, printTable, writeResults } from "./lib";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -50,7 +50,7 @@ async function pureInference(threads: number, artifact: ModelArtifact, reps: num
   const start = performance.now();
   const passesMs = await Promise.all(workers.map((w) => new Promise<number[]>((resolve) => (w.once("message", resolve), w.postMessage("go")))));
   const seconds = (performance.now() - start) / 1000;
-  await Promise.all(workers.map((w) => w.terminate()));
+  await Promise.all(workers.map((w) => stopWorker(w)));
   return { passesMs, seconds };
 }
 

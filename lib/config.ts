@@ -34,7 +34,7 @@ const envSchema = z.object({
   KMNIST_DOWNLOAD_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   ML_BACKEND: z.enum(["auto", "node", "wasm"]).default("auto"),
   // tfjs until ONNX Runtime survives worker threads being terminated (NOTES.md, issue #19).
-  ML_INFERENCE: z.enum(["auto", "onnx", "tfjs"]).default("tfjs"),
+  ML_INFERENCE: z.enum(["auto", "onnx", "tfjs"]).default("auto"),
   TRAIN_ON_START: booleanString.default(true),
   JOB_ENGINE: z.enum(["embedded", "inngest"]).default("embedded"),
   JOB_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),

@@ -75,6 +75,7 @@ export const benchmarkInfoSchema = z.object({
   throughput: z.number(),
   peakWorkerMemoryMb: z.number(),
   backend: z.string(),
+  backendDetail: z.string().optional(),
   workers: z.number(),
 });
 

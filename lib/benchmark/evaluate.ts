@@ -42,6 +42,7 @@ export interface Evaluation {
   totalMs: number;
   peakMemoryMb: number;
   backend: string;
+  backendDetail: string;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -120,6 +121,7 @@ export async function evaluateArtifact(
       totalMs: performance.now() - t0,
       peakMemoryMb: peak,
       backend: classifier.runtime,
+      backendDetail: classifier.detail,
     };
   } finally {
     await classifier.dispose();

@@ -58,6 +58,7 @@ async function evaluate(run: EngineRun, row: Benchmark, artifact: ModelArtifact,
       throughput: (data.count / ev.inferMs) * 1000,
       peakWorkerMemoryMb: ev.peakMemoryMb,
       backend: ev.backend,
+      backendDetail: ev.backendDetail,
       workers: run.options.workers,
     };
     const kept = await run.db.transaction(async (tx) => {

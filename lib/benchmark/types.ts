@@ -15,6 +15,9 @@ export interface BenchmarkInfo {
   throughput: number;
   /** Peak memory of the worker's isolate (heap, wasm and other external buffers). */
   peakWorkerMemoryMb: number;
+  /** The runtime that computed the predictions: "onnxruntime", or tfjs's backend ("wasm", "tensorflow"). */
   backend: string;
+  /** Its version and settings (threads), where recorded (benchmarks since ONNX Runtime). */
+  backendDetail?: string;
   workers: number;
 }

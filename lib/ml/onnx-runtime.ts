@@ -1,5 +1,6 @@
 import type { InferenceSession } from "onnxruntime-node";
 import { IMAGE_SIDE } from "@/lib/kmnist";
+import { guardNativeCall } from "@/lib/workers";
 import { ONNX_INPUT, ONNX_OUTPUT } from "./onnx-export";
 
 /** A model on ONNX Runtime (CPU): probabilities for a batch of 28x28 images in 0-1, NHWC. */
@@ -22,12 +23,15 @@ export interface OnnxOptions {
  */
 export async function loadOnnxClassifier(model: Uint8Array, options: OnnxOptions): Promise<OnnxClassifier> {
   const ort = await import("onnxruntime-node");
-  const session: InferenceSession = await ort.InferenceSession.create(model, {
-    intraOpNumThreads: options.intraOpNumThreads,
-    interOpNumThreads: 1,
-    executionMode: "sequential",
-    graphOptimizationLevel: "all",
-  });
+  // Every native call is guarded: a worker thread terminated inside one aborts the process.
+  const session: InferenceSession = await guardNativeCall(() =>
+    ort.InferenceSession.create(model, {
+      intraOpNumThreads: options.intraOpNumThreads,
+      interOpNumThreads: 1,
+      executionMode: "sequential",
+      graphOptimizationLevel: "all",
+    }),
+  );
   return {
     runtime: `onnxruntime-node ${ort.env.versions.node ?? ""} (${options.intraOpNumThreads} thread${options.intraOpNumThreads === 1 ? "" : "s"})`.replace(
       "  ",
@@ -35,13 +39,13 @@ export async function loadOnnxClassifier(model: Uint8Array, options: OnnxOptions
     ),
     async predictProba(pixels, count) {
       const input = new ort.Tensor("float32", pixels, [count, IMAGE_SIDE, IMAGE_SIDE, 1]);
-      const result = await session.run({ [ONNX_INPUT]: input });
+      const result = await guardNativeCall(() => session.run({ [ONNX_INPUT]: input }));
       const output = result[ONNX_OUTPUT];
       const data = output.data as Float32Array;
       input.dispose();
       output.dispose();
       return data;
     },
-    release: () => session.release(),
+    release: () => guardNativeCall(() => session.release()),
   };
 }

@@ -1,5 +1,5 @@
 import { InterruptedError } from "@/lib/leases";
-import { startTsWorker } from "@/lib/workers";
+import { startTsWorker, stopWorker } from "@/lib/workers";
 import type { ModelArtifact } from "./artifact";
 import type { LabelledImages, TrainProgress } from "./families/types";
 import type { MlWorkerJob, MlWorkerResult, WorkerMessage } from "./ml-worker";
@@ -21,7 +21,7 @@ function runInWorker(job: MlWorkerJob, onProgress: (p: TrainProgress) => void = 
       settled = true;
       signal?.removeEventListener("abort", onAbort);
       fn();
-      void worker.terminate();
+      void stopWorker(worker);
     };
     worker.on("message", (message: WorkerMessage) => {
       if (message.type === "progress") onProgress(message.progress);

@@ -1,7 +1,7 @@
 import type { Worker } from "node:worker_threads";
 import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/kmnist";
 import { createLogger } from "@/lib/log";
-import { startTsWorker } from "@/lib/workers";
+import { startTsWorker, stopWorker } from "@/lib/workers";
 import type { InferenceReply, InferenceRequest } from "./inference-protocol";
 
 const log = createLogger("serving");
@@ -77,7 +77,7 @@ export class InferencePool {
       clearTimeout(timer);
     }
     this.worker = null;
-    if (worker) await worker.terminate();
+    if (worker) await stopWorker(worker);
   }
 
   private flush(artifactKey: string) {

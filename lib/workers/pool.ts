@@ -1,4 +1,5 @@
 import type { Worker } from "node:worker_threads";
+import { stopWorker } from "./native-gate";
 import { startTsWorker } from "./ts-worker";
 
 /** A task's reply from a pool worker (see `servePoolTasks`). */
@@ -15,6 +16,8 @@ interface Pending<T, R> {
 interface Slot<T, R> {
   worker: Worker;
   current: Pending<T, R> | null;
+  /** Being stopped: a reply it still sends (its native calls now fail) does not count; its exit fails the task as a crash. */
+  stopping: boolean;
 }
 
 /** The worker running a task died (crash, out of memory, terminated) before answering. */
@@ -61,24 +64,25 @@ export class WorkerPool<T, R> {
   async close(): Promise<void> {
     this.closed = true;
     for (const pending of this.queue.splice(0)) pending.reject(new Error("worker pool closed"));
-    await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
+    await Promise.all(this.slots.map((slot) => stopWorker(slot.worker)));
   }
 
   /** Terminates the worker that runs the task for which `match` is true (crash tests). */
   async terminateWhere(match: (task: T) => boolean): Promise<boolean> {
     const slot = this.slots.find((s) => s.current && match(s.current.task));
     if (!slot) return false;
-    await slot.worker.terminate();
+    slot.stopping = true;
+    await stopWorker(slot.worker);
     return true;
   }
 
   private spawn(): Slot<T, R> {
-    const slot: Slot<T, R> = { worker: startTsWorker(this.modulePath, null), current: null };
+    const slot: Slot<T, R> = { worker: startTsWorker(this.modulePath, null), current: null, stopping: false };
     // An idle worker does not keep the process alive; a busy one does (its caller awaits it).
     slot.worker.unref();
     slot.worker.on("message", (reply: PoolReply<R>) => {
       const pending = slot.current;
-      if (!pending || pending.id !== reply.id) return;
+      if (!pending || pending.id !== reply.id || slot.stopping) return;
       slot.current = null;
       slot.worker.unref();
       if (reply.ok) pending.resolve(reply.result);

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { newNativeGate, registerNativeGate } from "./native-gate";
 
 // Resolved from the project root rather than import.meta.url: the same paths then work from
 // the CLI (tsx) and from the Next server, whose bundles live elsewhere.
@@ -9,9 +10,13 @@ const ENTRY = path.join(/* turbopackIgnore: true */ process.cwd(), "lib", "worke
 
 /**
  * Starts a worker thread running a TypeScript module of this project (path relative to the
- * project root). `data` arrives in the worker as `workerData.data`.
+ * project root). `data` arrives in the worker as `workerData.data`. Stop it with `stopWorker`
+ * (native-gate.ts), not `worker.terminate()`.
  */
 export function startTsWorker(modulePath: string, data: unknown): Worker {
   const moduleUrl = pathToFileURL(path.join(/* turbopackIgnore: true */ process.cwd(), modulePath)).href;
-  return new Worker(ENTRY, { workerData: { module: moduleUrl, data } });
+  const nativeGate = newNativeGate();
+  const worker = new Worker(ENTRY, { workerData: { module: moduleUrl, data, nativeGate } });
+  registerNativeGate(worker, nativeGate);
+  return worker;
 }
