@@ -2,7 +2,7 @@ import os from "node:os";
 import { parentPort } from "node:worker_threads";
 import { config } from "@/lib/config";
 import { explainModel, type ExplanationMethodResult } from "@/lib/explain";
-import { loadClassifier, mlRuntime, type LabelledImages, type ModelArtifact } from "@/lib/ml";
+import { loadClassifier, loadInferenceModel, mlRuntime, type LabelledImages, type ModelArtifact } from "@/lib/ml";
 import { servePoolTasks } from "@/lib/workers";
 import { evaluateArtifact, type Evaluation } from "./evaluate";
 
@@ -27,10 +27,19 @@ const inference = {
 
 servePoolTasks<BenchmarkTask, BenchmarkTaskResult>(port, async (task) => {
   if (task.kind === "evaluate") return { kind: "evaluate", evaluation: await evaluateArtifact(task.artifact, task.data, inference) };
-  // Explanations need gradients: tfjs.
+  if (task.artifact.manifest.runtime === "onnx") {
+    // A model from elsewhere has no gradients we can take: the model-agnostic method (KernelSHAP) on ONNX Runtime.
+    const model = await loadInferenceModel(task.artifact, inference);
+    try {
+      return { kind: "explain", methods: await explainModel({ predictProba: model.predictProba }, task.data) };
+    } finally {
+      await model.dispose();
+    }
+  }
+  // Gradient methods need the model on tfjs.
   const classifier = await loadClassifier(await mlRuntime(), task.artifact);
   try {
-    return { kind: "explain", methods: explainModel(classifier, task.data) };
+    return { kind: "explain", methods: await explainModel(classifier, task.data) };
   } finally {
     classifier.dispose();
   }

@@ -52,7 +52,7 @@ describe("exact linear SHAP", () => {
 });
 
 describe("KernelSHAP over patches", () => {
-  it("recovers an additive model's patch contributions exactly, with efficiency", () => {
+  it("recovers an additive model's patch contributions exactly, with efficiency", async () => {
     // f_c(x) = Σ_i w_ci x_i is additive over patches: its Shapley values are the patch sums.
     const w = Float32Array.from({ length: IMAGE_PIXELS * NUM_CLASSES }, () => random() - 0.5);
     const additive = (pixels: Float32Array, count: number) => {
@@ -63,7 +63,7 @@ describe("KernelSHAP over patches", () => {
       return out;
     };
     const image = randomPixels(1);
-    const result = kernelShap(additive, image, { patch: 7, samples: 64, seed: 3 });
+    const result = await kernelShap(additive, image, { patch: 7, samples: 64, seed: 3 });
     expect(result.players).toBe(16);
     for (let p = 0; p < 16; p++) {
       const [py, px] = [Math.floor(p / 4), p % 4];
@@ -77,7 +77,7 @@ describe("KernelSHAP over patches", () => {
     expect(heat.reduce((a, b) => a + b, 0)).toBeCloseTo(result.full[2] - result.base[2], 4);
   });
 
-  it("gives a player that the model ignores no credit", () => {
+  it("gives a player that the model ignores no credit", async () => {
     // The model only looks at the top-left patch.
     const topLeft = (pixels: Float32Array, count: number) => {
       const out = new Float32Array(count * NUM_CLASSES);
@@ -85,7 +85,7 @@ describe("KernelSHAP over patches", () => {
       return out;
     };
     const image = new Float32Array(IMAGE_PIXELS).fill(1);
-    const result = kernelShap(topLeft, image, { patch: 14, samples: 32, seed: 1 });
+    const result = await kernelShap(topLeft, image, { patch: 14, samples: 32, seed: 1 });
     expect(result.values[0]).toBeCloseTo(1, 6);
     for (let p = 1; p < 4; p++) expect(Math.abs(result.values[p * NUM_CLASSES])).toBeLessThan(1e-6);
   });
@@ -126,14 +126,14 @@ describe("on real models", () => {
     }
   });
 
-  it("explains each family with every method that applies", () => {
+  it("explains each family with every method that applies", async () => {
     const data = bandedData(4);
     const options = { perClass: 2, examples: 2, integratedGradientsSteps: 4, kernelShap: { patch: 7, samples: 16, seed: 1 } };
-    expect(explainModel(logreg, data, options).map((m) => m.method)).toEqual(["linear_shap", "integrated_gradients", "kernel_shap"]);
-    const forCnn = explainModel(cnn, data, options);
+    expect((await explainModel(logreg, data, options)).map((m) => m.method)).toEqual(["linear_shap", "integrated_gradients", "kernel_shap"]);
+    const forCnn = await explainModel(cnn, data, options);
     expect(forCnn.map((m) => m.method)).toEqual(["integrated_gradients", "kernel_shap"]);
     const tree = treeClassifier(growTree(data, { maxDepth: 8, minSamplesSplit: 2, minSamplesLeaf: 1, bins: 16 }));
-    const forTree = explainModel(tree, data, options);
+    const forTree = await explainModel(tree, data, options);
     expect(forTree.map((m) => m.method)).toEqual(["kernel_shap"]);
 
     const [kernel] = forTree;

@@ -32,7 +32,7 @@ interface Chosen {
   confidence: Float32Array;
 }
 
-function choose(classifier: Classifier, data: LabelledImages, perClass: number): Chosen {
+async function choose(classifier: ExplainableModel, data: LabelledImages, perClass: number): Promise<Chosen> {
   const taken = new Array<number>(NUM_CLASSES).fill(0);
   const indices: number[] = [];
   for (let k = 0; k < data.count; k++) {
@@ -43,7 +43,7 @@ function choose(classifier: Classifier, data: LabelledImages, perClass: number):
   }
   const pixels = new Float32Array(indices.length * IMAGE_PIXELS);
   indices.forEach((k, j) => pixels.set(bytesToUnitFloats(data.images.subarray(k * IMAGE_PIXELS, (k + 1) * IMAGE_PIXELS)), j * IMAGE_PIXELS));
-  const probabilities = classifier.predictProba(pixels, indices.length);
+  const probabilities = await classifier.predictProba(pixels, indices.length);
   const predicted = Int32Array.from(indices, (_, j) => argmax(probabilities, j * NUM_CLASSES));
   return {
     indices,
@@ -107,12 +107,25 @@ function summarise(
 }
 
 /**
+ * What explaining needs of a model: probabilities (synchronous from tfjs, asynchronous from
+ * ONNX Runtime), and gradients or linear weights where the model can give them (models
+ * trained here, on tfjs).
+ */
+export type ExplainableModel = Pick<Classifier, "inputGradients" | "linearWeights"> & {
+  predictProba(pixels: Float32Array, count: number): Float32Array | Promise<Float32Array>;
+};
+
+/**
  * Explains a model on a labelled dataset with every method that applies to it: exact linear
  * SHAP for a linear model, integrated gradients for a differentiable one, and KernelSHAP
  * over image patches for any model.
  */
-export function explainModel(classifier: Classifier, data: LabelledImages, options: ExplainOptions = DEFAULT_EXPLAIN_OPTIONS): ExplanationMethodResult[] {
-  const chosen = choose(classifier, data, options.perClass);
+export async function explainModel(
+  classifier: ExplainableModel,
+  data: LabelledImages,
+  options: ExplainOptions = DEFAULT_EXPLAIN_OPTIONS,
+): Promise<ExplanationMethodResult[]> {
+  const chosen = await choose(classifier, data, options.perClass);
   const slots = exampleSlots(chosen, options.examples);
   const results: ExplanationMethodResult[] = [];
   const n = chosen.indices.length;
@@ -162,9 +175,10 @@ export function explainModel(classifier: Classifier, data: LabelledImages, optio
     const started = performance.now();
     const { patch, samples, seed } = options.kernelShap;
     const predict = (pixels: Float32Array, count: number) => classifier.predictProba(pixels, count);
-    const perImage = chosen.indices.map((_, j) =>
-      kernelShap(predict, chosen.pixels.subarray(j * IMAGE_PIXELS, (j + 1) * IMAGE_PIXELS), { patch, samples, seed: seed + j }),
-    );
+    const perImage: Awaited<ReturnType<typeof kernelShap>>[] = [];
+    for (let j = 0; j < chosen.indices.length; j++) {
+      perImage.push(await kernelShap(predict, chosen.pixels.subarray(j * IMAGE_PIXELS, (j + 1) * IMAGE_PIXELS), { patch, samples, seed: seed + j }));
+    }
     results.push(
       summarise(
         "kernel_shap",

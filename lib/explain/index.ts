@@ -1,5 +1,5 @@
 /** Attributions of a model's predictions: exact linear SHAP, integrated gradients, KernelSHAP over patches. */
-export { DEFAULT_EXPLAIN_OPTIONS, explainModel, type ExplainOptions } from "./explain";
+export { DEFAULT_EXPLAIN_OPTIONS, explainModel, type ExplainableModel, type ExplainOptions } from "./explain";
 export { integratedGradients } from "./integrated-gradients";
 export { kernelShap, patchValuesToPixels, type KernelShapResult } from "./kernel-shap";
 export { linearLogits, linearShap } from "./linear";

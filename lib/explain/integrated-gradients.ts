@@ -14,7 +14,7 @@ export interface IntegratedGradientsOptions {
  * p_target(x) − p_target(black) up to the Riemann error. Returns count x 784.
  */
 export function integratedGradients(
-  classifier: Classifier,
+  classifier: Pick<Classifier, "inputGradients">,
   pixels: Float32Array,
   count: number,
   targets: Int32Array,

@@ -19,7 +19,7 @@ export interface KernelShapResult {
   players: number;
 }
 
-type Predict = (pixels: Float32Array, count: number) => Float32Array;
+type Predict = (pixels: Float32Array, count: number) => Float32Array | Promise<Float32Array>;
 
 /** Coalition sizes drawn from the Shapley kernel: P(s) ∝ (M − 1) / (s · (M − s)), 0 < s < M. */
 function sizeSampler(players: number, random: () => number): () => number {
@@ -65,7 +65,7 @@ function solveSpd(a: Float64Array, b: Float64Array, n: number, m: number): Float
  * complementary pairs, and the weighted regression is solved with the efficiency
  * constraint Σφ = f(x) − f(∅), for all ten classes at once.
  */
-export function kernelShap(predict: Predict, image: Float32Array, { patch, samples, seed }: KernelShapOptions): KernelShapResult {
+export async function kernelShap(predict: Predict, image: Float32Array, { patch, samples, seed }: KernelShapOptions): Promise<KernelShapResult> {
   if (IMAGE_SIDE % patch !== 0) throw new RangeError(`patch side ${patch} does not divide ${IMAGE_SIDE}`);
   const perRow = IMAGE_SIDE / patch;
   const players = perRow * perRow;
@@ -98,7 +98,7 @@ export function kernelShap(predict: Predict, image: Float32Array, { patch, sampl
       if (z[player]) batch[offset + i] = image[i];
     }
   });
-  const predictions = predict(batch, coalitions.length + 2);
+  const predictions = await predict(batch, coalitions.length + 2);
   const base = Float64Array.from(predictions.subarray(0, NUM_CLASSES));
   const full = Float64Array.from(predictions.subarray(NUM_CLASSES, 2 * NUM_CLASSES));
 

@@ -13,12 +13,17 @@ export function artifactToZip(artifact: ModelArtifact): Uint8Array {
   return zipSync({ ...artifact.files, [MANIFEST_FILE]: Buffer.from(JSON.stringify(artifact.manifest, null, 2)) });
 }
 
+/** True for the bytes of a zip archive (its local-file-header signature). */
+export function looksLikeZip(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+}
+
 /**
- * Reads an artifact zip, refusing anything that could escape a directory (zip-slip: `..`,
- * absolute paths, backslashes), too many entries or too many bytes once inflated, and any
- * file the manifest does not list. One top-level folder, as zip tools often add, is allowed.
+ * The files of a flat zip, refusing anything that could escape a directory (zip-slip: `..`,
+ * absolute paths, backslashes), too many entries or too many bytes once inflated. One
+ * top-level folder, as zip tools often add, is allowed.
  */
-export function artifactFromZip(zip: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LIMITS): ModelArtifact {
+export function readFlatZip(zip: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Record<string, Uint8Array> {
   let entries: Record<string, Uint8Array>;
   let inflated = 0;
   let count = 0;
@@ -50,6 +55,12 @@ export function artifactFromZip(zip: Uint8Array, limits: ZipLimits = DEFAULT_ZIP
     if (local.includes("/")) throw new ArtifactError(`zip entry "${name}" is in a sub-folder; artifacts are flat`);
     files[local] = entries[name];
   }
+  return files;
+}
+
+/** Reads an artifact zip (readFlatZip's checks), refusing any file the manifest does not list. */
+export function artifactFromZip(zip: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LIMITS): ModelArtifact {
+  const files = readFlatZip(zip, limits);
   const manifestBytes = files[MANIFEST_FILE];
   if (!manifestBytes) throw new ArtifactError(`zip has no ${MANIFEST_FILE}`);
   let manifestJson: unknown;

@@ -28,14 +28,34 @@ export const manifestSchema = z.object({
   algorithm: z.string().min(1).max(64),
   author: z.string().min(1).max(200),
   datasetTag: z.string().min(1).max(100),
-  runtime: z.enum(["tfjs-layers", "decision-tree-json"]),
+  /** "onnx": a model from another framework, brought as an ONNX file (lib/ml/onnx-import.ts). */
+  runtime: z.enum(["tfjs-layers", "decision-tree-json", "onnx"]),
   hyperparameters: z.record(z.string(), z.unknown()),
+  /**
+   * What the model's input and output are. Models trained here take 28x28x1 (NHWC) floats
+   * in 0-1, white ink on black, and answer probabilities; an imported ONNX model declares its
+   * own, and the runtime converts our images to it.
+   */
   preprocessing: z.object({
-    input: z.literal("28x28x1"),
-    scale: z.literal("0-1"),
-    polarity: z.literal("white-ink-on-black"),
+    input: z.enum(["28x28x1", "1x28x28", "784"]),
+    scale: z.enum(["0-1", "0-255"]),
+    polarity: z.enum(["white-ink-on-black", "black-ink-on-white"]),
+    output: z.enum(["probabilities", "logits"]).default("probabilities"),
   }),
-  labels: z.array(z.object({ label: z.number().int().min(0), char: z.string().min(1) })).length(NUM_CLASSES),
+  /** The class of each output, in the model's output order (a permutation of the ten). */
+  labels: z
+    .array(
+      z.object({
+        label: z
+          .number()
+          .int()
+          .min(0)
+          .max(NUM_CLASSES - 1),
+        char: z.string().min(1),
+      }),
+    )
+    .length(NUM_CLASSES)
+    .refine((labels) => new Set(labels.map((l) => l.label)).size === NUM_CLASSES, "labels must name each of the ten classes once"),
   metrics: z.array(z.string().min(1)).default([]),
   created: z.iso.datetime(),
   frameworkVersions: z.record(z.string(), z.string()),
@@ -49,6 +69,9 @@ export const manifestSchema = z.object({
 });
 
 export type ModelManifest = z.infer<typeof manifestSchema>;
+
+/** What models trained here take and give: KMNIST's own 28x28 white-on-black pixels as 0-1 floats, NHWC, probabilities out. */
+export const KMNIST_PREPROCESSING: ModelManifest["preprocessing"] = { input: "28x28x1", scale: "0-1", polarity: "white-ink-on-black", output: "probabilities" };
 export type ManifestInput = Omit<ModelManifest, "format" | "weights" | "weightsSha256">;
 
 export interface ModelArtifact {

@@ -12,6 +12,8 @@ export async function loadClassifier(rt: MlRuntime, artifact: ModelArtifact): Pr
       return loadLayersClassifier(rt.tf, artifact.files);
     case "decision-tree-json":
       return treeClassifier(parseTree(artifact.files));
+    case "onnx":
+      throw new Error(`${artifact.manifest.name} is an imported ONNX model: it runs on ONNX Runtime only (loadInferenceModel)`);
   }
 }
 

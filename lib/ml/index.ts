@@ -8,6 +8,7 @@ export {
   ArtifactError,
   buildArtifact,
   getArtifact,
+  KMNIST_PREPROCESSING,
   MANIFEST_FILE,
   manifestSchema,
   parseManifest,
@@ -19,7 +20,7 @@ export {
   type ModelArtifact,
   type ModelManifest,
 } from "./artifact";
-export { artifactFromZip, artifactToZip, DEFAULT_ZIP_LIMITS, type ZipLimits } from "./artifact-zip";
+export { artifactFromZip, artifactToZip, DEFAULT_ZIP_LIMITS, looksLikeZip, readFlatZip, type ZipLimits } from "./artifact-zip";
 export { mlRuntime, type BackendName, type MlRuntime, type Tf } from "./backend";
 export { accuracyOf, argmax, loadClassifier, predictAll } from "./classifier";
 export { ALGORITHMS, isAlgorithm, MODEL_FAMILIES, modelFamily, type Algorithm } from "./families";
@@ -29,7 +30,17 @@ export { growTree, TREE_FILE, treeClassifier, type SerialisedTree } from "./fami
 export type { Classifier, LabelledImages, LinearWeights, ModelFamily, TrainedWeights, TrainProgress } from "./families/types";
 export { knnPredict } from "./knn";
 export { layersModelToOnnx, ONNX_FILE, ONNX_OPSET, OnnxExportError } from "./onnx-export";
-export { loadOnnxClassifier, type OnnxClassifier, type OnnxOptions } from "./onnx-runtime";
+export {
+  inspectOnnx,
+  ONNX_IMPORT_LIMITS,
+  onnxArtifact,
+  OnnxImportError,
+  onnxModelSpecSchema,
+  type OnnxModelSpec,
+  type OnnxRejection,
+  type OnnxSignature,
+} from "./onnx-import";
+export { loadOnnxClassifier, type OnnxClassifier, type OnnxForm, type OnnxOptions } from "./onnx-runtime";
 export { loadInferenceModel, NoOnnxFormError, type InferenceModel, type InferencePreference } from "./inference-model";
 export { evaluateInWorker, runTrainJobInWorker } from "./run-in-worker";
 export { runTrainJob, type TrainJob, type TrainJobResult } from "./train-job";

@@ -21,13 +21,18 @@ export class NoOnnxFormError extends Error {
 }
 
 /**
- * ONNX Runtime where the artifact has an ONNX form and the runtime loads (`auto`, the
+ * An imported ONNX model always runs on ONNX Runtime. Others: ONNX Runtime where the artifact has an ONNX form and the runtime loads (`auto`, the
  * default), else tfjs; `onnx` refuses models without one, `tfjs` never uses it. `threads`:
  * ONNX Runtime's intra-op threads for this model, chosen by the caller from how many workers
  * share the cores.
  */
 export async function loadInferenceModel(artifact: ModelArtifact, options: { preference: InferencePreference; threads: number }): Promise<InferenceModel> {
   const onnxBytes = artifact.files[ONNX_FILE];
+  if (artifact.manifest.runtime === "onnx") {
+    // An imported model has no other form: no fallback, whatever ML_INFERENCE says.
+    const session = await loadOnnxClassifier(onnxBytes, { intraOpNumThreads: options.threads }, artifact.manifest);
+    return { runtime: "onnxruntime", detail: session.runtime, predictProba: session.predictProba, dispose: session.release };
+  }
   if (options.preference !== "tfjs") {
     if (onnxBytes) {
       try {

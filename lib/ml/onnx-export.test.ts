@@ -3,6 +3,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { KMNIST_FILES, offlineSplitOf, parseIdx } from "@/lib/data";
 import { KMNIST_TEST_DIR } from "@/lib/testing/database";
+import { KMNIST_PREPROCESSING } from "./artifact";
 import { mlRuntime, type MlRuntime } from "./backend";
 import { modelFamily } from "./families";
 import { buildCnn } from "./families/cnn";
@@ -114,7 +115,7 @@ describe("loadInferenceModel (ML_INFERENCE)", () => {
       datasetTag: "kmnist-holdout",
       runtime: "tfjs-layers" as const,
       hyperparameters: {},
-      preprocessing: { input: "28x28x1" as const, scale: "0-1" as const, polarity: "white-ink-on-black" as const },
+      preprocessing: KMNIST_PREPROCESSING,
       labels: Array.from({ length: 10 }, (_, label) => ({ label, char: "おきすつなはまやれを"[label] })),
       metrics: [],
       created: new Date().toISOString(),

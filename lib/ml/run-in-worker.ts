@@ -39,9 +39,12 @@ export async function runTrainJobInWorker(job: TrainJob, onProgress: (p: TrainPr
   return result.result;
 }
 
-/** Accuracy of a model artifact on a labelled dataset and its predicted class per image, computed in a worker thread. */
-export async function evaluateInWorker(artifact: ModelArtifact, data: LabelledImages): Promise<{ accuracy: number; predicted: Uint8Array }> {
+/** Accuracy of a model artifact on a labelled dataset, its predicted class and probabilities per image, computed in a worker thread. */
+export async function evaluateInWorker(
+  artifact: ModelArtifact,
+  data: LabelledImages,
+): Promise<{ accuracy: number; predicted: Uint8Array; probabilities: Float32Array }> {
   const result = await runInWorker({ kind: "evaluate", artifact, data });
   if (result.kind !== "evaluate") throw new Error("ML worker answered an evaluation with another result");
-  return { accuracy: result.accuracy, predicted: result.predicted };
+  return { accuracy: result.accuracy, predicted: result.predicted, probabilities: result.probabilities };
 }

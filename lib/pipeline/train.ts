@@ -7,7 +7,7 @@ import type { Db } from "@/lib/db";
 import { KMNIST_CLASSES } from "@/lib/kmnist";
 import { isInterrupted, keepAlive, leaseOwner } from "@/lib/leases";
 import { createLogger } from "@/lib/log";
-import { modelFamily, runTrainJobInWorker, type TrainProgress } from "@/lib/ml";
+import { KMNIST_PREPROCESSING, modelFamily, runTrainJobInWorker, type TrainProgress } from "@/lib/ml";
 import { registerModelVersion, type ModelVersion } from "@/lib/registry";
 import type { ObjectStore } from "@/lib/storage";
 
@@ -109,7 +109,7 @@ export async function trainAndRegister(db: Db, store: ObjectStore, request: Trai
           author: request.author ?? "kana-lab pipeline",
           // The tag the model follows: the benchmark engine evaluates it on every version of it.
           datasetTag: HOLDOUT_TAG,
-          preprocessing: { input: "28x28x1", scale: "0-1", polarity: "white-ink-on-black" },
+          preprocessing: KMNIST_PREPROCESSING,
           labels: KMNIST_CLASSES.map(({ label, char }) => ({ label, char })),
           metrics: ["accuracy", "log_loss", "confusion_matrix", "roc_auc", "calibration"],
           trainingData: {

@@ -4,7 +4,7 @@ import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { offlineSplitOf, parseIdx } from "@/lib/data";
 import { KMNIST_CLASSES } from "@/lib/kmnist";
-import { argmax, loadClassifier, mlRuntime, runTrainJob, type Classifier } from "@/lib/ml";
+import { argmax, KMNIST_PREPROCESSING, loadClassifier, mlRuntime, runTrainJob, type Classifier } from "@/lib/ml";
 import { KMNIST_TEST_DIR } from "@/lib/testing/database";
 import { decodeImage, PreprocessError, preprocessImage, toKmnistPixels } from ".";
 
@@ -146,7 +146,7 @@ describe("preprocessing real KMNIST characters", () => {
           name: "preprocess-test",
           author: "tests",
           datasetTag: "kmnist-train",
-          preprocessing: { input: "28x28x1", scale: "0-1", polarity: "white-ink-on-black" },
+          preprocessing: KMNIST_PREPROCESSING,
           labels: KMNIST_CLASSES.map(({ label, char }) => ({ label, char })),
           metrics: [],
           trainingData: null,

@@ -3,9 +3,23 @@ import { z } from "zod";
 import { auditLog, datasetTags } from "@/db/schema";
 import type { Db } from "@/lib/db";
 import { plainText } from "@/lib/http";
-import { IMAGE_PIXELS } from "@/lib/kmnist";
+import { IMAGE_PIXELS, KMNIST_CLASSES, NUM_CLASSES } from "@/lib/kmnist";
 import { createLogger } from "@/lib/log";
-import { ArtifactError, artifactFromZip, evaluateInWorker, parseManifest, type ModelArtifact } from "@/lib/ml";
+import {
+  ArtifactError,
+  artifactFromZip,
+  evaluateInWorker,
+  looksLikeZip,
+  MANIFEST_FILE,
+  onnxArtifact,
+  OnnxImportError,
+  onnxModelSpecSchema,
+  parseManifest,
+  readFlatZip,
+  type ModelArtifact,
+  type OnnxModelSpec,
+  type OnnxRejection,
+} from "@/lib/ml";
 import type { ObjectStore } from "@/lib/storage";
 import { registerModelVersion, type ModelVersion } from "./versions";
 
@@ -20,6 +34,13 @@ export const uploadMetadataSchema = z
     algorithm: plainText(64).optional(),
     /** Metric ids to compute besides the core set, comma-separated. */
     metrics: plainText(1000).optional(),
+    // What an ONNX model takes and gives (onnxModelSpecSchema); ignored for artifact zips.
+    layout: onnxModelSpecSchema.shape.layout.optional(),
+    scale: onnxModelSpecSchema.shape.scale.optional(),
+    polarity: onnxModelSpecSchema.shape.polarity.optional(),
+    output: onnxModelSpecSchema.shape.output.optional(),
+    /** The class of each output, in output order: ten comma-separated class numbers or hiragana. */
+    labels: plainText(200).optional(),
   })
   .strict();
 
@@ -28,16 +49,101 @@ export type UploadMetadata = z.infer<typeof uploadMetadataSchema>;
 /** The upload was refused: `reason` says why, for the person who sent it. Nothing was stored. */
 export class UploadRejectedError extends Error {
   readonly status = 422;
-  readonly code = "invalid_model";
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    readonly code: "invalid_model" | OnnxRejection = "invalid_model",
+  ) {
     super(reason);
     this.name = "UploadRejectedError";
   }
 }
 
-// Blank images of every class: enough to prove the ML core loads the model and answers
-// with ten probabilities, without reading any dataset.
-const LOAD_CHECK = { count: 10, images: new Uint8Array(10 * IMAGE_PIXELS), labels: Uint8Array.from({ length: 10 }, (_, i) => i) };
+// Blank images, then strokes of growing width: enough to prove the ML core loads the model
+// and answers with ten probabilities per image, without reading any dataset.
+const LOAD_CHECK = (() => {
+  const count = 20;
+  const images = new Uint8Array(count * IMAGE_PIXELS);
+  for (let k = 10; k < count; k++)
+    for (let y = 6; y < 22; y++) for (let x = 14 - (k - 10); x <= 14 + (k - 10); x++) images[k * IMAGE_PIXELS + y * 28 + x] = 255;
+  return { count, images, labels: Uint8Array.from({ length: count }, (_, i) => i % NUM_CLASSES) };
+})();
+
+/** Ten class numbers or hiragana, comma-separated, to the class of each output. */
+function parseLabels(text: string): number[] {
+  const parts = text.split(",").map((p) => p.trim());
+  const labels = parts.map((p) => (/^\d$/.test(p) ? Number(p) : KMNIST_CLASSES.findIndex((c) => c.char === p)));
+  if (parts.length !== NUM_CLASSES || labels.some((l) => l < 0) || new Set(labels).size !== NUM_CLASSES) {
+    throw new UploadRejectedError(`labels: give each of the ten classes once, in output order, as numbers 0-9 or hiragana (got "${text}")`);
+  }
+  return labels;
+}
+
+function onnxSpec(metadata: UploadMetadata): OnnxModelSpec {
+  const missing = (["layout", "scale", "polarity", "output"] as const).filter((field) => !metadata[field]);
+  if (missing.length) {
+    throw new UploadRejectedError(
+      `an ONNX model needs ${missing.join(", ")}: say what its input is (layout nchw|nhwc|flat, scale 0-1|0-255, polarity white-on-black|black-on-white) and whether it outputs probabilities or logits`,
+    );
+  }
+  const { layout, scale, polarity, output } = metadata;
+  return onnxModelSpecSchema.parse({ layout, scale, polarity, output, labels: metadata.labels ? parseLabels(metadata.labels) : undefined });
+}
+
+/** A model name from a file name: "My Net v2.onnx" → "my-net-v2". */
+const nameOfFile = (fileName: string) =>
+  fileName
+    .replace(/\.(onnx|zip)$/i, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, "-")
+    .replace(/^[^a-z0-9]+/, "")
+    .slice(0, 63) || "onnx-model";
+
+/**
+ * An ONNX model (a .onnx file, or the one .onnx of a zip without a manifest) as an artifact;
+ * null for what should be an artifact zip.
+ */
+function onnxUpload(bytes: Uint8Array, fileName: string, metadata: UploadMetadata, actor: string): ModelArtifact | null {
+  let onnxBytes = bytes;
+  if (!looksLikeZip(bytes)) {
+    const saysOnnx = /\.onnx$/i.test(fileName) || Boolean(metadata.layout || metadata.scale || metadata.polarity || metadata.output);
+    if (!saysOnnx) return null;
+  } else {
+    const files = readFlatZip(bytes);
+    if (files[MANIFEST_FILE]) return null;
+    const models = Object.keys(files).filter((n) => n.toLowerCase().endsWith(".onnx"));
+    if (models.length !== 1)
+      throw new UploadRejectedError(
+        `a zip holds either an artifact (${MANIFEST_FILE} and weights) or exactly one .onnx model; this one has ${models.length} .onnx files and no ${MANIFEST_FILE}`,
+      );
+    onnxBytes = files[models[0]];
+    fileName = models[0];
+  }
+  const metrics = metadata.metrics
+    ?.split(",")
+    .map((m) => m.trim())
+    .filter(Boolean);
+  return onnxArtifact(onnxBytes, onnxSpec(metadata), {
+    name: metadata.name || nameOfFile(fileName),
+    author: metadata.author || actor,
+    datasetTag: metadata.datasetTag || "kmnist-holdout",
+    algorithm: metadata.algorithm || undefined,
+    metrics,
+  });
+}
+
+/** The sample batch's answers must be ten probabilities an image: finite, in [0, 1], summing to 1. */
+function checkProbabilities(probabilities: Float32Array, declared: string) {
+  for (let k = 0; k < probabilities.length / NUM_CLASSES; k++) {
+    const row = probabilities.subarray(k * NUM_CLASSES, (k + 1) * NUM_CLASSES);
+    const sum = row.reduce((a, b) => a + b, 0);
+    if (!row.every((p) => Number.isFinite(p) && p >= -1e-4 && p <= 1 + 1e-4) || Math.abs(sum - 1) > 1e-3) {
+      throw new UploadRejectedError(
+        `on the sample batch the model's outputs are not probabilities (image ${k + 1}: sum ${sum.toFixed(3)}, min ${Math.min(...row).toFixed(3)}, max ${Math.max(...row).toFixed(3)})${declared === "probabilities" ? '; if it outputs logits, declare output "logits"' : ""}`,
+        "onnx_output_mismatch",
+      );
+    }
+  }
+}
 
 function withMetadata(artifact: ModelArtifact, metadata: UploadMetadata): ModelArtifact {
   const set = (v: string | undefined) => (v ? v : undefined);
@@ -63,17 +169,27 @@ function withMetadata(artifact: ModelArtifact, metadata: UploadMetadata): ModelA
 }
 
 /**
- * Validates an uploaded artifact zip completely before anything is stored: zip safety
- * (entries, inflated size, zip-slip), manifest schema, weight checksums, an existing
- * dataset tag, and that the ML core loads it and answers. Then registers it (the caller
- * requests its benchmark) and audits who did it.
+ * Validates an upload completely before anything is stored. An artifact zip: zip safety
+ * (entries, inflated size, zip-slip), manifest schema, weight checksums. An ONNX model (bare
+ * or alone in a zip): its declared form and the static checks of lib/ml/onnx-import.ts. Both:
+ * an existing dataset tag, and that the ML core loads it and answers a sample batch (an ONNX
+ * model with ten probabilities an image). Then registers it (the caller requests its
+ * benchmark) and audits who did it.
  */
-export async function registerUploadedModel(db: Db, store: ObjectStore, zip: Uint8Array, metadata: UploadMetadata, actor: string): Promise<ModelVersion> {
+export async function registerUploadedModel(
+  db: Db,
+  store: ObjectStore,
+  upload: { bytes: Uint8Array; fileName: string },
+  metadata: UploadMetadata,
+  actor: string,
+): Promise<ModelVersion> {
   let artifact: ModelArtifact;
   try {
-    artifact = withMetadata(artifactFromZip(zip), metadata);
+    artifact = onnxUpload(upload.bytes, upload.fileName, metadata, actor) ?? withMetadata(artifactFromZip(upload.bytes), metadata);
   } catch (error) {
-    if (error instanceof ArtifactError || error instanceof UploadRejectedError) throw new UploadRejectedError(error.message);
+    if (error instanceof OnnxImportError) throw new UploadRejectedError(error.message, error.code);
+    if (error instanceof ArtifactError) throw new UploadRejectedError(error.message);
+    if (error instanceof UploadRejectedError) throw error;
     throw error;
   }
   const { manifest } = artifact;
@@ -82,11 +198,16 @@ export async function registerUploadedModel(db: Db, store: ObjectStore, zip: Uin
     const known = (await db.select({ name: datasetTags.name }).from(datasetTags)).map((t) => t.name);
     throw new UploadRejectedError(`dataset tag "${manifest.datasetTag}" does not exist (known tags: ${known.join(", ") || "none"})`);
   }
+  let probabilities: Float32Array;
   try {
-    await evaluateInWorker(artifact, LOAD_CHECK);
+    ({ probabilities } = await evaluateInWorker(artifact, LOAD_CHECK));
   } catch (error) {
-    throw new UploadRejectedError(`the ML core cannot load or run this model: ${(error as Error).message}`);
+    throw new UploadRejectedError(
+      `the ML core cannot load or run this model: ${(error as Error).message}`,
+      manifest.runtime === "onnx" ? "onnx_run_failed" : "invalid_model",
+    );
   }
+  if (manifest.runtime === "onnx") checkProbabilities(probabilities, manifest.preprocessing.output);
   const version = await registerModelVersion(db, store, {
     artifact,
     onRegistered: (tx, registered) =>

@@ -1,5 +1,5 @@
 import { KMNIST_CLASSES } from "@/lib/kmnist";
-import { buildArtifact, type ManifestInput, type ModelArtifact } from "@/lib/ml";
+import { buildArtifact, KMNIST_PREPROCESSING, type ManifestInput, type ModelArtifact } from "@/lib/ml";
 
 /** A one-leaf CART tree: it loads and answers (fixed probabilities), so it passes the ML core's load check and can serve predictions. */
 export const ONE_LEAF_TREE = {
@@ -27,7 +27,7 @@ export function treeArtifact(name: string, options: { tree?: unknown; manifest?:
       datasetTag: "kmnist-holdout",
       runtime: "decision-tree-json",
       hyperparameters: {},
-      preprocessing: { input: "28x28x1", scale: "0-1", polarity: "white-ink-on-black" },
+      preprocessing: KMNIST_PREPROCESSING,
       labels: KMNIST_CLASSES.map(({ label, char }) => ({ label, char })),
       metrics: [],
       created: new Date().toISOString(),

@@ -38,7 +38,7 @@ store.put = async (key, data, options) => {
 
 // 32 MB of weights: the write takes long enough to be caught half-way.
 const zip = artifactToZip(treeArtifact("crash-upload", { tree: ONE_LEAF_TREE, paddingBytes: 32 * 1024 * 1024, manifest: { author: "crash-test" } }));
-const version = await registerUploadedModel(await getDb(), store, zip, {}, "crash-test");
+const version = await registerUploadedModel(await getDb(), store, { bytes: zip, fileName: "crash-upload.zip" }, {}, "crash-test");
 console.log(JSON.stringify({ id: version.id, version: version.version, artifactKey: version.artifactKey }));
 await closeDatabase();
 process.exit(0);

@@ -17,7 +17,7 @@ export interface TrainProgress {
   message?: string;
 }
 
-export type Runtime = "tfjs-layers" | "decision-tree-json";
+export type Runtime = "tfjs-layers" | "decision-tree-json" | "onnx";
 
 export interface TrainedWeights {
   files: Record<string, Uint8Array>;

@@ -10,8 +10,8 @@ import { objectStore } from "@/lib/storage";
 /** A model zip with optional metadata overriding its manifest: 201 with the new version, or a 4xx with the reason and nothing stored. */
 export const POST = route(uploadModelOperation, async ({ request }) => {
   const user = await requireAdminRequest(request);
-  const { zip, metadata } = await parseUploadRequest(request, config().upload.maxBytes);
-  const version = await registerUploadedModel(await getDb(), objectStore(), zip, metadata, user.name);
+  const { upload, metadata } = await parseUploadRequest(request, config().upload.maxBytes);
+  const version = await registerUploadedModel(await getDb(), objectStore(), upload, metadata, user.name);
   await sendEvent(BENCHMARKS_REQUESTED, { reason: "upload", modelVersionId: version.id });
   const body: UploadedModel = {
     id: version.id,
