@@ -17,6 +17,46 @@ const FIELDS = [
   { key: "metrics", label: "Extra metrics", hint: "comma-separated metric ids" },
 ] as const;
 
+/** What an ONNX model takes and gives: the server converts our 28x28 images to it. */
+const ONNX_FIELDS = [
+  {
+    key: "layout",
+    label: "Input layout",
+    options: [
+      ["nchw", "NCHW [N,1,28,28] (PyTorch)"],
+      ["nhwc", "NHWC [N,28,28,1] (Keras)"],
+      ["flat", "Flat [N,784] (scikit-learn)"],
+    ],
+  },
+  {
+    key: "scale",
+    label: "Pixel scale",
+    options: [
+      ["0-1", "0 to 1"],
+      ["0-255", "0 to 255"],
+    ],
+  },
+  {
+    key: "polarity",
+    label: "Polarity",
+    options: [
+      ["white-on-black", "White ink on black (KMNIST as stored)"],
+      ["black-on-white", "Black ink on white (like paper)"],
+    ],
+  },
+  {
+    key: "output",
+    label: "Output",
+    options: [
+      ["logits", "Logits (a softmax is applied)"],
+      ["probabilities", "Probabilities"],
+    ],
+  },
+] as const;
+
+type OnnxKey = (typeof ONNX_FIELDS)[number]["key"];
+const ONNX_DEFAULTS: Record<OnnxKey | "labels", string> = { layout: "nchw", scale: "0-1", polarity: "white-on-black", output: "logits", labels: "" };
+
 type Key = (typeof FIELDS)[number]["key"];
 type Result =
   | { status: "idle" }
@@ -42,9 +82,13 @@ function readManifest(file: File): Promise<Record<string, unknown> | null> {
   );
 }
 
-/** Upload of a model artifact zip with its metadata; the server validates it fully before storing anything. */
+/**
+ * Upload of a model artifact zip, or an ONNX model from another framework, with its metadata;
+ * the server validates it fully before storing anything.
+ */
 export function UploadForm({ tags, maxBytes }: { tags: string[]; maxBytes: number }) {
   const [values, setValues] = useState<Record<Key, string>>({ name: "", author: "", algorithm: "", datasetTag: "", metrics: "" });
+  const [onnx, setOnnx] = useState<Record<OnnxKey | "labels", string> | null>(null);
   const [file, setFile] = useState<File | null>(null);
   const [note, setNote] = useState("");
   const [result, setResult] = useState<Result>({ status: "idle" });
@@ -52,14 +96,30 @@ export function UploadForm({ tags, maxBytes }: { tags: string[]; maxBytes: numbe
   async function onFile(selected: File | null) {
     setFile(selected);
     setResult({ status: "idle" });
+    setOnnx(null);
     if (!selected) return;
     if (selected.size > maxBytes) {
       setNote(`This file is ${(selected.size / 1e6).toFixed(1)} MB; the limit is ${(maxBytes / 1e6).toFixed(0)} MB.`);
       return;
     }
+    if (/\.onnx$/i.test(selected.name)) {
+      setOnnx(ONNX_DEFAULTS);
+      setValues((v) => ({
+        ...v,
+        name:
+          v.name ||
+          selected.name
+            .replace(/\.onnx$/i, "")
+            .toLowerCase()
+            .replace(/[^a-z0-9._-]+/g, "-"),
+      }));
+      setNote("An ONNX model: say what its input is and what it outputs. It is checked (operators, shapes, a sample batch) before anything is stored.");
+      return;
+    }
     const manifest = await readManifest(selected);
     if (!manifest) {
-      setNote("No readable manifest.json in this zip: fill in the fields (the server will still require a valid manifest).");
+      setOnnx(ONNX_DEFAULTS);
+      setNote("No manifest.json in this zip: if it holds one .onnx model, describe it below; an artifact zip needs a valid manifest.");
       return;
     }
     setNote("Fields pre-filled from the zip's manifest.json; change any before uploading.");
@@ -79,6 +139,7 @@ export function UploadForm({ tags, maxBytes }: { tags: string[]; maxBytes: numbe
     const form = new FormData();
     form.set("file", file);
     for (const { key } of FIELDS) form.set(key, values[key]);
+    if (onnx) for (const [key, value] of Object.entries(onnx)) if (value) form.set(key, value);
     setResult({ status: "uploading", percent: 0 });
     sendForm(
       "/api/admin/models",
@@ -98,8 +159,8 @@ export function UploadForm({ tags, maxBytes }: { tags: string[]; maxBytes: numbe
   return (
     <form onSubmit={submit} className="max-w-xl space-y-4" data-testid="upload-form">
       <label className="block space-y-1 text-sm">
-        <span>Model file (zip of the artifact folder: manifest.json and weight files)</span>
-        <Input type="file" name="file" accept=".zip,application/zip" required onChange={(e) => void onFile(e.target.files?.[0] ?? null)} />
+        <span>Model file: a zip of the artifact folder (manifest.json and weight files), or an ONNX model (.onnx, or a zip with one)</span>
+        <Input type="file" name="file" accept=".zip,application/zip,.onnx" required onChange={(e) => void onFile(e.target.files?.[0] ?? null)} />
       </label>
       {note && <p className="text-sm text-muted-foreground">{note}</p>}
       <div className="grid gap-3 sm:grid-cols-2">
@@ -117,6 +178,38 @@ export function UploadForm({ tags, maxBytes }: { tags: string[]; maxBytes: numbe
           </label>
         ))}
       </div>
+      {onnx && (
+        <fieldset className="grid gap-3 rounded-md border p-3 sm:grid-cols-2" data-testid="onnx-fields">
+          <legend className="px-1 text-sm font-medium">ONNX model</legend>
+          {ONNX_FIELDS.map(({ key, label, options }) => (
+            <label key={key} className="block space-y-1 text-sm">
+              <span>{label}</span>
+              <select
+                name={key}
+                value={onnx[key]}
+                onChange={(e) => setOnnx((o) => o && { ...o, [key]: e.target.value })}
+                className="h-9 w-full rounded-md border border-input bg-transparent px-2 text-sm"
+              >
+                {options.map(([value, text]) => (
+                  <option key={value} value={value}>
+                    {text}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ))}
+          <label className="block space-y-1 text-sm sm:col-span-2">
+            <span>Output order (optional)</span>
+            <Input
+              name="labels"
+              value={onnx.labels}
+              placeholder="class of each output, e.g. 0,1,2,…,9 or お,き,す,… (default 0-9)"
+              maxLength={200}
+              onChange={(e) => setOnnx((o) => o && { ...o, labels: e.target.value })}
+            />
+          </label>
+        </fieldset>
+      )}
       <datalist id="upload-tags">
         {tags.map((t) => (
           <option key={t} value={t} />
@@ -128,7 +221,11 @@ export function UploadForm({ tags, maxBytes }: { tags: string[]; maxBytes: numbe
       </Button>
       {result.status === "uploading" && <ProgressBar percent={result.percent} label="Upload progress" />}
       {result.status === "checking" && (
-        <p className="text-sm text-muted-foreground">Uploaded. Checking the zip, the manifest, the checksums, and that the model loads…</p>
+        <p className="text-sm text-muted-foreground">
+          {onnx
+            ? "Uploaded. Checking the ONNX model (operators, shapes, limits) and running it on a sample batch…"
+            : "Uploaded. Checking the zip, the manifest, the checksums, and that the model loads…"}
+        </p>
       )}
       {result.status === "done" && (
         <p role="status" className="rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">

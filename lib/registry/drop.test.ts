@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -45,6 +47,28 @@ describe("model drop polling", () => {
     // Nothing left: a second poll does nothing.
     expect(await pollModelDrops(database.db, store)).toEqual({ registered: [], rejected: [], waiting: [] });
   });
+
+  it("registers an ONNX model dropped in a folder or a zip with its metadata.json; refuses a bare .onnx and one without metadata", async () => {
+    const onnxModel = fs.readFileSync(path.join(process.cwd(), "lib/ml/fixtures/foreign/torch-cnn.onnx"));
+    const metadata = Buffer.from(JSON.stringify({ layout: "nchw", scale: "0-1", polarity: "white-on-black", output: "logits", author: "pytorch user" }));
+    await store.put("drop/from-torch/net.onnx", onnxModel);
+    await store.put("drop/from-torch/metadata.json", metadata);
+    await store.put("drop/zipped-torch.zip", zipSync({ "zipped-torch.onnx": new Uint8Array(onnxModel), "metadata.json": new Uint8Array(metadata) }));
+    await store.put("drop/bare.onnx", onnxModel);
+    await store.put("drop/no-metadata/net.onnx", onnxModel);
+    // An hour later: the folder without metadata has had its grace period.
+    const result = await pollModelDrops(database.db, store, Date.now() + 60 * 60 * 1000);
+    expect(result.registered.map((r) => [r.entry, r.version.algorithm]).sort()).toEqual([
+      ["from-torch", "onnx"],
+      ["zipped-torch.zip", "onnx"],
+    ]);
+    expect(result.rejected.map((r) => [r.entry, r.reason]).sort()).toEqual([
+      ["bare.onnx", expect.stringMatching(/put it in a folder \(or zip\) with a metadata.json/)],
+      ["no-metadata", expect.stringMatching(/needs a metadata.json beside it/)],
+    ]);
+    const names = (await database.db.select().from(modelVersions)).map((v) => v.artifactKey.split("/")[1]);
+    expect(names).toEqual(expect.arrayContaining(["net", "zipped-torch"]));
+  }, 60_000);
 
   it.each([
     ["a corrupt zip", async () => store.put("drop/broken.zip", Buffer.from("PK\u0003\u0004 not really")), "broken.zip", /not a readable zip/],

@@ -99,36 +99,47 @@ const nameOfFile = (fileName: string) =>
     .slice(0, 63) || "onnx-model";
 
 /**
- * An ONNX model (a .onnx file, or the one .onnx of a zip without a manifest) as an artifact;
- * null for what should be an artifact zip.
+ * The ONNX model among a zip's or a drop folder's files (exactly one `.onnx`) as an
+ * artifact described by `metadata`.
  */
-function onnxUpload(bytes: Uint8Array, fileName: string, metadata: UploadMetadata, actor: string): ModelArtifact | null {
-  let onnxBytes = bytes;
-  if (!looksLikeZip(bytes)) {
-    const saysOnnx = /\.onnx$/i.test(fileName) || Boolean(metadata.layout || metadata.scale || metadata.polarity || metadata.output);
-    if (!saysOnnx) return null;
-  } else {
-    const files = readFlatZip(bytes);
-    if (files[MANIFEST_FILE]) return null;
-    const models = Object.keys(files).filter((n) => n.toLowerCase().endsWith(".onnx"));
-    if (models.length !== 1)
-      throw new UploadRejectedError(
-        `a zip holds either an artifact (${MANIFEST_FILE} and weights) or exactly one .onnx model; this one has ${models.length} .onnx files and no ${MANIFEST_FILE}`,
-      );
-    onnxBytes = files[models[0]];
-    fileName = models[0];
+export function onnxFromFiles(files: Record<string, Uint8Array>, metadata: UploadMetadata, actor: string): ModelArtifact {
+  const models = Object.keys(files).filter((n) => n.toLowerCase().endsWith(".onnx"));
+  if (models.length !== 1) {
+    throw new UploadRejectedError(`a zip or folder holds either an artifact (${MANIFEST_FILE} and weights) or exactly one .onnx model; this one has ${models.length} .onnx files and no ${MANIFEST_FILE}`);
   }
+  return onnxOf(files[models[0]], models[0], metadata, actor);
+}
+
+function onnxOf(bytes: Uint8Array, fileName: string, metadata: UploadMetadata, actor: string): ModelArtifact {
   const metrics = metadata.metrics
     ?.split(",")
     .map((m) => m.trim())
     .filter(Boolean);
-  return onnxArtifact(onnxBytes, onnxSpec(metadata), {
-    name: metadata.name || nameOfFile(fileName),
-    author: metadata.author || actor,
-    datasetTag: metadata.datasetTag || "kmnist-holdout",
-    algorithm: metadata.algorithm || undefined,
-    metrics,
-  });
+  try {
+    return onnxArtifact(bytes, onnxSpec(metadata), {
+      name: metadata.name || nameOfFile(fileName),
+      author: metadata.author || actor,
+      datasetTag: metadata.datasetTag || "kmnist-holdout",
+      algorithm: metadata.algorithm || undefined,
+      metrics,
+    });
+  } catch (error) {
+    if (error instanceof OnnxImportError) throw new UploadRejectedError(error.message, error.code);
+    throw error;
+  }
+}
+
+/**
+ * An ONNX model (a .onnx file, or the one .onnx of a zip without a manifest) as an artifact;
+ * null for what should be an artifact zip.
+ */
+function onnxUpload(bytes: Uint8Array, fileName: string, metadata: UploadMetadata, actor: string): ModelArtifact | null {
+  if (looksLikeZip(bytes)) {
+    const files = readFlatZip(bytes);
+    return files[MANIFEST_FILE] ? null : onnxFromFiles(files, metadata, actor);
+  }
+  const saysOnnx = /\.onnx$/i.test(fileName) || Boolean(metadata.layout || metadata.scale || metadata.polarity || metadata.output);
+  return saysOnnx ? onnxOf(bytes, fileName, metadata, actor) : null;
 }
 
 /** The sample batch's answers must be ten probabilities an image: finite, in [0, 1], summing to 1. */
@@ -168,6 +179,20 @@ function withMetadata(artifact: ModelArtifact, metadata: UploadMetadata): ModelA
   }
 }
 
+/** The ML core loads the model and answers a sample batch (an ONNX model: ten probabilities an image), or UploadRejectedError says why not. */
+export async function verifyModelRuns(artifact: ModelArtifact): Promise<void> {
+  let probabilities: Float32Array;
+  try {
+    ({ probabilities } = await evaluateInWorker(artifact, LOAD_CHECK));
+  } catch (error) {
+    throw new UploadRejectedError(
+      `the ML core cannot load or run this model: ${(error as Error).message}`,
+      artifact.manifest.runtime === "onnx" ? "onnx_run_failed" : "invalid_model",
+    );
+  }
+  if (artifact.manifest.runtime === "onnx") checkProbabilities(probabilities, artifact.manifest.preprocessing.output);
+}
+
 /**
  * Validates an upload completely before anything is stored. An artifact zip: zip safety
  * (entries, inflated size, zip-slip), manifest schema, weight checksums. An ONNX model (bare
@@ -187,9 +212,7 @@ export async function registerUploadedModel(
   try {
     artifact = onnxUpload(upload.bytes, upload.fileName, metadata, actor) ?? withMetadata(artifactFromZip(upload.bytes), metadata);
   } catch (error) {
-    if (error instanceof OnnxImportError) throw new UploadRejectedError(error.message, error.code);
     if (error instanceof ArtifactError) throw new UploadRejectedError(error.message);
-    if (error instanceof UploadRejectedError) throw error;
     throw error;
   }
   const { manifest } = artifact;
@@ -198,16 +221,7 @@ export async function registerUploadedModel(
     const known = (await db.select({ name: datasetTags.name }).from(datasetTags)).map((t) => t.name);
     throw new UploadRejectedError(`dataset tag "${manifest.datasetTag}" does not exist (known tags: ${known.join(", ") || "none"})`);
   }
-  let probabilities: Float32Array;
-  try {
-    ({ probabilities } = await evaluateInWorker(artifact, LOAD_CHECK));
-  } catch (error) {
-    throw new UploadRejectedError(
-      `the ML core cannot load or run this model: ${(error as Error).message}`,
-      manifest.runtime === "onnx" ? "onnx_run_failed" : "invalid_model",
-    );
-  }
-  if (manifest.runtime === "onnx") checkProbabilities(probabilities, manifest.preprocessing.output);
+  await verifyModelRuns(artifact);
   const version = await registerModelVersion(db, store, {
     artifact,
     onRegistered: (tx, registered) =>
