@@ -41,6 +41,9 @@ export async function register() {
   const { repairConsistency } = await import("@/lib/integrity");
   const { objectStore } = await import("@/lib/storage");
   repairConsistency(db, objectStore()).catch((error: unknown) => createLogger("integrity").warn("consistency check failed", { error }));
+  // Models registered before ONNX Runtime served them get their ONNX form (once; idempotent).
+  const { addMissingOnnxForms } = await import("@/lib/registry");
+  addMissingOnnxForms(db, objectStore()).catch((error: unknown) => createLogger("registry").warn("adding ONNX forms failed", { error }));
   const { expireStaleRuns } = await import("@/lib/pipeline");
   await expireStaleRuns(db);
   (await predictService()).warmUp().catch((error: unknown) => createLogger("serving").warn("champion not preloaded", { error }));

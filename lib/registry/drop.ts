@@ -12,7 +12,8 @@ export const ONNX_DROP_METADATA = "metadata.json";
 /** A dropped ONNX model: a folder or zip with one .onnx and metadata.json. */
 async function onnxDrop(files: Record<string, Uint8Array>): Promise<ModelArtifact> {
   const metadataBytes = files[ONNX_DROP_METADATA];
-  if (!metadataBytes) throw new Error(`an ONNX model needs a ${ONNX_DROP_METADATA} beside it with its layout, scale, polarity and output (as the upload form asks)`);
+  if (!metadataBytes)
+    throw new Error(`an ONNX model needs a ${ONNX_DROP_METADATA} beside it with its layout, scale, polarity and output (as the upload form asks)`);
   delete files[ONNX_DROP_METADATA];
   let metadata;
   try {
@@ -51,7 +52,8 @@ export async function pollModelDrops(db: Db, store: ObjectStore, now = Date.now(
     let artifact: ModelArtifact;
     try {
       if (objects.length === 1 && objects[0].key === `${DROP_PREFIX}/${entry}`) {
-        if (entry.toLowerCase().endsWith(".onnx")) throw new Error(`a bare .onnx cannot say what its input is: put it in a folder (or zip) with a ${ONNX_DROP_METADATA}`);
+        if (entry.toLowerCase().endsWith(".onnx"))
+          throw new Error(`a bare .onnx cannot say what its input is: put it in a folder (or zip) with a ${ONNX_DROP_METADATA}`);
         if (!entry.endsWith(".zip")) throw new Error(`${entry} is neither a .zip nor a folder`);
         const bytes = await store.get(objects[0].key);
         const files = looksLikeZip(bytes) ? readFlatZip(bytes) : null;

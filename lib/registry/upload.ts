@@ -105,7 +105,9 @@ const nameOfFile = (fileName: string) =>
 export function onnxFromFiles(files: Record<string, Uint8Array>, metadata: UploadMetadata, actor: string): ModelArtifact {
   const models = Object.keys(files).filter((n) => n.toLowerCase().endsWith(".onnx"));
   if (models.length !== 1) {
-    throw new UploadRejectedError(`a zip or folder holds either an artifact (${MANIFEST_FILE} and weights) or exactly one .onnx model; this one has ${models.length} .onnx files and no ${MANIFEST_FILE}`);
+    throw new UploadRejectedError(
+      `a zip or folder holds either an artifact (${MANIFEST_FILE} and weights) or exactly one .onnx model; this one has ${models.length} .onnx files and no ${MANIFEST_FILE}`,
+    );
   }
   return onnxOf(files[models[0]], models[0], metadata, actor);
 }
