@@ -15,7 +15,13 @@ export interface OnnxFormsResult {
   skipped: number[];
 }
 
-const inputOf = ({ format: _format, weights: _weights, weightsSha256: _digest, ...input }: ModelManifest): ManifestInput => input;
+function inputOf(manifest: ModelManifest): ManifestInput {
+  const input: Partial<ModelManifest> = { ...manifest };
+  delete input.format;
+  delete input.weights;
+  delete input.weightsSha256;
+  return input as ManifestInput;
+}
 
 /**
  * The one-off migration for models registered before ONNX Runtime served them: every tfjs
