@@ -1,4 +1,4 @@
 /** Worker threads running this project's TypeScript modules, and the pool the benchmark engine uses. */
 export { servePoolTasks, WorkerCrashedError, WorkerPool } from "./pool";
 export { startTsWorker } from "./ts-worker";
-export { guardNativeCall, stopWorker, WorkerStoppingError } from "./native-gate";
+export { guardNativeCall, stopWorker } from "./native-gate";

@@ -8,18 +8,11 @@ import { isMainThread, workerData, type Worker } from "node:worker_threads";
  * Between such calls termination is safe. So every worker started by `startTsWorker` gets a
  * one-word gate in shared memory: the worker marks each native call (`guardNativeCall`),
  * and `stopWorker` first closes the gate, waiting for a call in flight to finish, and only
- * then terminates. A call that finds the gate closed fails instead of starting.
+ * then terminates. A call that finds the gate closed never starts (nor returns).
  */
 
 // The gate's one word: the number of native calls in flight (0 or more), or CLOSED.
 const CLOSED = -1;
-
-export class WorkerStoppingError extends Error {
-  override name = "WorkerStoppingError";
-  constructor() {
-    super("the worker thread is stopping");
-  }
-}
 
 const gates = new WeakMap<Worker, Int32Array>();
 
@@ -46,7 +39,9 @@ export async function guardNativeCall<T>(call: () => Promise<T>): Promise<T> {
   if (!gate) return call();
   for (;;) {
     const inFlight = Atomics.load(gate, 0);
-    if (inFlight === CLOSED) throw new WorkerStoppingError();
+    // The thread is about to be terminated: wait for it rather than throw (an exception
+    // raised in a terminating thread can take the process down with a V8 fatal error).
+    if (inFlight === CLOSED) return new Promise<never>(() => {});
     if (Atomics.compareExchange(gate, 0, inFlight, inFlight + 1) === inFlight) break;
   }
   try {

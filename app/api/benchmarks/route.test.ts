@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { benchmarks, jobs } from "@/db/schema";
+import { benchmarks, jobs, modelVersions } from "@/db/schema";
 import { benchmarksToCsv, benchmarkSweep, type BenchmarkRow } from "@/lib/benchmark";
 import { trainAndRegister } from "@/lib/pipeline";
 import { createPostgresTestDatabase, createTempStore, importTestKmnist, type TestDatabase } from "@/lib/testing/database";
@@ -118,7 +118,10 @@ describe("GET /api/benchmarks/:id", () => {
   it("returns everything for one benchmark, and its per-class table as CSV", async () => {
     const [row] = await database.db.select().from(benchmarks).limit(1);
     const detail = await (await getOne(String(row.id))).json();
-    expect(detail).toMatchObject({ id: row.id, status: "done", info: { backend: "wasm" }, explanation: { status: "done" } });
+    const [version] = await database.db.select().from(modelVersions).where(eq(modelVersions.id, row.modelVersionId));
+    // Layers models run on their ONNX form; the tree on the tfjs path.
+    const backend = version.algorithm === "tree" ? "wasm" : "onnxruntime";
+    expect(detail).toMatchObject({ id: row.id, status: "done", info: { backend }, explanation: { status: "done" } });
     expect(Object.keys(detail.metrics)).toEqual(expect.arrayContaining(["confusion_matrix", "roc_auc", "calibration", "per_class"]));
     expect(detail.metrics.roc_auc.perClass).toHaveLength(10);
     const csv = (await (await getOne(String(row.id), "?format=csv")).text()).trim().split("\r\n");
