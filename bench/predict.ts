@@ -1,8 +1,10 @@
 /**
- * Predict API throughput and latency against `next start` at 1, 16 and 64 concurrent
- * clients, next to the same model's in-process inference (batched and single image), and
- * what recording every prediction in the prediction log costs (log off vs on). Each server
- * start is followed by a discarded warm-up at 16 clients (BENCH_WARM_UP_SECONDS, default 3).
+ * Predict API throughput and latency at 1, 16 and 64 concurrent clients with the model
+ * served by tfjs (ML_INFERENCE=tfjs, before ONNX Runtime) and by ONNX Runtime (auto), in
+ * alternating phases of one run, next to the same model's in-process inference on both
+ * runtimes (batched and single image), and what recording every prediction in the prediction
+ * log costs (ONNX Runtime, log off vs on). Each server start is followed by a discarded
+ * warm-up at 16 clients (BENCH_WARM_UP_SECONDS, default 3).
  * Uses the configured database's champion (train one first: `npm run train`), or BENCH_MODEL, and needs a
  * build (`npm run build`). `npm run bench -- predict`
  */
@@ -10,7 +12,7 @@ import autocannon from "autocannon";
 import { config } from "@/lib/config";
 import { latestVersion, loadSnapshot } from "@/lib/data";
 import { closeDatabase, getDb } from "@/lib/db";
-import { getArtifact, loadClassifier, mlRuntime } from "@/lib/ml";
+import { getArtifact, loadInferenceModel } from "@/lib/ml";
 import { resolveModelRef } from "@/lib/registry";
 import { objectStore } from "@/lib/storage";
 import { median, medianMs, printTable, startNextServer, writeResults } from "./lib";
@@ -31,14 +33,23 @@ if (!holdoutVersion) throw new Error("kmnist-holdout has no version; run `npm ru
 const holdout = await loadSnapshot(objectStore(), holdoutVersion);
 await closeDatabase();
 
-const rt = await mlRuntime();
-const classifier = await loadClassifier(rt, await getArtifact(objectStore(), champion.artifactKey));
+const RUNTIMES = ["tfjs", "auto"] as const;
+type Runtime = (typeof RUNTIMES)[number];
+const artifact = await getArtifact(objectStore(), champion.artifactKey);
 const unit = Float32Array.from(holdout.images.subarray(0, 64 * 784), (v) => v / 255);
-const batchedMs = await medianMs(() => classifier.predictProba(unit, 64), 15);
-const singleMs = await medianMs(() => classifier.predictProba(unit.subarray(0, 784), 1), 51);
-const batchedPerSecond = (64 / batchedMs) * 1000;
-console.log(`model: ${champion.name}@${champion.version} (${champion.algorithm}), backend ${rt.detail}`);
-console.log(`in-process: batched (64) ${batchedPerSecond.toFixed(0)} img/s, single image ${singleMs.toFixed(3)} ms\n`);
+const inProcess = {} as Record<Runtime, { detail: string; batchedMs: number; singleMs: number; batchedPerSecond: number }>;
+for (const runtime of RUNTIMES) {
+  // One thread, as the server's inference worker uses.
+  const model = await loadInferenceModel(artifact, { preference: runtime, threads: 1 });
+  const batchedMs = await medianMs(() => model.predictProba(unit, 64), 15);
+  const singleMs = await medianMs(() => model.predictProba(unit.subarray(0, 784), 1), 51);
+  inProcess[runtime] = { detail: model.detail, batchedMs, singleMs, batchedPerSecond: (64 / batchedMs) * 1000 };
+  await model.dispose();
+  console.log(
+    `in-process ${runtime} (${model.detail}): batched (64) ${inProcess[runtime].batchedPerSecond.toFixed(0)} img/s, single image ${singleMs.toFixed(3)} ms`,
+  );
+}
+console.log(`model: ${champion.name}@${champion.version} (${champion.algorithm})\n`);
 
 // 2. The real server, with the prediction log off and on (PREDICTION_LOG_SAMPLE_RATE 0 / 1),
 // in alternating phases so that a drift in the machine's load does not favour either.
@@ -46,8 +57,8 @@ const body = JSON.stringify({ pixels: Array.from(holdout.images.subarray(0, 784)
 const base = `http://127.0.0.1:${PORT}`;
 const predictUrl = `${base}/api/predict?model=${encodeURIComponent(MODEL_REF)}`;
 
-async function startServer(sampleRate: number) {
-  const { stop } = await startNextServer(PORT, { PREDICTION_LOG_SAMPLE_RATE: String(sampleRate), MONITORING_SCHEDULE: "off" });
+async function startServer(runtime: Runtime, sampleRate: number) {
+  const { stop } = await startNextServer(PORT, { ML_INFERENCE: runtime, PREDICTION_LOG_SAMPLE_RATE: String(sampleRate), MONITORING_SCHEDULE: "off" });
   const warm = await fetch(predictUrl, { method: "POST", headers: { "content-type": "application/json" }, body });
   const answeredBy = (await warm.json()) as { model?: { name: string; version: number } };
   if (answeredBy.model?.name !== champion.name || answeredBy.model.version !== champion.version) {
@@ -60,49 +71,55 @@ async function startServer(sampleRate: number) {
 
 type Run = { rps: number; p50: number; p99: number };
 const runs = new Map<string, Run[]>();
-for (let phase = 0; phase < 2 * RUNS; phase++) {
-  const sampleRate = phase % 2;
-  const stop = await startServer(sampleRate);
+// Phases alternate so that a drift in the machine's load favours none: tfjs (log on), ONNX Runtime (log on), ONNX Runtime (log off).
+const PHASES: Array<[Runtime, number]> = [
+  ["tfjs", 1],
+  ["auto", 1],
+  ["auto", 0],
+];
+for (let phase = 0; phase < PHASES.length * RUNS; phase++) {
+  const [runtime, sampleRate] = PHASES[phase % PHASES.length];
+  const stop = await startServer(runtime, sampleRate);
   for (const connections of CONCURRENCY) {
     const result = await autocannon({ url: predictUrl, method: "POST", headers: { "content-type": "application/json" }, body, connections, duration: SECONDS });
     if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx responses and ${result.errors} errors at ${connections} clients`);
-    const key = `${sampleRate}/${connections}`;
+    const key = `${runtime}/${sampleRate}/${connections}`;
     runs.set(key, [...(runs.get(key) ?? []), { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 }]);
   }
   await stop();
 }
 
 const rows = [];
+const medianOf = (key: string, pick: (r: Run) => number) => median(runs.get(key)!.map(pick));
 for (const connections of CONCURRENCY) {
-  const off = runs.get(`0/${connections}`)!;
-  const on = runs.get(`1/${connections}`)!;
-  const rps = median(on.map((x) => x.rps));
-  const rpsOff = median(off.map((x) => x.rps));
-  const p50 = median(on.map((x) => x.p50));
+  const tfjs = medianOf(`tfjs/1/${connections}`, (r) => r.rps);
+  const onnx = medianOf(`auto/1/${connections}`, (r) => r.rps);
+  const onnxOff = medianOf(`auto/0/${connections}`, (r) => r.rps);
   rows.push({
     clients: connections,
-    "req/s": rps,
-    "p50 ms": p50,
-    "p99 ms": median(on.map((x) => x.p99)),
-    "req/s ÷ batched img/s": rps / batchedPerSecond,
-    "p50 ÷ single-image ms": p50 / singleMs,
-    "req/s, log off": rpsOff,
-    "log cost": 1 - rps / rpsOff,
+    "tfjs req/s": tfjs,
+    "tfjs p50 ms": medianOf(`tfjs/1/${connections}`, (r) => r.p50),
+    "ORT req/s": onnx,
+    "ORT p50 ms": medianOf(`auto/1/${connections}`, (r) => r.p50),
+    "ORT p99 ms": medianOf(`auto/1/${connections}`, (r) => r.p99),
+    "ORT ÷ tfjs": onnx / tfjs,
+    "ORT req/s ÷ batched img/s": onnx / inProcess.auto.batchedPerSecond,
+    "ORT req/s, log off": onnxOff,
+    "log cost": 1 - onnx / onnxOff,
   });
 }
 printTable(rows);
 console.log(
-  `\n(median of ${RUNS} runs of ${SECONDS} s each with the prediction log on, and ${RUNS} with it off, alternating; in-process batched ${batchedPerSecond.toFixed(0)} img/s, single ${singleMs.toFixed(3)} ms)`,
+  `\n(median of ${RUNS} runs of ${SECONDS} s each per column, phases alternating; in-process batched ${inProcess.tfjs.batchedPerSecond.toFixed(0)} img/s on tfjs, ${inProcess.auto.batchedPerSecond.toFixed(0)} on ONNX Runtime)`,
 );
 console.log(
   `wrote ${writeResults(process.env.BENCH_MODEL ? `predict-${MODEL_REF.replace(/[^A-Za-z0-9._-]/g, "_")}` : "predict", {
     model: `${champion.name}@${champion.version}`,
     algorithm: champion.algorithm,
-    backend: rt.detail,
     database: config().database.kind,
-    inProcess: { batchedImagesPerSecond: batchedPerSecond, batchedMs, singleImageMs: singleMs },
+    inProcess,
     api: rows,
-    // Every run, by "sample rate/clients", to judge the noise behind the medians.
+    // Every run, by "runtime/sample rate/clients", to judge the noise behind the medians.
     runs: Object.fromEntries(runs),
   })}`,
 );

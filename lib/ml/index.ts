@@ -36,6 +36,7 @@ export {
   onnxArtifact,
   OnnxImportError,
   onnxModelSpecSchema,
+  preprocessingOfOnnxSpec,
   type OnnxModelSpec,
   type OnnxRejection,
   type OnnxSignature,

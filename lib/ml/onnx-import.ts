@@ -78,7 +78,7 @@ const INPUT_OF_LAYOUT = { nchw: "1x28x28", nhwc: "28x28x1", flat: "784" } as con
 export const DIMS_OF_INPUT: Record<ModelManifest["preprocessing"]["input"], number[]> = { "1x28x28": [1, 28, 28], "28x28x1": [28, 28, 1], "784": [784] };
 
 /** The manifest's preprocessing and labels for a spec. */
-export function preprocessingOfSpec(spec: OnnxModelSpec): Pick<ModelManifest, "preprocessing" | "labels"> {
+export function preprocessingOfOnnxSpec(spec: OnnxModelSpec): Pick<ModelManifest, "preprocessing" | "labels"> {
   const order = spec.labels ?? KMNIST_CLASSES.map((c) => c.label);
   return {
     preprocessing: {
@@ -237,7 +237,7 @@ export function onnxArtifact(
   spec: OnnxModelSpec,
   meta: { name: string; author: string; datasetTag: string; algorithm?: string; metrics?: string[] },
 ): ModelArtifact {
-  const { preprocessing, labels } = preprocessingOfSpec(spec);
+  const { preprocessing, labels } = preprocessingOfOnnxSpec(spec);
   const signature = inspectOnnx(bytes, preprocessing.input);
   return buildArtifact(
     {

@@ -1,6 +1,6 @@
 import type { InferenceSession, Tensor } from "onnxruntime-node";
 import { KMNIST_CLASSES, NUM_CLASSES } from "@/lib/kmnist";
-import { guardNativeCall } from "@/lib/workers";
+import { beforeThreadStops, guardNativeCall } from "@/lib/workers";
 import { KMNIST_PREPROCESSING, type ModelManifest } from "./artifact";
 import { DIMS_OF_INPUT, inspectOnnx } from "./onnx-import";
 
@@ -32,6 +32,14 @@ function softmaxRows(values: Float32Array, rows: number) {
   }
 }
 
+// Sessions alive in this thread: freed before the thread is stopped (lib/workers/native-gate.ts).
+const liveSessions = new Set<InferenceSession>();
+beforeThreadStops(async () => {
+  // The gate is closed and no call is in flight: release directly, not through guardNativeCall.
+  for (const session of liveSessions) await session.release();
+  liveSessions.clear();
+});
+
 /**
  * Loads an ONNX model into an ONNX Runtime session: the ONNX form of a model trained here
  * (lib/ml/onnx-export.ts), or an imported one whose form converts our images (scale,
@@ -52,6 +60,7 @@ export async function loadOnnxClassifier(model: Uint8Array, options: OnnxOptions
       graphOptimizationLevel: "all",
     }),
   );
+  liveSessions.add(session);
   const scale = preprocessing.scale === "0-255" ? 255 : 1;
   const invert = preprocessing.polarity === "black-ink-on-white";
   const converts = scale !== 1 || invert;
@@ -90,6 +99,9 @@ export async function loadOnnxClassifier(model: Uint8Array, options: OnnxOptions
       for (let k = 0; k < count; k++) for (let j = 0; j < NUM_CLASSES; j++) ordered[k * NUM_CLASSES + labels[j].label] = out[k * NUM_CLASSES + j];
       return ordered;
     },
-    release: () => guardNativeCall(() => session.release()),
+    release: async () => {
+      if (!liveSessions.delete(session)) return;
+      await guardNativeCall(() => session.release());
+    },
   };
 }

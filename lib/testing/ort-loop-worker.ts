@@ -2,11 +2,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parentPort } from "node:worker_threads";
-import { guardNativeCall } from "@/lib/workers";
+import { loadOnnxClassifier, preprocessingOfOnnxSpec } from "@/lib/ml";
 
-const ort = await import("onnxruntime-node");
 const bytes = fs.readFileSync(path.join(process.cwd(), "lib/ml/fixtures/foreign/torch-cnn.onnx"));
-const session = await guardNativeCall(() => ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 }));
-const input = new ort.Tensor("float32", new Float32Array(256 * 784).fill(0.5), [256, 1, 28, 28]);
+const form = preprocessingOfOnnxSpec({ layout: "nchw", scale: "0-1", polarity: "white-on-black", output: "logits" });
+const model = await loadOnnxClassifier(bytes, { intraOpNumThreads: 1 }, form);
+const pixels = new Float32Array(256 * 784).fill(0.5);
 parentPort!.postMessage("running");
-for (;;) await guardNativeCall(() => session.run({ image: input }));
+for (;;) await model.predictProba(pixels, 256);

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { newNativeGate, registerNativeGate } from "./native-gate";
+import { newWorkerControl, registerWorkerControl } from "./native-gate";
 
 // Resolved from the project root rather than import.meta.url: the same paths then work from
 // the CLI (tsx) and from the Next server, whose bundles live elsewhere.
@@ -15,8 +15,8 @@ const ENTRY = path.join(/* turbopackIgnore: true */ process.cwd(), "lib", "worke
  */
 export function startTsWorker(modulePath: string, data: unknown): Worker {
   const moduleUrl = pathToFileURL(path.join(/* turbopackIgnore: true */ process.cwd(), modulePath)).href;
-  const nativeGate = newNativeGate();
-  const worker = new Worker(ENTRY, { workerData: { module: moduleUrl, data, nativeGate } });
-  registerNativeGate(worker, nativeGate);
+  const control = newWorkerControl();
+  const worker = new Worker(ENTRY, { workerData: { module: moduleUrl, data, ...control.data }, transferList: [control.data.stopPort] });
+  registerWorkerControl(worker, control.keep);
   return worker;
 }
