@@ -32,6 +32,17 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
   return { title: version ? `${version.name}@${version.version}` : "Model" };
 }
 
+/** The artifact's form, and for an imported ONNX model what made it and what it takes. */
+function runtimeOf(manifest: Record<string, unknown>): string {
+  const { runtime, preprocessing, hyperparameters } = manifest as {
+    runtime?: string;
+    preprocessing?: { input: string; scale: string; polarity: string; output?: string };
+    hyperparameters?: { producer?: string; opset?: number };
+  };
+  if (runtime !== "onnx" || !preprocessing) return runtime ?? "—";
+  return `ONNX (imported; ${hyperparameters?.producer ?? "unknown producer"}, opset ${hyperparameters?.opset ?? "?"}): input ${preprocessing.input}, ${preprocessing.scale}, ${preprocessing.polarity}, ${preprocessing.output ?? "probabilities"}`;
+}
+
 export default async function ModelVersionPage({ params, searchParams }: Params) {
   const [{ id: rawId }, query] = await Promise.all([params, searchParams]);
   const id = rowIdOrNull(rawId);
@@ -137,6 +148,8 @@ export default async function ModelVersionPage({ params, searchParams }: Params)
             <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
               <dt className="text-muted-foreground">Backend</dt>
               <dd>{version.backend ?? "—"}</dd>
+              <dt className="text-muted-foreground">Runtime</dt>
+              <dd data-testid="model-runtime">{runtimeOf(version.manifest)}</dd>
               <dt className="text-muted-foreground">Code version</dt>
               <dd className="font-mono text-xs">{version.codeVersion ?? "—"}</dd>
               <dt className="text-muted-foreground">Training data</dt>
