@@ -1,9 +1,12 @@
 /** Worker for bench/benchmark.ts: predicts a dataset `reps` times with one model, nothing else, and reports each pass's milliseconds. */
 import { parentPort, workerData } from "node:worker_threads";
-import { loadClassifier, mlRuntime, predictAll, type LabelledImages, type ModelArtifact } from "@/lib/ml";
+import { loadInferenceModel, predictAll, type InferencePreference, type LabelledImages, type ModelArtifact } from "@/lib/ml";
 
-const { artifact, data, reps } = (workerData as { data: { artifact: ModelArtifact; data: LabelledImages; reps: number } }).data;
-const classifier = await loadClassifier(await mlRuntime(), artifact);
+const { artifact, data, reps, preference } = (
+  workerData as { data: { artifact: ModelArtifact; data: LabelledImages; reps: number; preference: InferencePreference } }
+).data;
+// One thread per worker, as the engine gives each of its workers on a 2-core machine with 2 workers.
+const classifier = await loadInferenceModel(artifact, { preference, threads: 1 });
 await predictAll(classifier, data);
 parentPort!.postMessage("ready");
 parentPort!.once("message", async () => {
