@@ -81,7 +81,8 @@ export default async function BenchmarkPage({ params }: Params) {
               <CardHeader>
                 <CardTitle>Run</CardTitle>
                 <CardDescription>
-                  Informational figures: {info.backend} backend{info.backendDetail ? ` (${info.backendDetail})` : ""}, {info.workers} worker{info.workers === 1 ? "" : "s"}.
+                  Informational figures: {info.backend} backend{info.backendDetail ? ` (${info.backendDetail})` : ""}, {info.workers} worker
+                  {info.workers === 1 ? "" : "s"}.
                 </CardDescription>
               </CardHeader>
               <CardContent className="grid grid-cols-2 gap-3 sm:grid-cols-4">
