@@ -146,6 +146,8 @@ describe("a new handwriting style flows into training", () => {
     );
     expect(style.before.accuracy).toBeLessThan(0.8);
     expect(style.after.accuracy - style.before.accuracy).toBeGreaterThanOrEqual(0.1);
-    expect(kmnist.before.accuracy - kmnist.after.accuracy).toBeLessThanOrEqual(0.005);
+    // In images, exactly (as the decision counts them): at most 0.5 points of the holdout lost.
+    const lost = Math.round(kmnist.before.accuracy * kmnist.before.n) - Math.round(kmnist.after.accuracy * kmnist.after.n);
+    expect(lost).toBeLessThanOrEqual(0.005 * kmnist.after.n);
   }, 1_200_000);
 });
