@@ -25,14 +25,14 @@ test("an admin uploads a PyTorch ONNX model with its metadata and sees its bench
   await fields.getByLabel("Input layout").selectOption("nchw");
   await fields.getByLabel("Pixel scale").selectOption("0-1");
   await fields.getByLabel("Polarity").selectOption("white-on-black");
-  await fields.getByLabel("Output", { exact: true }).selectOption("logits");
+  await fields.locator("select[name=output]").selectOption("logits");
   await page.screenshot({ path: testInfo.outputPath("upload-onnx-form.png"), fullPage: true });
 
   // A wrong declaration is refused by name before anything is stored.
-  await fields.getByLabel("Output", { exact: true }).selectOption("probabilities");
+  await fields.locator("select[name=output]").selectOption("probabilities");
   await page.getByRole("button", { name: "Upload and register" }).click();
-  await expect(page.getByRole("alert")).toContainText('declare output "logits"');
-  await fields.getByLabel("Output", { exact: true }).selectOption("logits");
+  await expect(page.getByTestId("upload-form").getByRole("alert")).toContainText('declare output "logits"');
+  await fields.locator("select[name=output]").selectOption("logits");
   await page.getByRole("button", { name: "Upload and register" }).click();
   await expect(page.getByRole("status")).toContainText("Registered as torch-cnn-e2e@1");
 

@@ -40,15 +40,15 @@ const ONNX_FIELDS = [
     key: "polarity",
     label: "Polarity",
     options: [
-      ["white-on-black", "White ink on black (KMNIST as stored)"],
-      ["black-on-white", "Black ink on white (like paper)"],
+      ["white-on-black", "White on black (KMNIST)"],
+      ["black-on-white", "Black on white (paper)"],
     ],
   },
   {
     key: "output",
     label: "Output",
     options: [
-      ["logits", "Logits (a softmax is applied)"],
+      ["logits", "Logits (softmax applied)"],
       ["probabilities", "Probabilities"],
     ],
   },

@@ -15,7 +15,7 @@ export default async function UploadPage() {
     <>
       <PageHeader
         title="Upload a model"
-        description="A zip of a model artifact folder (manifest.json plus the weight files it lists). Nothing is stored unless the zip is safe, the manifest valid, every checksum matches and the model loads; then it is registered and benchmarked on its dataset tag."
+        description="A zip of a model artifact folder (manifest.json plus the weight files it lists), or an ONNX model exported from PyTorch, Keras, scikit-learn or any other framework. Nothing is stored unless the file is safe and valid and the model loads and answers a sample batch; then it is registered and benchmarked on its dataset tag."
       />
       <Card>
         <CardContent className="pt-6">
