@@ -60,7 +60,11 @@ export function readFlatZip(zip: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LIM
 
 /** Reads an artifact zip (readFlatZip's checks), refusing any file the manifest does not list. */
 export function artifactFromZip(zip: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LIMITS): ModelArtifact {
-  const files = readFlatZip(zip, limits);
+  return artifactFromFlatFiles(readFlatZip(zip, limits));
+}
+
+/** An artifact from a zip's files (readFlatZip): its manifest.json, verified against every other file. Takes ownership of `files`. */
+export function artifactFromFlatFiles(files: Record<string, Uint8Array>): ModelArtifact {
   const manifestBytes = files[MANIFEST_FILE];
   if (!manifestBytes) throw new ArtifactError(`zip has no ${MANIFEST_FILE}`);
   let manifestJson: unknown;

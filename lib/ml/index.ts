@@ -20,7 +20,7 @@ export {
   type ModelArtifact,
   type ModelManifest,
 } from "./artifact";
-export { artifactFromZip, artifactToZip, DEFAULT_ZIP_LIMITS, looksLikeZip, readFlatZip, type ZipLimits } from "./artifact-zip";
+export { artifactFromFlatFiles, artifactFromZip, artifactToZip, DEFAULT_ZIP_LIMITS, looksLikeZip, readFlatZip, type ZipLimits } from "./artifact-zip";
 export { mlRuntime, type BackendName, type MlRuntime, type Tf } from "./backend";
 export { accuracyOf, argmax, loadClassifier, predictAll } from "./classifier";
 export { ALGORITHMS, isAlgorithm, MODEL_FAMILIES, modelFamily, type Algorithm } from "./families";

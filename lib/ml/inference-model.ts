@@ -2,7 +2,7 @@ import type { ModelArtifact } from "./artifact";
 import { mlRuntime } from "./backend";
 import { loadClassifier } from "./classifier";
 import { ONNX_FILE } from "./onnx-export";
-import { loadOnnxClassifier } from "./onnx-runtime";
+import { loadOnnxClassifier, type OnnxClassifier } from "./onnx-runtime";
 
 /** Which runtime serves and benchmarks models (ML_INFERENCE). */
 export type InferencePreference = "auto" | "onnx" | "tfjs";
@@ -20,6 +20,13 @@ export class NoOnnxFormError extends Error {
   override name = "NoOnnxFormError";
 }
 
+const onOnnxRuntime = (session: OnnxClassifier): InferenceModel => ({
+  runtime: "onnxruntime",
+  detail: session.runtime,
+  predictProba: session.predictProba,
+  dispose: session.release,
+});
+
 /**
  * An imported ONNX model always runs on ONNX Runtime. Others: ONNX Runtime where the artifact has an ONNX form and the runtime loads (`auto`, the
  * default), else tfjs; `onnx` refuses models without one, `tfjs` never uses it. `threads`:
@@ -30,14 +37,12 @@ export async function loadInferenceModel(artifact: ModelArtifact, options: { pre
   const onnxBytes = artifact.files[ONNX_FILE];
   if (artifact.manifest.runtime === "onnx") {
     // An imported model has no other form: no fallback, whatever ML_INFERENCE says.
-    const session = await loadOnnxClassifier(onnxBytes, { intraOpNumThreads: options.threads }, artifact.manifest);
-    return { runtime: "onnxruntime", detail: session.runtime, predictProba: session.predictProba, dispose: session.release };
+    return onOnnxRuntime(await loadOnnxClassifier(onnxBytes, { intraOpNumThreads: options.threads }, artifact.manifest));
   }
   if (options.preference !== "tfjs") {
     if (onnxBytes) {
       try {
-        const session = await loadOnnxClassifier(onnxBytes, { intraOpNumThreads: options.threads });
-        return { runtime: "onnxruntime", detail: session.runtime, predictProba: session.predictProba, dispose: session.release };
+        return onOnnxRuntime(await loadOnnxClassifier(onnxBytes, { intraOpNumThreads: options.threads }));
       } catch (error) {
         if (options.preference === "onnx") throw error;
       }

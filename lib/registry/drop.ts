@@ -1,7 +1,7 @@
 import { isLabelledBatchFolder } from "@/lib/data";
 import type { Db } from "@/lib/db";
 import { createLogger } from "@/lib/log";
-import { artifactFromZip, getArtifact, looksLikeZip, MANIFEST_FILE, readFlatZip, type ModelArtifact } from "@/lib/ml";
+import { artifactFromFlatFiles, getArtifact, MANIFEST_FILE, readFlatZip, type ModelArtifact } from "@/lib/ml";
 import { DROP_PREFIX, dropEntries, pathInEntry, rejectDropEntry, type ObjectStore } from "@/lib/storage";
 import { onnxFromFiles, uploadMetadataSchema, verifyModelRuns } from "./upload";
 import { registerModelVersion, type ModelVersion } from "./versions";
@@ -55,9 +55,8 @@ export async function pollModelDrops(db: Db, store: ObjectStore, now = Date.now(
         if (entry.toLowerCase().endsWith(".onnx"))
           throw new Error(`a bare .onnx cannot say what its input is: put it in a folder (or zip) with a ${ONNX_DROP_METADATA}`);
         if (!entry.endsWith(".zip")) throw new Error(`${entry} is neither a .zip nor a folder`);
-        const bytes = await store.get(objects[0].key);
-        const files = looksLikeZip(bytes) ? readFlatZip(bytes) : null;
-        artifact = files && isOnnxFolder(Object.keys(files)) ? await onnxDrop(files) : artifactFromZip(bytes);
+        const files = readFlatZip(await store.get(objects[0].key));
+        artifact = isOnnxFolder(Object.keys(files)) ? await onnxDrop(files) : artifactFromFlatFiles(files);
       } else if (isOnnxFolder(objects.map((o) => pathInEntry(entry, o)))) {
         const names = objects.map((o) => pathInEntry(entry, o));
         if (!names.includes(ONNX_DROP_METADATA) && now - Math.max(...objects.map((o) => o.modifiedAt.getTime())) < INCOMPLETE_GRACE_MS) {

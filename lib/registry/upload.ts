@@ -7,6 +7,7 @@ import { IMAGE_PIXELS, KMNIST_CLASSES, NUM_CLASSES } from "@/lib/kmnist";
 import { createLogger } from "@/lib/log";
 import {
   ArtifactError,
+  artifactFromFlatFiles,
   artifactFromZip,
   evaluateInWorker,
   looksLikeZip,
@@ -68,6 +69,13 @@ const LOAD_CHECK = (() => {
   return { count, images, labels: Uint8Array.from({ length: count }, (_, i) => i % NUM_CLASSES) };
 })();
 
+/** The form's extra metric ids ("a, b"), if any. */
+const metricIds = (metadata: UploadMetadata) =>
+  metadata.metrics
+    ?.split(",")
+    .map((m) => m.trim())
+    .filter(Boolean);
+
 /** Ten class numbers or hiragana, comma-separated, to the class of each output. */
 function parseLabels(text: string): number[] {
   const parts = text.split(",").map((p) => p.trim());
@@ -113,17 +121,13 @@ export function onnxFromFiles(files: Record<string, Uint8Array>, metadata: Uploa
 }
 
 function onnxOf(bytes: Uint8Array, fileName: string, metadata: UploadMetadata, actor: string): ModelArtifact {
-  const metrics = metadata.metrics
-    ?.split(",")
-    .map((m) => m.trim())
-    .filter(Boolean);
   try {
     return onnxArtifact(bytes, onnxSpec(metadata), {
       name: metadata.name || nameOfFile(fileName),
       author: metadata.author || actor,
       datasetTag: metadata.datasetTag || "kmnist-holdout",
       algorithm: metadata.algorithm || undefined,
-      metrics,
+      metrics: metricIds(metadata),
     });
   } catch (error) {
     if (error instanceof OnnxImportError) throw new UploadRejectedError(error.message, error.code);
@@ -132,16 +136,17 @@ function onnxOf(bytes: Uint8Array, fileName: string, metadata: UploadMetadata, a
 }
 
 /**
- * An ONNX model (a .onnx file, or the one .onnx of a zip without a manifest) as an artifact;
- * null for what should be an artifact zip.
+ * The uploaded file as an artifact: a zip with a manifest is an artifact zip (its manifest
+ * overridden by the form); a zip without one holds an ONNX model, as does a `.onnx` file or
+ * a file sent with ONNX fields; anything else is read as a zip and refused as one.
  */
-function onnxUpload(bytes: Uint8Array, fileName: string, metadata: UploadMetadata, actor: string): ModelArtifact | null {
+function artifactOfUpload(bytes: Uint8Array, fileName: string, metadata: UploadMetadata, actor: string): ModelArtifact {
   if (looksLikeZip(bytes)) {
     const files = readFlatZip(bytes);
-    return files[MANIFEST_FILE] ? null : onnxFromFiles(files, metadata, actor);
+    return files[MANIFEST_FILE] ? withMetadata(artifactFromFlatFiles(files), metadata) : onnxFromFiles(files, metadata, actor);
   }
   const saysOnnx = /\.onnx$/i.test(fileName) || Boolean(metadata.layout || metadata.scale || metadata.polarity || metadata.output);
-  return saysOnnx ? onnxOf(bytes, fileName, metadata, actor) : null;
+  return saysOnnx ? onnxOf(bytes, fileName, metadata, actor) : withMetadata(artifactFromZip(bytes), metadata);
 }
 
 /** The sample batch's answers must be ten probabilities an image: finite, in [0, 1], summing to 1. */
@@ -160,10 +165,7 @@ function checkProbabilities(probabilities: Float32Array, declared: string) {
 
 function withMetadata(artifact: ModelArtifact, metadata: UploadMetadata): ModelArtifact {
   const set = (v: string | undefined) => (v ? v : undefined);
-  const metrics = metadata.metrics
-    ?.split(",")
-    .map((m) => m.trim())
-    .filter(Boolean);
+  const metrics = metricIds(metadata);
   try {
     const manifest = parseManifest({
       ...artifact.manifest,
@@ -212,7 +214,7 @@ export async function registerUploadedModel(
 ): Promise<ModelVersion> {
   let artifact: ModelArtifact;
   try {
-    artifact = onnxUpload(upload.bytes, upload.fileName, metadata, actor) ?? withMetadata(artifactFromZip(upload.bytes), metadata);
+    artifact = artifactOfUpload(upload.bytes, upload.fileName, metadata, actor);
   } catch (error) {
     if (error instanceof ArtifactError) throw new UploadRejectedError(error.message);
     throw error;
