@@ -85,7 +85,7 @@ async function sweep(workers: number) {
   const options: EngineOptions = { workers, leaseMs: 60_000, maxAttempts: 1, retryBaseMs: 0, explain: false };
   const sweeps = [];
   const wallByModel = new Map<number, number[]>();
-  const partsByModel = new Map<number, Array<{ load: number; metrics: number }>>();
+  const partsByModel = new Map<number, Array<{ load: number; infer: number; metrics: number }>>();
   for (let r = 0; r < RUNS + 1; r++) {
     if ((await db.select({ id: benchmarks.id }).from(benchmarks).where(eq(benchmarks.status, "pending"))).length === 0) await requestRerun(db, rowIds, "bench");
     const start = performance.now();
@@ -96,7 +96,10 @@ async function sweep(workers: number) {
     sweeps.push(seconds);
     for (const row of await db.select().from(benchmarks).where(inArray(benchmarks.id, rowIds))) {
       wallByModel.set(row.modelVersionId, [...(wallByModel.get(row.modelVersionId) ?? []), row.info!.wallMs]);
-      partsByModel.set(row.modelVersionId, [...(partsByModel.get(row.modelVersionId) ?? []), { load: row.info!.loadModelMs, metrics: row.info!.metricsMs }]);
+      partsByModel.set(row.modelVersionId, [
+        ...(partsByModel.get(row.modelVersionId) ?? []),
+        { load: row.info!.loadModelMs, infer: row.info!.inferMs, metrics: row.info!.metricsMs },
+      ]);
     }
   }
   return { seconds: median(sweeps), wallByModel, partsByModel };
@@ -114,6 +117,7 @@ const rows = versions.map((v) => {
     "benchmark wall ms (1 worker)": wall1,
     "wall ÷ infer (1 worker)": wall1 / pureMs.get(v.id)!,
     "of which load ms": median(one.partsByModel.get(v.id)!.map((p) => p.load)),
+    "infer ms": median(one.partsByModel.get(v.id)!.map((p) => p.infer)),
     "metrics ms": median(one.partsByModel.get(v.id)!.map((p) => p.metrics)),
     "benchmark wall ms (2 workers)": wall2,
   };
@@ -159,6 +163,7 @@ const onnxRows = versions.map((v) => {
     "benchmark wall ms (1 worker)": wall,
     "wall ÷ infer": wall / pureOnnxMs.get(v.id)!,
     "of which load ms": median(oneOnnx.partsByModel.get(v.id)!.map((p) => p.load)),
+    "infer ms": median(oneOnnx.partsByModel.get(v.id)!.map((p) => p.infer)),
     "metrics ms": median(oneOnnx.partsByModel.get(v.id)!.map((p) => p.metrics)),
   };
 });

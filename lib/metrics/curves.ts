@@ -1,3 +1,4 @@
+import { ascendingOrder } from "./order";
 import { checkScored, type Scored } from "./types";
 
 export interface CurvePoint {
@@ -12,18 +13,15 @@ export interface CurvePoint {
  * Tied scores move together (one point per distinct score), so ties give a diagonal segment.
  */
 function sweep(scores: number[], positives: boolean[], point: (tp: number, fp: number, threshold: number) => CurvePoint, first?: CurvePoint): CurvePoint[] {
-  // A typed index array sorts faster than an Array of numbers with the same comparator.
-  const order = new Uint32Array(scores.length);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  order.sort((a, b) => scores[b] - scores[a]);
+  const ascending = ascendingOrder(scores.length, (i) => scores[i]);
   const points: CurvePoint[] = first ? [first] : [];
   let tp = 0;
   let fp = 0;
-  for (let k = 0; k < order.length; k++) {
-    if (positives[order[k]]) tp++;
+  for (let k = ascending.length - 1; k >= 0; k--) {
+    if (positives[ascending[k]]) tp++;
     else fp++;
-    const score = scores[order[k]];
-    if (k === order.length - 1 || scores[order[k + 1]] !== score) points.push(point(tp, fp, score));
+    const score = scores[ascending[k]];
+    if (k === 0 || scores[ascending[k - 1]] !== score) points.push(point(tp, fp, score));
   }
   return points;
 }

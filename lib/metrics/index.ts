@@ -17,6 +17,7 @@ export {
   mcnemarExact,
   pairedContingency,
   stratifiedBootstrap,
+  type BlockStatistics,
   wilsonInterval,
   type Estimate,
   type Interval,

@@ -20,6 +20,7 @@ import {
   trapezoid,
   weightedStatistics,
   wilsonInterval,
+  type BlockStatistics,
   type Scored,
 } from ".";
 
@@ -185,16 +186,44 @@ describe("intervals and paired tests (reference values from statsmodels 0.15)", 
     expect(mcnemarExact(0, 0)).toBe(1);
   });
 
-  it("a seeded stratified bootstrap: repeatable, around the estimate, narrower with more data", () => {
+  it("a seeded stratified bootstrap: repeatable, around the estimate, narrower with more data, the same in any block size", () => {
     const labelsOf = (n: number) => Uint8Array.from({ length: n }, (_, i) => i % 2);
     const correctOf = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i % 10 < 8 ? 1 : 0));
-    const accuracyOn = (correct: Uint8Array) => (weights: Uint32Array) => weights.reduce((sum, w, i) => sum + w * correct[i], 0) / weights.length;
-    const small = stratifiedBootstrap(labelsOf(100), { accuracy: accuracyOn(correctOf(100)) }, { seed: 7 }).accuracy;
-    expect(stratifiedBootstrap(labelsOf(100), { accuracy: accuracyOn(correctOf(100)) }, { seed: 7 }).accuracy).toEqual(small);
+    const calls: number[] = [];
+    const accuracyOn = (correct: Uint8Array): BlockStatistics<"accuracy"> => ({
+      names: ["accuracy"],
+      evaluate(weights, width, [out], offset) {
+        calls.push(width);
+        for (let r = 0; r < width; r++) {
+          let sum = 0;
+          for (let i = 0; i < correct.length; i++) sum += weights[i * width + r] * correct[i];
+          out[offset + r] = sum / correct.length;
+        }
+      },
+    });
+    const small = stratifiedBootstrap(labelsOf(100), accuracyOn(correctOf(100)), { seed: 7 }).accuracy;
+    expect(stratifiedBootstrap(labelsOf(100), accuracyOn(correctOf(100)), { seed: 7 }).accuracy).toEqual(small);
     expect(small.low).toBeLessThan(0.8);
     expect(small.high).toBeGreaterThan(0.8);
-    const large = stratifiedBootstrap(labelsOf(2000), { accuracy: accuracyOn(correctOf(2000)) }, { seed: 7 }).accuracy;
+    const large = stratifiedBootstrap(labelsOf(2000), accuracyOn(correctOf(2000)), { seed: 7 }).accuracy;
     expect(large.high - large.low).toBeLessThan(small.high - small.low);
+    // 5,000 samples x 1,000 resamples exceed one block: the draws come in several, same interval
+    // as a resample-by-resample loop over the same random numbers.
+    calls.length = 0;
+    const labels = labelsOf(5000);
+    const correct = correctOf(5000);
+    const blocked = stratifiedBootstrap(labels, accuracyOn(correct), { seed: 9, resamples: 1000 }).accuracy;
+    expect(calls.length).toBeGreaterThan(1);
+    const random = seededRandom(9);
+    const strata = [0, 1].map((c) => [...labels.keys()].filter((i) => labels[i] === c));
+    const values: number[] = [];
+    for (let r = 0; r < 1000; r++) {
+      let sum = 0;
+      for (const members of strata) for (let j = 0; j < members.length; j++) sum += correct[members[Math.floor(random() * members.length)]];
+      values.push(sum / 5000);
+    }
+    values.sort((a, b) => a - b);
+    expect(blocked).toEqual({ low: values[Math.round(0.025 * 999)], high: values[Math.round(0.975 * 999)], method: "bootstrap" });
   });
 
   it("the weighted statistics equal the plain metrics when every image is drawn once, and follow the weights", () => {
@@ -212,15 +241,23 @@ describe("intervals and paired tests (reference values from statsmodels 0.15)", 
     const stats = weightedStatistics(s);
     const ones = new Uint32Array(n).fill(1);
     const metrics = computeMetrics(s);
-    expect(stats.macroF1(ones)).toBeCloseTo(metrics.per_class!.macro.f1, 12);
-    expect(stats.balancedAccuracy(ones)).toBeCloseTo(metrics.balanced_accuracy!, 12);
-    expect(stats.logLoss(ones)).toBeCloseTo(metrics.log_loss!, 12);
-    expect(stats.macroAuc(ones)).toBeCloseTo(metrics.roc_auc!.macroAuc!, 12);
+    const plain = stats.at(ones);
+    expect(plain.macroF1).toBeCloseTo(metrics.per_class!.macro.f1, 12);
+    expect(plain.balancedAccuracy).toBeCloseTo(metrics.balanced_accuracy!, 12);
+    expect(plain.logLoss).toBeCloseTo(metrics.log_loss!, 12);
+    expect(plain.macroAuc).toBeCloseTo(metrics.roc_auc!.macroAuc!, 12);
     // Weight 2 on an image is the same as the image twice.
     const doubled: Scored = { classes: 10, labels: [...labels, labels[0]], probabilities: [...probabilities, ...probabilities.slice(0, 10)] };
     const twice = Uint32Array.from(ones, (w, i) => (i === 0 ? 2 : w));
-    expect(stats.macroAuc(twice)).toBeCloseTo(weightedStatistics(doubled).macroAuc(new Uint32Array(n + 1).fill(1)), 12);
-    expect(stats.logLoss(twice)).toBeCloseTo(computeMetrics(doubled, ["log_loss"]).log_loss!, 12);
+    expect(stats.at(twice).macroAuc).toBeCloseTo(weightedStatistics(doubled).at(new Uint32Array(n + 1).fill(1)).macroAuc!, 12);
+    expect(stats.at(twice).logLoss).toBeCloseTo(computeMetrics(doubled, ["log_loss"]).log_loss!, 12);
+    // A block of resamples gives what each resample gives alone.
+    const blockWeights = new Uint16Array(n * 3);
+    const columns = [ones, twice, Uint32Array.from(ones, (_, i) => (i % 3 === 0 ? 0 : i % 5))];
+    columns.forEach((weights, r) => weights.forEach((w, i) => (blockWeights[i * 3 + r] = w)));
+    const out = stats.names.map(() => new Float64Array(3));
+    stats.evaluate(blockWeights, 3, out, 0);
+    columns.forEach((weights, r) => stats.names.forEach((name, f) => expect(out[f][r]).toBe(stats.at(weights)[name])));
   });
 
   it("evaluation intervals: Wilson for accuracy, a seeded bootstrap around the estimate for the rest", () => {

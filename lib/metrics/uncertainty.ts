@@ -1,4 +1,5 @@
-import { stratifiedBootstrap, wilsonInterval, type Interval } from "./intervals";
+import { stratifiedBootstrap, wilsonInterval, type BlockStatistics, type Interval } from "./intervals";
+import { ascendingOrder } from "./order";
 import { checkScored, predictedClass, type Scored } from "./types";
 
 /** How the bootstrap intervals of a benchmark were drawn: stored with them, so they can be redrawn. */
@@ -24,108 +25,160 @@ export interface EvaluationIntervals {
 
 export const DEFAULT_BOOTSTRAP: BootstrapSettings = { seed: 20_261_203, resamples: 1000 };
 
+const FIGURES = ["balancedAccuracy", "macroF1", "logLoss", "macroAuc"] as const;
+type Figure = (typeof FIGURES)[number];
+
 /**
  * The statistics of one benchmark as functions of bootstrap weights (how often each image was
- * drawn). With every weight 1 they equal the plain metrics; the tests check that.
+ * drawn), a block of resamples at a time (see BlockStatistics). With every weight 1 they equal
+ * the plain metrics; the tests check that. Macro AUC is left out when no class has both
+ * positives and negatives.
  */
-export function weightedStatistics(s: Scored) {
+export function weightedStatistics(s: Scored): BlockStatistics<Figure> & { at(weights: ArrayLike<number>): Partial<Record<Figure, number>> } {
   checkScored(s);
   const n = s.labels.length;
   const k = s.classes;
+  const labels = Uint8Array.from(s.labels);
   const predicted = Uint8Array.from({ length: n }, (_, i) => predictedClass(s, i));
   const loss = Float64Array.from({ length: n }, (_, i) => -Math.log(Math.min(1, Math.max(1e-15, s.probabilities[i * k + s.labels[i]]))));
   // Each class's images sorted by that class's score, ascending, with their tie groups and
   // positive/negative marks laid out beforehand: the weighted Mann-Whitney AUC is then one
-  // tight pass per class and resample, with no sorting and no score comparisons.
+  // tight pass per class, with no sorting and no score comparisons.
   const byScore = Array.from({ length: k }, (_, c) => {
-    const order = Uint32Array.from({ length: n }, (_, i) => i);
-    order.sort((a, b) => s.probabilities[a * k + c] - s.probabilities[b * k + c]);
-    const positive = Uint8Array.from(order, (i) => (s.labels[i] === c ? 1 : 0));
+    const order = ascendingOrder(n, (i) => s.probabilities[i * k + c]);
+    const positive = Uint8Array.from(order, (i) => (labels[i] === c ? 1 : 0));
     const groupEnds: number[] = [];
     for (let j = 1; j <= n; j++) if (j === n || s.probabilities[order[j] * k + c] !== s.probabilities[order[j - 1] * k + c]) groupEnds.push(j);
     return { order, positive, groupEnds: Uint32Array.from(groupEnds) };
   });
-  const present = Array.from({ length: k }, (_, c) => Array.prototype.some.call(s.labels, (l: number) => l === c));
-  const aucDefined = present.map((p, c) => p && Array.prototype.some.call(s.labels, (l: number) => l !== c));
+  const present = Array.from({ length: k }, (_, c) => labels.includes(c));
+  const aucDefined = present.map((p, c) => p && labels.some((l) => l !== c));
+  const names: Figure[] = aucDefined.some(Boolean) ? [...FIGURES] : FIGURES.filter((f) => f !== "macroAuc");
 
-  function confusion(weights: Uint32Array) {
-    const tp = new Float64Array(k);
-    const support = new Float64Array(k);
-    const predictedCount = new Float64Array(k);
+  /** Per class and resample (`class * width + r`): weighted true positives, support, predicted count. */
+  function confusion(weights: Uint16Array, width: number) {
+    const tp = new Float64Array(k * width);
+    const support = new Float64Array(k * width);
+    const predictedCount = new Float64Array(k * width);
     for (let i = 0; i < n; i++) {
-      const w = weights[i];
-      if (w === 0) continue;
-      support[s.labels[i]] += w;
-      predictedCount[predicted[i]] += w;
-      if (predicted[i] === s.labels[i]) tp[predicted[i]] += w;
+      const row = i * width;
+      const label = labels[i] * width;
+      const guess = predicted[i] * width;
+      const right = predicted[i] === labels[i];
+      for (let r = 0; r < width; r++) {
+        const w = weights[row + r];
+        support[label + r] += w;
+        predictedCount[guess + r] += w;
+      }
+      if (right) for (let r = 0; r < width; r++) tp[label + r] += weights[row + r];
     }
     return { tp, support, predictedCount };
   }
 
-  return {
-    balancedAccuracy(weights: Uint32Array): number {
-      const { tp, support } = confusion(weights);
-      let sum = 0;
+  type Confusion = ReturnType<typeof confusion>;
+
+  function classificationFigures({ tp, support, predictedCount }: Confusion, width: number, balanced: Float64Array, f1: Float64Array, offset: number) {
+    for (let r = 0; r < width; r++) {
+      let recallSum = 0;
       let classes = 0;
+      let f1Sum = 0;
       for (let c = 0; c < k; c++) {
-        if (support[c] === 0) continue;
-        sum += tp[c] / support[c];
-        classes++;
-      }
-      return classes === 0 ? 0 : sum / classes;
-    },
-    macroF1(weights: Uint32Array): number {
-      const { tp, support, predictedCount } = confusion(weights);
-      let sum = 0;
-      for (let c = 0; c < k; c++) {
-        const precision = predictedCount[c] === 0 ? 0 : tp[c] / predictedCount[c];
-        const recall = support[c] === 0 ? 0 : tp[c] / support[c];
-        sum += precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-      }
-      return sum / k;
-    },
-    logLoss(weights: Uint32Array): number {
-      let sum = 0;
-      let total = 0;
-      for (let i = 0; i < n; i++) {
-        sum += weights[i] * loss[i];
-        total += weights[i];
-      }
-      return total === 0 ? 0 : sum / total;
-    },
-    macroAuc(weights: Uint32Array): number {
-      let sum = 0;
-      let classes = 0;
-      for (let c = 0; c < k; c++) {
-        if (!aucDefined[c]) continue;
-        const { order, positive, groupEnds } = byScore[c];
-        // Walk tie groups from the lowest score: each positive beats the negatives below its
-        // group and ties half of those inside it.
-        let negativesBelow = 0;
-        let wins = 0;
-        let positives = 0;
-        let start = 0;
-        for (let g = 0; g < groupEnds.length; g++) {
-          const end = groupEnds[g];
-          let groupPositives = 0;
-          let groupNegatives = 0;
-          for (let j = start; j < end; j++) {
-            const w = weights[order[j]];
-            if (positive[j]) groupPositives += w;
-            else groupNegatives += w;
-          }
-          wins += groupPositives * (negativesBelow + groupNegatives / 2);
-          positives += groupPositives;
-          negativesBelow += groupNegatives;
-          start = end;
+        const at = c * width + r;
+        const recall = support[at] === 0 ? 0 : tp[at] / support[at];
+        const precision = predictedCount[at] === 0 ? 0 : tp[at] / predictedCount[at];
+        if (support[at] !== 0) {
+          recallSum += recall;
+          classes++;
         }
-        if (positives === 0 || negativesBelow === 0) continue;
-        sum += wins / (positives * negativesBelow);
-        classes++;
+        f1Sum += precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
       }
-      return classes === 0 ? NaN : sum / classes;
+      balanced[offset + r] = classes === 0 ? 0 : recallSum / classes;
+      f1[offset + r] = f1Sum / k;
+    }
+  }
+
+  /** Each resample's total weight: the supports summed. */
+  function totals({ support }: Confusion, width: number) {
+    const total = new Float64Array(width);
+    for (let c = 0; c < k; c++) for (let r = 0; r < width; r++) total[r] += support[c * width + r];
+    return total;
+  }
+
+  function logLoss(weights: Uint16Array, width: number, total: Float64Array, out: Float64Array, offset: number) {
+    const sum = new Float64Array(width);
+    for (let i = 0; i < n; i++) {
+      const row = i * width;
+      const l = loss[i];
+      for (let r = 0; r < width; r++) sum[r] += weights[row + r] * l;
+    }
+    for (let r = 0; r < width; r++) out[offset + r] = total[r] === 0 ? 0 : sum[r] / total[r];
+  }
+
+  function macroAuc(weights: Uint16Array, width: number, { support }: Confusion, total: Float64Array, out: Float64Array, offset: number) {
+    const sum = new Float64Array(width);
+    const classes = new Float64Array(width);
+    const wins = new Float64Array(width);
+    const negativesBelow = new Float64Array(width);
+    const groupPositives = new Float64Array(width);
+    const groupNegatives = new Float64Array(width);
+    for (let c = 0; c < k; c++) {
+      if (!aucDefined[c]) continue;
+      const { order, positive, groupEnds } = byScore[c];
+      wins.fill(0);
+      negativesBelow.fill(0);
+      // Walk tie groups from the lowest score: each positive beats the negatives below its
+      // group and ties half of those inside it. A group of one (most) needs no group sums.
+      let start = 0;
+      for (let g = 0; g < groupEnds.length; g++) {
+        const end = groupEnds[g];
+        if (end === start + 1) {
+          const row = order[start] * width;
+          if (positive[start]) for (let r = 0; r < width; r++) wins[r] += weights[row + r] * negativesBelow[r];
+          else for (let r = 0; r < width; r++) negativesBelow[r] += weights[row + r];
+        } else {
+          groupPositives.fill(0);
+          groupNegatives.fill(0);
+          for (let j = start; j < end; j++) {
+            const row = order[j] * width;
+            const into = positive[j] ? groupPositives : groupNegatives;
+            for (let r = 0; r < width; r++) into[r] += weights[row + r];
+          }
+          for (let r = 0; r < width; r++) {
+            wins[r] += groupPositives[r] * (negativesBelow[r] + groupNegatives[r] / 2);
+            negativesBelow[r] += groupNegatives[r];
+          }
+        }
+        start = end;
+      }
+      // A class's positives weigh its support; its negatives all the rest.
+      for (let r = 0; r < width; r++) {
+        const positives = support[c * width + r];
+        const negatives = total[r] - positives;
+        if (positives === 0 || negatives === 0) continue;
+        sum[r] += wins[r] / (positives * negatives);
+        classes[r]++;
+      }
+    }
+    for (let r = 0; r < width; r++) out[offset + r] = classes[r] === 0 ? NaN : sum[r] / classes[r];
+  }
+
+  function evaluate(weights: Uint16Array, width: number, out: Float64Array[], offset: number) {
+    const counts = confusion(weights, width);
+    const total = totals(counts, width);
+    classificationFigures(counts, width, out[0], out[1], offset);
+    logLoss(weights, width, total, out[2], offset);
+    if (names.length > 3) macroAuc(weights, width, counts, total, out[3], offset);
+  }
+
+  return {
+    names,
+    evaluate,
+    /** The figures under one set of weights (a block of one resample). */
+    at(weights: ArrayLike<number>) {
+      const out = names.map(() => new Float64Array(1));
+      evaluate(Uint16Array.from(weights), 1, out, 0);
+      return Object.fromEntries(names.map((name, i) => [name, out[i][0]]));
     },
-    hasAuc: aucDefined.some(Boolean),
   };
 }
 
@@ -140,10 +193,7 @@ export function evaluationIntervals(
   bootstrap: BootstrapSettings = DEFAULT_BOOTSTRAP,
 ): EvaluationIntervals {
   const n = s.labels.length;
-  const statistics = weightedStatistics(s);
-  const { hasAuc, ...figures } = statistics;
-  const { macroAuc, ...always } = figures;
-  const drawn: Partial<Record<keyof typeof figures, Interval>> = stratifiedBootstrap<string>(s.labels, hasAuc ? { ...always, macroAuc } : always, bootstrap);
+  const drawn: Partial<Record<Figure, Interval>> = stratifiedBootstrap(s.labels, weightedStatistics(s), bootstrap);
   return {
     n,
     accuracy: wilsonInterval(Math.round(counts.accuracy * n), n),
