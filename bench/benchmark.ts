@@ -9,7 +9,7 @@
  */
 import { eq, inArray, sql } from "drizzle-orm";
 import { benchmarks } from "@/db/schema";
-import { closeBenchmarkPool, planBenchmarks, requestRerun, runPendingBenchmarks, type EngineOptions } from "@/lib/benchmark";
+import { closeBenchmarkPool, planBenchmarks, requestRerun, runPendingBenchmarks, threadsPerWorker, type EngineOptions } from "@/lib/benchmark";
 import { config } from "@/lib/config";
 import { importKmnist, latestVersion, loadSnapshot, locateKmnistFiles, seedDefaultTags } from "@/lib/data";
 import { getArtifact, mlRuntime, type InferencePreference, type ModelArtifact } from "@/lib/ml";
@@ -52,7 +52,11 @@ async function pureInference(
   reps: number,
   preference: InferencePreference = "tfjs",
 ): Promise<{ passesMs: number[][]; seconds: number }> {
-  const workers = Array.from({ length: threads }, () => startTsWorker("bench/workers/pure-inference.ts", { artifact, data: holdout, reps, preference }));
+  // Each worker's ONNX Runtime gets the threads the engine would give it with as many workers.
+  const ortThreads = threadsPerWorker(threads);
+  const workers = Array.from({ length: threads }, () =>
+    startTsWorker("bench/workers/pure-inference.ts", { artifact, data: holdout, reps, preference, threads: ortThreads }),
+  );
   await Promise.all(workers.map((w) => new Promise((resolve) => w.once("message", resolve))));
   const start = performance.now();
   const passesMs = await Promise.all(workers.map((w) => new Promise<number[]>((resolve) => (w.once("message", resolve), w.postMessage("go")))));

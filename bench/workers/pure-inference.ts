@@ -2,11 +2,11 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { loadInferenceModel, predictAll, type InferencePreference, type LabelledImages, type ModelArtifact } from "@/lib/ml";
 
-const { artifact, data, reps, preference } = (
-  workerData as { data: { artifact: ModelArtifact; data: LabelledImages; reps: number; preference: InferencePreference } }
+const { artifact, data, reps, preference, threads } = (
+  workerData as { data: { artifact: ModelArtifact; data: LabelledImages; reps: number; preference: InferencePreference; threads: number } }
 ).data;
-// One thread per worker, as the engine gives each of its workers on a 2-core machine with 2 workers.
-const classifier = await loadInferenceModel(artifact, { preference, threads: 1 });
+// ONNX Runtime's threads as the engine gives them to each of its workers (tfjs-wasm always runs on one).
+const classifier = await loadInferenceModel(artifact, { preference, threads });
 await predictAll(classifier, data);
 parentPort!.postMessage("ready");
 parentPort!.once("message", async () => {

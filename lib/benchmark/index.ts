@@ -18,7 +18,7 @@ export {
 export { compareModelVersions, MAX_COMPARED, type Comparison, type PairedResult } from "./compare";
 export { CELL_PAGE_SIZE, confusionCell, type CellImage, type ConfusionCell } from "./errors";
 export { runPendingBenchmarks, type EngineOptions, type SweepSummary } from "./engine";
-export { closeBenchmarkPool, type BenchmarkPool } from "./pool";
+export { closeBenchmarkPool, threadsPerWorker, type BenchmarkPool } from "./pool";
 export { CORE_METRICS, evaluateArtifact, type Evaluation } from "./evaluate";
 export { BenchmarkStateError, planBenchmarks, requestRerun, type Benchmark, type PlanResult } from "./plan";
 export {

@@ -1,3 +1,4 @@
+import os from "node:os";
 import { loadSnapshot } from "@/lib/data";
 import { IMAGE_PIXELS } from "@/lib/kmnist";
 import type { LabelledImages } from "@/lib/ml";
@@ -6,6 +7,11 @@ import { WorkerPool } from "@/lib/workers";
 import type { BenchmarkTask, BenchmarkTaskResult } from "./worker";
 
 export type BenchmarkPool = WorkerPool<BenchmarkTask, BenchmarkTaskResult>;
+
+/** ONNX Runtime threads per model when `workers` benchmark workers share the cores: together they never oversubscribe them. */
+export function threadsPerWorker(workers: number): number {
+  return Math.max(1, Math.floor(os.availableParallelism() / workers));
+}
 
 /** Copies a dataset version into shared memory: every worker reads the same bytes. */
 export async function loadShared(store: ObjectStore, version: { snapshotKey: string }): Promise<LabelledImages> {

@@ -5,7 +5,7 @@ import { getArtifact, type LabelledImages, type ModelArtifact } from "@/lib/ml";
 import type { EngineRun } from "./engine";
 import { heldBy, releaseFailed } from "./leases";
 import type { Benchmark } from "./plan";
-import { loadShared } from "./pool";
+import { loadShared, threadsPerWorker } from "./pool";
 import type { BenchmarkInfo } from "./types";
 
 const log = createLogger("benchmark.engine");
@@ -45,7 +45,7 @@ async function failed(run: EngineRun, row: Benchmark, error: unknown) {
 /** Runs one claimed benchmark in the pool and saves its result while this engine still holds it. */
 async function evaluate(run: EngineRun, row: Benchmark, artifact: ModelArtifact, { data, loadDataMs, readMs }: Loaded) {
   try {
-    const result = await run.pool().run({ kind: "evaluate", key: `benchmark:${row.id}`, artifact, data });
+    const result = await run.pool().run({ kind: "evaluate", key: `benchmark:${row.id}`, artifact, data, threads: threadsPerWorker(run.options.workers) });
     if (result.kind !== "evaluate") throw new Error("the worker answered an evaluation with another result");
     const ev = result.evaluation;
     const info: BenchmarkInfo = {

@@ -3,7 +3,7 @@ import { benchmarks, datasetVersions, modelExplanations, modelVersions } from "@
 import { getArtifact, type LabelledImages } from "@/lib/ml";
 import type { EngineRun } from "./engine";
 import { heldBy, releaseFailed, type Explanation } from "./leases";
-import { loadShared } from "./pool";
+import { loadShared, threadsPerWorker } from "./pool";
 
 /** Explains a claimed batch of model versions, each on its first benchmark's data (loaded once per dataset version). */
 export async function runExplanationBatch(run: EngineRun, claimed: Explanation[]): Promise<void> {
@@ -23,7 +23,7 @@ export async function runExplanationBatch(run: EngineRun, claimed: Explanation[]
           .where(eq(benchmarks.id, row.benchmarkId));
         const started = performance.now();
         const [artifact, data] = await Promise.all([getArtifact(run.store, source.artifactKey), dataOf(source.version)]);
-        const result = await run.pool().run({ kind: "explain", key: `explanation:${row.id}`, artifact, data });
+        const result = await run.pool().run({ kind: "explain", key: `explanation:${row.id}`, artifact, data, threads: threadsPerWorker(run.options.workers) });
         if (result.kind !== "explain") throw new Error("the worker answered an explanation with another result");
         const [saved] = await run.db
           .update(modelExplanations)

@@ -1,4 +1,3 @@
-import os from "node:os";
 import { parentPort } from "node:worker_threads";
 import { config } from "@/lib/config";
 import { explainModel, type ExplanationMethodResult } from "@/lib/explain";
@@ -11,21 +10,17 @@ import { evaluateArtifact, type Evaluation } from "./evaluate";
  * in shared memory, so every worker reads the one copy the engine loaded.
  */
 export type BenchmarkTask =
-  | { kind: "evaluate"; key: string; artifact: ModelArtifact; data: LabelledImages }
-  | { kind: "explain"; key: string; artifact: ModelArtifact; data: LabelledImages };
+  | { kind: "evaluate"; key: string; artifact: ModelArtifact; data: LabelledImages; threads: number }
+  | { kind: "explain"; key: string; artifact: ModelArtifact; data: LabelledImages; threads: number };
 
 export type BenchmarkTaskResult = { kind: "evaluate"; evaluation: Evaluation } | { kind: "explain"; methods: ExplanationMethodResult[] };
 
 const port = parentPort;
 if (!port) throw new Error("the benchmark worker must run in a worker thread");
 
-// The pool's workers share the cores: each ONNX Runtime session gets its part of them.
-const inference = {
-  preference: config().ml.inference,
-  threads: Math.max(1, Math.floor(os.availableParallelism() / config().benchmarks.workers)),
-};
-
 servePoolTasks<BenchmarkTask, BenchmarkTaskResult>(port, async (task) => {
+  // The pool's workers share the cores: each ONNX Runtime session gets the engine's share of them.
+  const inference = { preference: config().ml.inference, threads: task.threads };
   if (task.kind === "evaluate") return { kind: "evaluate", evaluation: await evaluateArtifact(task.artifact, task.data, inference) };
   if (task.artifact.manifest.runtime === "onnx") {
     // A model from elsewhere has no gradients we can take: the model-agnostic method (KernelSHAP) on ONNX Runtime.

@@ -25,9 +25,9 @@ export function argmax(row: ArrayLike<number>, offset = 0, length = NUM_CLASSES)
 
 /** Class probabilities for every image of a dataset, predicted in batches (by a tfjs classifier or an ONNX Runtime model). */
 export async function predictAll(
-  classifier: { predictProba(pixels: Float32Array, count: number): Float32Array | Promise<Float32Array> },
+  classifier: { batchSize?: number; predictProba(pixels: Float32Array, count: number): Float32Array | Promise<Float32Array> },
   data: LabelledImages,
-  batchSize = 512,
+  batchSize = classifier.batchSize ?? 512,
 ): Promise<Float32Array> {
   const out = new Float32Array(data.count * NUM_CLASSES);
   for (let start = 0; start < data.count; start += batchSize) {
