@@ -4,23 +4,25 @@ import { Eraser, Undo2 } from "lucide-react";
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 
-type Point = [number, number];
+export type Point = [number, number];
 
 /** Canvas units; the canvas is scaled by CSS to fit the screen. */
 const SIZE = 280;
-// KMNIST strokes are ~2-3 px wide at 28 px: a tenth of the canvas is the same weight.
+// What the person sees: the server renders the strokes at KMNIST's width for the character's own size.
 const STROKE_WIDTH = 22;
 
 export interface DrawingCanvasHandle {
-  /** The drawing as a PNG, or null when empty. */
-  toBlob(): Promise<Blob | null>;
+  /** The drawing's finished strokes (and the one being drawn), in canvas pixels; empty when nothing is drawn. */
+  strokes(): Point[][];
   /** Empties the canvas without reporting a change. */
   clear(): void;
 }
 
 /**
  * A square drawing surface for mouse, touch and pen (Pointer Events), with undo and clear.
- * Calls `onChange` after each finished stroke and, throttled by the parent, while drawing.
+ * Calls `onChange` after each finished stroke and while drawing (the parent throttles). The
+ * server gets the strokes, not the picture: it draws them at a width relative to the
+ * character, so the pen's width here is only what the person sees.
  */
 export const DrawingCanvas = forwardRef<DrawingCanvasHandle, { onChange(strokeCount: number, drawing: boolean): void }>(function DrawingCanvas(
   { onChange },
@@ -62,11 +64,7 @@ export const DrawingCanvas = forwardRef<DrawingCanvasHandle, { onChange(strokeCo
   );
 
   useImperativeHandle(ref, () => ({
-    toBlob: () =>
-      new Promise((resolve) => {
-        if (strokes.current.length === 0 || !canvasRef.current) return resolve(null);
-        canvasRef.current.toBlob((blob) => resolve(blob), "image/png");
-      }),
+    strokes: () => [...strokes.current, ...(current.current ? [current.current] : [])].map((stroke) => stroke.map(([x, y]): Point => [Math.round(x * 10) / 10, Math.round(y * 10) / 10])),
     // Silent: the caller is replacing the drawing with something else (an upload).
     clear: () => commit([], false),
   }));

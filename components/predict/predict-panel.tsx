@@ -1,9 +1,10 @@
 "use client";
 
-import { Loader2, Upload } from "lucide-react";
+import { CheckCheck, Loader2, Upload } from "lucide-react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ProbabilityChart } from "@/components/charts/probability-chart";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import type { Prediction } from "@/lib/serving";
 import { cn } from "@/lib/utils";
@@ -14,23 +15,31 @@ import { PredictionFeedback } from "./prediction-feedback";
 type State =
   | { status: "idle" }
   | { status: "loading"; previous?: Prediction }
-  | { status: "done"; prediction: Prediction; source: string }
+  | { status: "done"; prediction: Prediction; source: string; recorded: boolean }
+  | { status: "refused"; message: string }
   | { status: "error"; message: string };
 
 const WHILE_DRAWING_MS = 400;
 const AFTER_STROKE_MS = 120;
+/** A drawing counts as finished (recorded, and asks for feedback) after this long without a stroke, or when Done is pressed. */
+export const FINISHED_AFTER_MS = 1500;
 
-/** Draw or upload a character and see the prediction update as you go. */
+/**
+ * Draw or upload a character and see the prediction update as you go. Previews while drawing
+ * are not recorded; the drawing is recorded once the person pauses or presses Done, and only
+ * a recorded prediction asks "Is this right?".
+ */
 export function PredictPanel() {
   const canvas = useRef<DrawingCanvasHandle>(null);
   const inFlight = useRef<AbortController | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const finishTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const lastDrawingCall = useRef(0);
   const [state, setState] = useState<State>({ status: "idle" });
+  const [hasDrawing, setHasDrawing] = useState(false);
   const [dragging, setDragging] = useState(false);
 
-  /** `record: false` for previews while a stroke is still being drawn: only finished drawings go to the prediction log. */
-  const send = useCallback(async (body: Blob, source: string, record = true) => {
+  const send = useCallback(async (body: Blob | string, source: string, record: boolean) => {
     inFlight.current?.abort();
     const controller = new AbortController();
     inFlight.current = controller;
@@ -38,54 +47,75 @@ export function PredictPanel() {
     try {
       const response = await fetch(`/api/predict?preprocessed=true${record ? "" : "&record=false"}`, {
         method: "POST",
-        headers: { "content-type": body.type || "application/octet-stream" },
+        headers: { "content-type": typeof body === "string" ? "application/json" : body.type || "application/octet-stream" },
         body,
         signal: controller.signal,
       });
       const json = await response.json();
       if (controller.signal.aborted) return;
-      if (!response.ok) setState({ status: "error", message: json?.error?.message ?? `The server answered ${response.status}` });
-      else setState({ status: "done", prediction: json as Prediction, source });
+      if (response.ok) setState({ status: "done", prediction: json as Prediction, source, recorded: record });
+      else if (json?.error?.code === "not_a_character" || json?.error?.code === "no_ink") setState({ status: "refused", message: json.error.message });
+      else setState({ status: "error", message: json?.error?.message ?? `The server answered ${response.status}` });
     } catch (error) {
       if ((error as Error).name === "AbortError") return;
       setState({ status: "error", message: "Could not reach the server. Is it running?" });
     }
   }, []);
 
+  const clearTimers = () => {
+    if (timer.current) clearTimeout(timer.current);
+    if (finishTimer.current) clearTimeout(finishTimer.current);
+  };
+
+  /** Sends the strokes: a preview (`finished` false) or the finished drawing, which is recorded. */
   const predictDrawing = useCallback(
     async (finished: boolean) => {
-      const blob = await canvas.current?.toBlob();
-      if (!blob) {
+      const strokes = canvas.current?.strokes() ?? [];
+      if (strokes.length === 0) {
         inFlight.current?.abort();
         setState({ status: "idle" });
         return;
       }
-      await send(blob, "your drawing", finished);
+      await send(JSON.stringify({ strokes }), "your drawing", finished);
     },
     [send],
   );
 
+  const finish = useCallback(() => {
+    clearTimers();
+    void predictDrawing(true);
+  }, [predictDrawing]);
+
   const onCanvasChange = useCallback(
-    (_strokes: number, drawing: boolean) => {
-      if (timer.current) clearTimeout(timer.current);
+    (strokeCount: number, drawing: boolean) => {
+      clearTimers();
+      setHasDrawing(strokeCount > 0);
       const now = Date.now();
       if (drawing && now - lastDrawingCall.current > WHILE_DRAWING_MS) {
         lastDrawingCall.current = now;
         void predictDrawing(false);
         return;
       }
-      timer.current = setTimeout(() => void predictDrawing(!drawing), drawing ? WHILE_DRAWING_MS : AFTER_STROKE_MS);
+      timer.current = setTimeout(() => void predictDrawing(false), drawing ? WHILE_DRAWING_MS : AFTER_STROKE_MS);
+      if (!drawing && strokeCount > 0) finishTimer.current = setTimeout(finish, FINISHED_AFTER_MS);
     },
-    [predictDrawing],
+    [finish, predictDrawing],
   );
 
-  useEffect(() => () => inFlight.current?.abort(), []);
+  useEffect(
+    () => () => {
+      inFlight.current?.abort();
+      clearTimers();
+    },
+    [],
+  );
 
   const onFile = (file: File | undefined) => {
     if (!file) return;
-    if (timer.current) clearTimeout(timer.current);
+    clearTimers();
     canvas.current?.clear();
-    void send(file, file.name);
+    setHasDrawing(false);
+    void send(file, file.name, true);
   };
 
   const prediction = state.status === "done" ? state.prediction : state.status === "loading" ? state.previous : undefined;
@@ -94,6 +124,18 @@ export function PredictPanel() {
     <div className="grid gap-6 lg:grid-cols-[minmax(0,360px)_minmax(0,1fr)]">
       <div className="space-y-4">
         <DrawingCanvas ref={canvas} onChange={onCanvasChange} />
+        <div className="flex max-w-[320px] items-center gap-2">
+          <Button type="button" size="sm" disabled={!hasDrawing || (state.status === "done" && state.recorded && state.source === "your drawing")} onClick={finish}>
+            <CheckCheck aria-hidden /> Done
+          </Button>
+          <span className="text-xs text-muted-foreground" data-testid="drawing-status">
+            {!hasDrawing
+              ? "Draw one character."
+              : state.status === "done" && state.recorded
+                ? "Recorded."
+                : `Preview: keep drawing, or pause ${FINISHED_AFTER_MS / 1000} s or press Done.`}
+          </span>
+        </div>
         <label
           onDragOver={(e) => {
             e.preventDefault();
@@ -137,6 +179,16 @@ export function PredictPanel() {
               {state.message}
             </p>
           )}
+          {state.status === "refused" && (
+            <p role="status" data-testid="predict-refused" className="mb-4 rounded-md bg-amber-50 p-3 text-sm text-amber-900">
+              {state.message}
+            </p>
+          )}
+          {prediction?.unsure && state.status === "done" && (
+            <p role="status" data-testid="predict-unsure" className="mb-4 rounded-md bg-amber-50 p-3 text-sm text-amber-900">
+              Unsure: this may not be one of the ten characters (the model is less confident than on 99 % of its test characters).
+            </p>
+          )}
           {prediction ? (
             <div className="grid gap-6 sm:grid-cols-[auto_minmax(0,1fr)]">
               <div className="flex flex-col items-center gap-3">
@@ -156,13 +208,13 @@ export function PredictPanel() {
               </div>
               <div className="space-y-4">
                 <ProbabilityChart probabilities={prediction.probabilities} />
-                {state.status === "done" && prediction.predictionId && (
+                {state.status === "done" && state.recorded && prediction.predictionId && (
                   <PredictionFeedback key={prediction.predictionId} predictionId={prediction.predictionId} predicted={prediction.label} />
                 )}
               </div>
             </div>
           ) : (
-            state.status !== "error" && <div className="grid h-48 place-items-center text-6xl text-muted-foreground/30">？</div>
+            state.status !== "error" && state.status !== "refused" && <div className="grid h-48 place-items-center text-6xl text-muted-foreground/30">？</div>
           )}
           {prediction && (
             <ol className="sr-only" data-testid="probabilities">

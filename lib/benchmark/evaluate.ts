@@ -14,6 +14,7 @@ export const CORE_METRICS = [
   "roc_auc",
   "precision_recall",
   "calibration",
+  "confidence",
 ];
 
 export interface Headline {

@@ -44,3 +44,18 @@ export function calibration(s: Scored, bins = 15): { ece: number; bins: Reliabil
   }
   return { ece, bins: out };
 }
+
+/**
+ * Quantiles of each sample's top probability. Serving calls an answer unsure below `p01`:
+ * then at most 1 % of these samples (the model's holdout) would have been flagged.
+ */
+export function confidenceQuantiles(s: Scored): { p01: number; p05: number; p50: number; n: number } {
+  checkScored(s);
+  const n = s.labels.length;
+  const top = new Float64Array(n);
+  for (let i = 0; i < n; i++) top[i] = s.probabilities[i * s.classes + predictedClass(s, i)];
+  top.sort();
+  // The largest value with at most q of the samples strictly below it.
+  const at = (q: number) => (n === 0 ? 0 : top[Math.min(n - 1, Math.floor(q * n))]);
+  return { p01: at(0.01), p05: at(0.05), p50: at(0.5), n };
+}

@@ -1,4 +1,4 @@
-import { calibration } from "./calibration";
+import { calibration, confidenceQuantiles } from "./calibration";
 import { accuracy, averagedReport, balancedAccuracy, confusionMatrix, logLoss, perClassReport, topKAccuracy } from "./classification";
 import { oneVsRestPrecisionRecall, oneVsRestRoc, thinCurve } from "./curves";
 import type { Scored } from "./types";
@@ -49,6 +49,7 @@ const DEFINITIONS = {
     compute: (s: Scored) => oneVsRestPrecisionRecall(s).map((c) => ({ averagePrecision: c.averagePrecision, curve: thinCurve(c.curve) })),
   },
   calibration: { title: "Expected calibration error and reliability bins", higherIsBetter: null, compute: (s: Scored) => calibration(s) },
+  confidence: { title: "Quantiles of the top probability (the floor for unsure answers)", higherIsBetter: null, compute: confidenceQuantiles },
 } as const satisfies Record<string, Omit<MetricDefinition, "id">>;
 
 export type MetricId = keyof typeof DEFINITIONS;

@@ -14,3 +14,5 @@ export {
   type PreprocessErrorCode,
 } from "./preprocess";
 export { pngDataUrl } from "./png";
+export { implausibility, inkShape, SHAPE_BOUNDS, type ImplausibleReason, type InkShape } from "./plausibility";
+export { renderStrokes, strokesExtent, KMNIST_STROKE_FRACTION, type Strokes } from "./strokes";

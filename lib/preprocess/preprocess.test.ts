@@ -6,7 +6,8 @@ import { offlineSplitOf, parseIdx } from "@/lib/data";
 import { KMNIST_CLASSES } from "@/lib/kmnist";
 import { argmax, KMNIST_PREPROCESSING, loadClassifier, mlRuntime, runTrainJob, type Classifier } from "@/lib/ml";
 import { KMNIST_TEST_DIR } from "@/lib/testing/database";
-import { decodeImage, PreprocessError, preprocessImage, toKmnistPixels } from ".";
+import { NON_CHARACTER_KINDS, nonCharacter, nonCharacterStrokes, penStrokes, renderVariant } from "@/lib/testing/handwriting-variants";
+import { decodeImage, implausibility, inkShape, PreprocessError, preprocessImage, renderStrokes, toKmnistPixels } from ".";
 
 const LIMITS = { maxPixels: 40_000_000 };
 
@@ -186,6 +187,62 @@ describe("preprocessing real KMNIST characters", () => {
     }
     console.info(`preprocessed vs raw: same prediction for ${same} of ${holdoutIndices.length}`);
     expect(same / holdoutIndices.length).toBeGreaterThanOrEqual(0.97);
+  }, 120_000);
+
+  /** How often the preprocessed input gets the class the raw pixels get, over `count` holdout images. */
+  async function agreement(count: number, render: (raw: Uint8Array, i: number) => Promise<Uint8Array>): Promise<number> {
+    let same = 0;
+    for (const i of holdoutIndices.slice(0, count)) {
+      const raw = images.subarray(i * 784, (i + 1) * 784);
+      const predict = (pixels: Uint8Array) => argmax(classifier.predictProba(Float32Array.from(pixels, (v) => v / 255), 1));
+      if (predict(raw) === predict(await render(raw, i))) same++;
+    }
+    return same / count;
+  }
+
+  it("reads phone photos on unevenly lit paper as it reads the raw pixels (light estimated locally)", async () => {
+    const rates: Record<string, number> = {};
+    for (const gradient of [0, 0.18, 0.3]) {
+      rates[gradient] = await agreement(200, async (raw, i) => preprocessImage(await renderVariant(raw, { kind: "photo", gradient }, i), LIMITS));
+    }
+    console.info(`photos, same prediction as the raw pixels: ${JSON.stringify(rates)}`);
+    // A small test CNN: flat paper and an 18 % gradient read alike (the border median method read 34 % of 18 % photos right).
+    expect(rates[0.18]).toBeGreaterThanOrEqual(0.95);
+    expect(Math.abs(rates[0.18] - rates[0])).toBeLessThanOrEqual(0.02);
+    expect(rates[0.3]).toBeGreaterThanOrEqual(0.9);
+  }, 120_000);
+
+  it("reads a small drawing like a large one: strokes at the character's own width; a PNG of thick strokes thinned", async () => {
+    const rates: Record<string, number> = {};
+    for (const fraction of [1, 0.25]) {
+      rates[`strokes ${fraction}`] = await agreement(200, async (raw, i) => renderStrokes(await penStrokes(raw, fraction, i)));
+      rates[`png ${fraction}`] = await agreement(200, async (raw, i) => preprocessImage(await renderVariant(raw, { kind: "pen", fraction }, i), LIMITS));
+    }
+    console.info(`drawings, same prediction as the raw pixels: ${JSON.stringify(rates)}`);
+    expect(Math.abs(rates["strokes 0.25"] - rates["strokes 1"])).toBeLessThanOrEqual(0.02);
+    expect(rates["strokes 0.25"]).toBeGreaterThanOrEqual(0.85);
+    expect(rates["png 0.25"]).toBeGreaterThanOrEqual(0.55);
+  }, 120_000);
+
+  it("refuses dots, ticks, scribbles, blobs and noise, and lets KMNIST's characters through", async () => {
+    const refusedKinds: Record<string, number> = {};
+    for (const kind of NON_CHARACTER_KINDS) {
+      let refused = 0;
+      for (let seed = 1; seed <= 20; seed++) {
+        const drawn = nonCharacterStrokes(kind, seed);
+        const pixels = drawn ? await renderStrokes(drawn) : await preprocessImage(await nonCharacter(kind, seed), LIMITS).catch(() => null);
+        if (!pixels || implausibility(inkShape(pixels))) refused++;
+      }
+      refusedKinds[kind] = refused / 20;
+    }
+    let passed = 0;
+    for (const i of holdoutIndices) {
+      const pre = await preprocessImage(await renderVariant(images.subarray(i * 784, (i + 1) * 784), { kind: "png", side: 280 }, i), LIMITS);
+      if (!implausibility(inkShape(pre))) passed++;
+    }
+    console.info(`refused: ${JSON.stringify(refusedKinds)}; characters let through: ${passed} of ${holdoutIndices.length}`);
+    for (const share of Object.values(refusedKinds)) expect(share).toBeGreaterThanOrEqual(0.9);
+    expect(passed / holdoutIndices.length).toBeGreaterThanOrEqual(0.995);
   }, 120_000);
 
   it("leaves a KMNIST image that already fills its frame almost unchanged", async () => {

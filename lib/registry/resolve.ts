@@ -1,6 +1,7 @@
 import { and, desc, eq, notInArray, sql } from "drizzle-orm";
 import { modelAliases, models, modelVersions } from "@/db/schema";
 import type { Db } from "@/lib/db";
+import { onPrimaryTag } from "./primary-benchmark";
 
 export interface ResolvedModel {
   id: number;
@@ -10,6 +11,11 @@ export interface ResolvedModel {
   /** The primary evaluation tag (the manifest's datasetTag): where its headline figures come from. */
   datasetTag: string;
   artifactKey: string;
+  /**
+   * Answers whose top probability is below this are unsure (perhaps not one of the ten
+   * characters): the 1st percentile on the headline benchmark, null before one has it.
+   */
+  confidenceFloor: number | null;
 }
 
 export class ModelRefError extends Error {
@@ -32,6 +38,7 @@ const columns = {
   algorithm: modelVersions.algorithm,
   datasetTag: modelVersions.datasetTag,
   artifactKey: modelVersions.artifactKey,
+  confidenceFloor: sql<number | null>`(select (b.metrics -> 'confidence' ->> 'p01')::float8 ${onPrimaryTag})`.mapWith((v: unknown) => (v === null ? null : Number(v))),
 };
 
 /**

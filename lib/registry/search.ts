@@ -4,15 +4,8 @@ import { modelAliases, models, modelVersions } from "@/db/schema";
 import type { Db } from "@/lib/db";
 import { containsPattern, pageOf, paging, searchText } from "@/lib/http";
 import { accuracyEstimate, type Estimate, type Interval } from "@/lib/metrics";
+import { onPrimaryTag } from "./primary-benchmark";
 
-// Correlated subqueries name the outer table explicitly: drizzle does not qualify columns in `sql`.
-// The headline benchmark: the newest finished one on the version's primary tag (its manifest's
-// datasetTag). Other tags (feedback, ...) never make the headline, however few their images.
-const onPrimaryTag = sql.raw(`from benchmarks b
-  join dataset_versions dv on dv.id = b.dataset_version_id
-  join dataset_tags t on t.id = dv.tag_id
-  where b.model_version_id = "model_versions"."id" and b.status = 'done' and t.name = "model_versions"."dataset_tag"
-  order by dv.created_at desc, dv.id desc limit 1`);
 const headlineAccuracy = sql<number | null>`(select b.accuracy ${onPrimaryTag})`;
 const headline = sql<StoredHeadline | null>`(select json_build_object(
   'benchmarkId', b.id, 'accuracy', b.accuracy, 'n', b.sample_count, 'interval', b.intervals -> 'accuracy',

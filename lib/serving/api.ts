@@ -19,8 +19,38 @@ export const predictQuerySchema = z.object({
     .meta({ description: "`false` keeps this prediction out of the prediction log (previews while drawing); it then has no `predictionId`." }),
 });
 
+/** Bounds on a drawing sent as strokes: far above any character, far below what could cost a request real time. */
+export const STROKE_LIMITS = { strokes: 64, pointsPerStroke: 2048, points: 8192, coordinate: 100_000 };
+
+const strokePoint = z.tuple([
+  z.number().finite().min(-STROKE_LIMITS.coordinate).max(STROKE_LIMITS.coordinate),
+  z.number().finite().min(-STROKE_LIMITS.coordinate).max(STROKE_LIMITS.coordinate),
+]);
+
+export const strokesSchema = z
+  .array(z.array(strokePoint).min(1, "a stroke needs at least one point").max(STROKE_LIMITS.pointsPerStroke, `at most ${STROKE_LIMITS.pointsPerStroke} points a stroke`))
+  .min(1, "draw at least one stroke")
+  .max(STROKE_LIMITS.strokes, `at most ${STROKE_LIMITS.strokes} strokes`)
+  .refine((s) => s.reduce((n, stroke) => n + stroke.length, 0) <= STROKE_LIMITS.points, `at most ${STROKE_LIMITS.points} points in all`)
+  .meta({
+    description:
+      "The drawing as the pen moved: strokes of [x, y] points in any units (the predict page sends canvas pixels). Rendered at KMNIST's stroke width relative to the drawing's own size, so a small drawing reads like a large one.",
+    example: [
+      [
+        [40, 60],
+        [120, 62],
+        [200, 70],
+      ],
+      [
+        [110, 20],
+        [100, 240],
+      ],
+    ],
+  });
+
 export const predictJsonSchema = z
   .object({
+    strokes: strokesSchema.optional(),
     pixels: z
       .array(z.number().finite("must be a finite number"))
       .length(IMAGE_PIXELS, `must hold exactly ${IMAGE_PIXELS} values (28x28, row-major)`)
@@ -32,8 +62,8 @@ export const predictJsonSchema = z
     preprocessed: queryFlag.optional(),
   })
   .strict()
-  .refine((b) => (b.pixels === undefined) !== (b.image === undefined), { message: 'give exactly one of "pixels" or "image"' })
-  .meta({ description: "784 pixels, or an image as a data URL" });
+  .refine((b) => [b.pixels, b.image, b.strokes].filter((v) => v !== undefined).length === 1, { message: 'give exactly one of "pixels", "image" or "strokes"' })
+  .meta({ description: "784 pixels, an image as a data URL, or a drawing's strokes" });
 
 export const predictMultipartSchema = z.object({
   image: z.string().meta({ format: "binary", description: "The image file (also accepted as `file`)" }),
@@ -51,6 +81,14 @@ export const predictionSchema = z
       .meta({ description: "All ten classes, most probable first" }),
     model: z.object({ name: z.string(), version: z.number().int(), algorithm: z.string() }),
     preprocessed: z.array(z.number().int().min(0).max(255)).length(IMAGE_PIXELS).optional().meta({ description: "Only when asked (`preprocessed=true`)" }),
+    unsure: z.boolean().meta({
+      description:
+        "True when the model is less confident than on 99 % of its holdout characters: the input may not be one of the ten. False when the model has no such calibration yet.",
+    }),
+    confidenceFloor: z
+      .number()
+      .nullable()
+      .meta({ description: "The top probability below which an answer is unsure: the model's 1st percentile on its holdout (null: not calibrated yet)" }),
     timingMs: z.object({ preprocess: z.number(), inference: z.number(), total: z.number() }),
     predictionId: z
       .uuid()
@@ -69,7 +107,7 @@ export const predictOperation = operation({
   access: "public",
   summary: "Classify one handwritten character",
   description:
-    "Send an image (any size; PNG, JPEG, WebP, GIF first frame, TIFF, AVIF, HEIF; not SVG) as a multipart upload, a raw `image/*` body or a JSON data URL, or send 784 pixels as JSON. Images are preprocessed like KMNIST (grayscale, white ink on black, cropped to the ink, scaled to fill 28 pixels, centred); JSON pixels are used as they are.",
+    "Send an image (any size; PNG, JPEG, WebP, GIF first frame, TIFF, AVIF, HEIF; not SVG) as a multipart upload, a raw `image/*` body or a JSON data URL, a drawing's strokes as JSON, or 784 pixels as JSON. Images are preprocessed like KMNIST (grayscale; the paper's light estimated locally and divided out, so gradients and shadows are not ink; white ink on black, cropped to the ink, scaled to fill 28 pixels, centred; strokes far thicker than KMNIST's thinned); strokes are rendered at KMNIST's stroke width; JSON pixels are used as they are. Inputs that cannot be a character (a dot, a straight line, a filled area, noise) are refused with 422 `not_a_character` and not recorded; answers the model is unsure of carry `unsure: true`.",
   query: predictQuerySchema,
   rawBodies: { "application/json": predictJsonSchema, "multipart/form-data": predictMultipartSchema, "image/*": "The image file itself" },
   rateLimited: true,
@@ -82,7 +120,7 @@ export const predictOperation = operation({
     404: { description: "No such model", codes: ["unknown_model"] },
     413: { description: "Too large", codes: ["payload_too_large", "too_many_pixels"] },
     415: { description: "An image format that is not accepted (SVG)", codes: ["unsupported_format"] },
-    422: { description: "Well-formed but unusable", codes: ["validation_failed", "unsupported_image", "no_ink", "decode_timeout"] },
+    422: { description: "Well-formed but unusable", codes: ["validation_failed", "unsupported_image", "no_ink", "not_a_character", "decode_timeout"] },
     503: { description: "No model registered yet, or image decoding is saturated (retry after Retry-After)", codes: ["no_model_available", "busy"] },
   },
 });

@@ -3,11 +3,11 @@ import type { Db } from "@/lib/db";
 import { ApiError, isDatabaseUnavailable } from "@/lib/http";
 import { KMNIST_CLASSES } from "@/lib/kmnist";
 import { BoundedQueue } from "@/lib/limits";
-import { assertRasterImage, PreprocessError, preprocessImage } from "@/lib/preprocess";
+import { assertRasterImage, implausibility, inkShape, PreprocessError, preprocessImage, renderStrokes } from "@/lib/preprocess";
 import { DEFAULT_MODEL_REF, ModelRefError, resolveModelRef, type ResolvedModel } from "@/lib/registry";
 import type { Prediction } from "./api";
 import type { InferencePool } from "./inference-pool";
-import type { PredictRequest } from "./request";
+import type { PredictInput, PredictRequest } from "./request";
 
 /** Where predictions go to be logged (lib/monitoring's recorder): must return at once. */
 export interface PredictionSink {
@@ -70,6 +70,32 @@ export class PredictService {
     await this.pool.preload(champion.artifactKey);
   }
 
+  /**
+   * The 28x28 input the model sees. Images and drawings must look like a character (see
+   * lib/preprocess's plausibility): a dot or a straight line is refused here, before any
+   * model runs or anything is recorded. Pixels sent as such are used as they are.
+   */
+  private async pixelsOf(input: PredictInput): Promise<Uint8Array> {
+    if (input.kind === "pixels") return input.pixels;
+    let pixels: Uint8Array;
+    try {
+      if (input.kind === "strokes") pixels = await renderStrokes(input.strokes);
+      else {
+        const { maxPixels, decodeTimeoutMs } = config().predict;
+        const bytes = input.bytes;
+        // Refused before it waits for a turn to decode.
+        assertRasterImage(bytes);
+        pixels = await this.decoding.run(() => preprocessImage(bytes, { maxPixels, timeoutSeconds: Math.ceil(decodeTimeoutMs / 1000) }));
+      }
+    } catch (error) {
+      if (error instanceof PreprocessError) throw new ApiError(PREPROCESS_STATUS[error.code], error.code, error.message);
+      throw error;
+    }
+    const refused = implausibility(inkShape(pixels));
+    if (refused) throw new ApiError(422, "not_a_character", `Not a character: ${refused.message}. Draw one of the ten hiragana.`);
+    return pixels;
+  }
+
   async predict(request: PredictRequest): Promise<Prediction> {
     const started = performance.now();
     const modelPromise = this.resolve(request.model ?? DEFAULT_MODEL_REF).catch((error: unknown) => {
@@ -82,20 +108,7 @@ export class PredictService {
     });
     modelPromise.catch(() => undefined);
 
-    let pixels: Uint8Array;
-    if (request.input.kind === "pixels") pixels = request.input.pixels;
-    else {
-      try {
-        const { maxPixels, decodeTimeoutMs } = config().predict;
-        const bytes = request.input.bytes;
-        // Refused before it waits for a turn to decode.
-        assertRasterImage(bytes);
-        pixels = await this.decoding.run(() => preprocessImage(bytes, { maxPixels, timeoutSeconds: Math.ceil(decodeTimeoutMs / 1000) }));
-      } catch (error) {
-        if (error instanceof PreprocessError) throw new ApiError(PREPROCESS_STATUS[error.code], error.code, error.message);
-        throw error;
-      }
-    }
+    const pixels = await this.pixelsOf(request.input);
     const preprocessed = performance.now();
     const model = await modelPromise;
     const probabilities = await this.pool.predict(model.artifactKey, pixels);
@@ -106,6 +119,8 @@ export class PredictService {
       ? null
       : (this.sink?.record({ modelVersionId: model.id, input: pixels, probabilities, predicted: ranked[0].label, latencyMs: inferred - started }) ?? null);
     return {
+      unsure: model.confidenceFloor !== null && ranked[0].p < model.confidenceFloor,
+      confidenceFloor: model.confidenceFloor,
       label: ranked[0].label,
       char: ranked[0].char,
       probabilities: ranked,

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { ApiError, queryFlag, readBodyLimited } from "@/lib/http";
 import { IMAGE_PIXELS } from "@/lib/kmnist";
+import type { Strokes } from "@/lib/preprocess";
 import { modelRef, predictJsonSchema, type predictQuerySchema } from "./api";
 
 /** What a predict request carries once its transport (JSON, multipart, raw image) is gone. */
-export type PredictInput = { kind: "image"; bytes: Buffer } | { kind: "pixels"; pixels: Uint8Array };
+export type PredictInput = { kind: "image"; bytes: Buffer } | { kind: "pixels"; pixels: Uint8Array } | { kind: "strokes"; strokes: Strokes };
 
 export interface PredictRequest {
   input: PredictInput;
@@ -95,7 +96,7 @@ export async function parsePredictRequest(request: Request, maxBytes: number, qu
     throw new ApiError(400, "invalid_json", `The body is not valid JSON (${(error as Error).message})`);
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new ApiError(422, "validation_failed", 'The JSON body must be an object with "pixels" or "image"');
+    throw new ApiError(422, "validation_failed", 'The JSON body must be an object with "pixels", "image" or "strokes"');
   }
   const parsed = predictJsonSchema.safeParse(json);
   if (!parsed.success) throw validationError(parsed.error);
@@ -104,6 +105,10 @@ export async function parsePredictRequest(request: Request, maxBytes: number, qu
     ...base,
     model: base.model ?? b.model,
     includePreprocessed: base.includePreprocessed || (b.preprocessed ?? false),
-    input: b.pixels ? { kind: "pixels", pixels: pixelsFrom(b.pixels, b.scale) } : { kind: "image", bytes: decodeDataUrl(b.image!, maxBytes) },
+    input: b.pixels
+      ? { kind: "pixels", pixels: pixelsFrom(b.pixels, b.scale) }
+      : b.strokes
+        ? { kind: "strokes", strokes: b.strokes }
+        : { kind: "image", bytes: decodeDataUrl(b.image!, maxBytes) },
   };
 }

@@ -5,6 +5,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { logs } from "@/db/schema";
 import { createPostgresTestDatabase, createTempStore, importTestKmnist, KMNIST_TEST_DIR, type TestDatabase } from "@/lib/testing/database";
+import { NON_CHARACTER_KINDS, nonCharacter, nonCharacterStrokes, penStrokes } from "@/lib/testing/handwriting-variants";
 import { kmnistPng, pngClaiming, randomBytesSeeded } from "@/lib/testing/images";
 
 /**
@@ -125,6 +126,34 @@ describe("POST /api/predict: input forms", () => {
     expect(viaBody.preprocessed).toEqual(Array.from(image(2)));
   });
 
+  it("a drawing's strokes: rendered at the character's own stroke width, so a small drawing reads like a large one", async () => {
+    const strokes = await penStrokes(image(4), 1, 4);
+    const large = await expectPrediction(await json({ strokes }, "?preprocessed=true"));
+    // The same strokes shrunk to a quarter, moved to a corner.
+    const small = strokes.map((line) => line.map(([x, y]) => [10 + x / 4, 200 + y / 4]));
+    const smallAnswer = await expectPrediction(await json({ strokes: small }, "?preprocessed=true"));
+    expect(smallAnswer.label).toBe(large.label);
+    const difference = smallAnswer.preprocessed!.reduce((sum, v, i) => sum + Math.abs(v - large.preprocessed![i]), 0) / 784;
+    expect(difference).toBeLessThan(3);
+    expect(large).toMatchObject({ unsure: expect.any(Boolean) });
+  });
+
+  it("refuses a dot, a straight tick, a scribble, a filled blob and noise as not a character, and records nothing", async () => {
+    const { predictions } = await import("@/db/schema");
+    const { flushPredictionLog } = await import("@/lib/monitoring");
+    await flushPredictionLog();
+    const before = (await database.db.select({ id: predictions.id }).from(predictions)).length;
+    for (const kind of NON_CHARACTER_KINDS) {
+      const drawn = nonCharacterStrokes(kind, 3);
+      const response = drawn ? await json({ strokes: drawn }) : await post(new Uint8Array(await nonCharacter(kind, 3)), kind === "noise" ? "image/jpeg" : "image/png");
+      const body = (await response.json()) as { error?: { code: string; message: string } };
+      expect({ kind, status: response.status, code: body.error?.code }).toEqual({ kind, status: 422, code: "not_a_character" });
+      expect(body.error!.message).toMatch(/^Not a character: /);
+    }
+    await flushPredictionLog();
+    expect((await database.db.select({ id: predictions.id }).from(predictions)).length).toBe(before);
+  });
+
   it("hands out a predictionId for the log, unless asked not to record (?record=false)", async () => {
     const recorded = (await (await json({ pixels: Array.from(image(3)) })).json()) as { predictionId: string | null };
     expect(recorded.predictionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-/);
@@ -200,6 +229,16 @@ describe("POST /api/predict: errors", () => {
     ["a negative pixel", () => json({ pixels: [-1, ...zeros().slice(1)] }), 422, "validation_failed"],
     ["a pixel above 1 with scale 0-1", () => json({ pixels: [2, ...zeros().slice(1)], scale: "0-1" }), 422, "validation_failed"],
     ["both pixels and image", () => json({ pixels: zeros(), image: "data:image/png;base64,AAAA" }), 422, "validation_failed"],
+    ["both strokes and pixels", () => json({ pixels: zeros(), strokes: [[[0, 0]]] }), 422, "validation_failed"],
+    ["no strokes", () => json({ strokes: [] }), 422, "validation_failed"],
+    ["an empty stroke", () => json({ strokes: [[]] }), 422, "validation_failed"],
+    ["a point with three numbers", () => json({ strokes: [[[1, 2, 3]]] }), 422, "validation_failed"],
+    ["a point that is a string", () => json({ strokes: [[["1", 2]]] }), 422, "validation_failed"],
+    ["a coordinate far out", () => json({ strokes: [[[1e9, 2]]] }), 422, "validation_failed"],
+    ["an infinite coordinate", () => post('{"strokes":[[[1e999,2]]]}', "application/json"), 422, "validation_failed"],
+    ["65 strokes", () => json({ strokes: Array.from({ length: 65 }, (_, k) => [[k, k]]) }), 422, "validation_failed"],
+    ["a stroke of 2,049 points", () => json({ strokes: [Array.from({ length: 2049 }, (_, k) => [k % 200, k % 100])] }), 422, "validation_failed"],
+    ["8,193 points in all", () => json({ strokes: Array.from({ length: 5 }, () => Array.from({ length: 1639 }, (_, k) => [k % 200, k % 97])) }), 422, "validation_failed"],
     ["neither pixels nor image", () => json({ model: "champion" }), 422, "validation_failed"],
     ["an unknown field", () => json({ pixels: zeros(), colour: "red" }), 422, "validation_failed"],
     ["a bad data URL", () => json({ image: "http://example.com/x.png" }), 422, "validation_failed"],
