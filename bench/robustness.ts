@@ -65,21 +65,36 @@ const PEN_FRACTIONS = [1, 0.76, 0.5, 0.35, 0.25];
 
 const groups: Array<{ name: string; cases: Case[] }> = [];
 const indices = Array.from({ length: count }, (_, i) => i);
-groups.push({ name: "raw pixels (JSON)", cases: indices.map((i) => ({ name: "raw", label: holdout.labels[i], make: async () => json({ pixels: Array.from(pixelsOf(i)) }) })) });
+groups.push({
+  name: "raw pixels (JSON)",
+  cases: indices.map((i) => ({ name: "raw", label: holdout.labels[i], make: async () => json({ pixels: Array.from(pixelsOf(i)) }) })),
+});
 for (const v of IMAGE_VARIANTS) {
   groups.push({
     name: variantName(v),
-    cases: indices.map((i) => ({ name: variantName(v), label: holdout.labels[i], make: async () => image(await renderVariant(pixelsOf(i), v, i + 1), v.kind === "photo" ? "image/jpeg" : "image/png") })),
+    cases: indices.map((i) => ({
+      name: variantName(v),
+      label: holdout.labels[i],
+      make: async () => image(await renderVariant(pixelsOf(i), v, i + 1), v.kind === "photo" ? "image/jpeg" : "image/png"),
+    })),
   });
 }
 for (const fraction of PEN_FRACTIONS) {
   groups.push({
     name: `page's pen at ${Math.round(fraction * 100)} % of the canvas, sent as strokes`,
-    cases: indices.map((i) => ({ name: "pen strokes", label: holdout.labels[i], make: async () => json({ strokes: await penStrokes(pixelsOf(i), fraction, i + 1) }) })),
+    cases: indices.map((i) => ({
+      name: "pen strokes",
+      label: holdout.labels[i],
+      make: async () => json({ strokes: await penStrokes(pixelsOf(i), fraction, i + 1) }),
+    })),
   });
   groups.push({
     name: `page's pen at ${Math.round(fraction * 100)} % of the canvas, sent as a PNG`,
-    cases: indices.map((i) => ({ name: "pen png", label: holdout.labels[i], make: async () => image(await renderVariant(pixelsOf(i), { kind: "pen", fraction }, i + 1)) })),
+    cases: indices.map((i) => ({
+      name: "pen png",
+      label: holdout.labels[i],
+      make: async () => image(await renderVariant(pixelsOf(i), { kind: "pen", fraction }, i + 1)),
+    })),
   });
 }
 const seeds = Array.from({ length: NON_CHARACTERS_PER_KIND }, (_, k) => k + 1);
@@ -87,10 +102,12 @@ const nonCharacterCases = (kind: NonCharacterKind, asStrokes: boolean): Case[] =
   seeds.map((seed) => ({
     name: kind,
     label: null,
-    make: async () => (asStrokes ? json({ strokes: nonCharacterStrokes(kind, seed) }) : image(await nonCharacter(kind, seed), kind === "noise" ? "image/jpeg" : "image/png")),
+    make: async () =>
+      asStrokes ? json({ strokes: nonCharacterStrokes(kind, seed) }) : image(await nonCharacter(kind, seed), kind === "noise" ? "image/jpeg" : "image/png"),
   }));
 for (const kind of NON_CHARACTER_KINDS) groups.push({ name: `not a character: ${kind} (image)`, cases: nonCharacterCases(kind, false) });
-for (const kind of NON_CHARACTER_KINDS.filter((k) => nonCharacterStrokes(k, 1))) groups.push({ name: `not a character: ${kind} (strokes)`, cases: nonCharacterCases(kind, true) });
+for (const kind of NON_CHARACTER_KINDS.filter((k) => nonCharacterStrokes(k, 1)))
+  groups.push({ name: `not a character: ${kind} (strokes)`, cases: nonCharacterCases(kind, true) });
 
 const server = await startNextServer(PORT, { ML_INFERENCE: "auto", MONITORING_SCHEDULE: "off" });
 const url = `http://127.0.0.1:${PORT}/api/predict?record=false&model=${encodeURIComponent(MODEL_REF)}`;
@@ -111,7 +128,11 @@ async function run(cases: Case[]): Promise<Outcome> {
       while (next < cases.length) {
         const c = cases[next++];
         const { contentType, body } = await c.make();
-        const response = await fetch(url, { method: "POST", headers: { "content-type": contentType }, body: typeof body === "string" ? body : new Uint8Array(body) });
+        const response = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": contentType },
+          body: typeof body === "string" ? body : new Uint8Array(body),
+        });
         const answer = (await response.json()) as { label?: number; unsure?: boolean; error?: { code: string } };
         if (response.ok) {
           outcome.answered++;

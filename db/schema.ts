@@ -459,7 +459,7 @@ export const predictions = pgTable(
     confidence: doublePrecision("confidence").notNull(),
     latencyMs: doublePrecision("latency_ms").notNull(),
     feedbackLabel: smallint("feedback_label"),
-    feedbackKind: text("feedback_kind", { enum: ["confirmed", "corrected"] }),
+    feedbackKind: text("feedback_kind", { enum: ["confirmed", "corrected", "none"] }),
     feedbackAt: timestamp("feedback_at", { withTimezone: true }),
     /** The import batch that turned this feedback into a labelled record. */
     feedbackBatchId: integer("feedback_batch_id").references(() => importBatches.id),

@@ -3,6 +3,7 @@ import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { parseIdx } from "../lib/data/idx";
 import { offlineSplitOf } from "../lib/data/protocol";
+import { CANVAS_SIDE, penStrokes } from "../lib/testing/handwriting-variants";
 import { kmnistPng } from "../lib/testing/images";
 
 const KMNIST_DIR = path.resolve(process.env.KMNIST_DIR ?? path.join("..", "shared", "datasets", "kmnist"));
@@ -75,4 +76,65 @@ test("the API is documented", async ({ page, request }) => {
   expect(Object.keys(doc.paths)).toContain("/api/predict");
   await page.goto("/docs");
   await expect(page.getByRole("heading", { name: "POST /api/predict" })).toBeVisible();
+});
+
+test("small drawings read like large ones, a dot is refused, and only finished drawings are recorded", async ({ page, request }, testInfo) => {
+  const images = parseIdx(fs.readFileSync(path.join(KMNIST_DIR, "t10k-images-idx3-ubyte.gz"))).data;
+  const labels = parseIdx(fs.readFileSync(path.join(KMNIST_DIR, "t10k-labels-idx1-ubyte.gz"))).data;
+  const split = offlineSplitOf(labels);
+  const chosen = [2, 5, 8].map((c) => labels.findIndex((l, i) => l === c && split[i] === "holdout"));
+  const predictCalls: Array<{ recorded: boolean; status: number }> = [];
+  page.on("response", (r) => {
+    if (r.url().includes("/api/predict") && r.request().method() === "POST")
+      predictCalls.push({ recorded: !r.url().includes("record=false"), status: r.status() });
+  });
+
+  await page.goto("/");
+  const canvas = page.getByTestId("drawing-canvas");
+  const box = (await canvas.boundingBox())!;
+  // Canvas units (280 a side) to screen coordinates.
+  const toScreen = ([x, y]: readonly [number, number]) => [box.x + (x / CANVAS_SIDE) * box.width, box.y + (y / CANVAS_SIDE) * box.height] as const;
+  async function draw(strokes: Array<Array<[number, number]>>) {
+    for (const stroke of strokes) {
+      await page.mouse.move(...toScreen(stroke[0]));
+      await page.mouse.down();
+      for (const point of stroke.filter((_, k) => k % 3 === 0).slice(1)) await page.mouse.move(...toScreen(point));
+      await page.mouse.move(...toScreen(stroke[stroke.length - 1]));
+      await page.mouse.up();
+    }
+  }
+
+  for (const [n, index] of chosen.entries()) {
+    const pixels = images.subarray(index * 784, (index + 1) * 784);
+    // Drawn at 30 % of the canvas; the API's answer for the same strokes at full size is what the page should show.
+    const small = await penStrokes(pixels, 0.3, index);
+    const large = await penStrokes(pixels, 1, index);
+    const expected = (await (await request.post("/api/predict?record=false", { data: { strokes: large } })).json()) as { char: string };
+    await page.getByRole("button", { name: "Clear" }).click({ force: true });
+    await draw(small);
+    await expect(page.getByTestId("predicted-char")).toHaveText(/^[おきすつなはまやれを]$/);
+    // A preview until the drawing is finished: nothing to give feedback on yet.
+    await expect(page.getByTestId("drawing-status")).toContainText("Preview");
+    await expect(page.getByTestId("prediction-feedback")).toHaveCount(0);
+    // The first and last are finished with Done, the middle one by pausing.
+    if (n !== 1) await page.getByRole("button", { name: "Done" }).click();
+    await expect(page.getByTestId("drawing-status")).toHaveText("Recorded.", { timeout: 5000 });
+    await expect(page.getByTestId("prediction-feedback")).toBeVisible();
+    await expect(page.getByTestId("predicted-char")).toHaveText(expected.char);
+    console.log(`small drawing of ${"おきすつなはまやれを"[labels[index]]}: read as ${expected.char}`);
+  }
+  await page.screenshot({ path: testInfo.outputPath("predict-small-drawing.png"), fullPage: true });
+
+  await page.getByRole("button", { name: "Clear" }).click();
+  await draw([[[150, 150]]]);
+  await expect(page.getByTestId("predict-refused")).toContainText("Not a character");
+  await expect(page.getByTestId("prediction-feedback")).toHaveCount(0);
+  await page.waitForTimeout(2000);
+  await expect(page.getByTestId("predict-refused")).toBeVisible();
+
+  // Recorded: the three finished characters only (previews and the refused dot are not).
+  const recordedAnswers = predictCalls.filter((c) => c.recorded && c.status === 200);
+  expect(recordedAnswers).toHaveLength(3);
+  expect(predictCalls.filter((c) => !c.recorded).length).toBeGreaterThan(3);
+  expect(predictCalls.some((c) => c.recorded && c.status === 422)).toBe(true);
 });

@@ -12,8 +12,8 @@ export interface ReviewItem {
   id: string;
   predicted: number;
   confidence: number;
-  label: number;
-  kind: "confirmed" | "corrected";
+  label: number | null;
+  kind: "confirmed" | "corrected" | "none";
   status: "pending" | "approved" | "rejected";
   reviewedBy: string | null;
   ingested: boolean;
@@ -87,12 +87,24 @@ export function ReviewGrid({ items }: { items: ReviewItem[] }) {
           <li key={item.id} className={cn("rounded-lg border p-2 text-center text-xs", selected.has(item.id) && "border-primary ring-2 ring-primary/30")}>
             <label className="block cursor-pointer">
               {/* eslint-disable-next-line @next/next/no-img-element -- a 28x28 data URL: nothing for next/image to optimise */}
-              <img src={item.png} alt={`proposed ${KMNIST_CLASSES[item.label].char}`} width={84} height={84} className="mx-auto [image-rendering:pixelated]" />
+              <img
+                src={item.png}
+                alt={item.label === null ? "said to be none of the ten" : `proposed ${KMNIST_CLASSES[item.label].char}`}
+                width={84}
+                height={84}
+                className="mx-auto [image-rendering:pixelated]"
+              />
               <div className="mt-1">
                 model <span className="text-base">{KMNIST_CLASSES[item.predicted].char}</span> {formatPercent(item.confidence, 0)}
               </div>
               <div className={item.kind === "corrected" ? "font-semibold text-amber-700 dark:text-amber-300" : ""}>
-                person <span className="text-base">{KMNIST_CLASSES[item.label].char}</span> ({item.kind})
+                {item.label === null ? (
+                  "person: none of these"
+                ) : (
+                  <>
+                    person <span className="text-base">{KMNIST_CLASSES[item.label].char}</span> ({item.kind})
+                  </>
+                )}
               </div>
               {item.ingested ? (
                 <div className="mt-1 text-muted-foreground">ingested</div>

@@ -64,7 +64,10 @@ export const DrawingCanvas = forwardRef<DrawingCanvasHandle, { onChange(strokeCo
   );
 
   useImperativeHandle(ref, () => ({
-    strokes: () => [...strokes.current, ...(current.current ? [current.current] : [])].map((stroke) => stroke.map(([x, y]): Point => [Math.round(x * 10) / 10, Math.round(y * 10) / 10])),
+    strokes: () =>
+      [...strokes.current, ...(current.current ? [current.current] : [])].map((stroke) =>
+        stroke.map(([x, y]): Point => [Math.round(x * 10) / 10, Math.round(y * 10) / 10]),
+      ),
     // Silent: the caller is replacing the drawing with something else (an upload).
     clear: () => commit([], false),
   }));

@@ -16,7 +16,8 @@ type State =
   | { status: "idle" }
   | { status: "loading"; previous?: Prediction }
   | { status: "done"; prediction: Prediction; source: string; recorded: boolean }
-  | { status: "refused"; message: string }
+  /** Not a character: for a preview of an unfinished drawing only a hint to keep drawing. */
+  | { status: "refused"; message: string; preview: boolean }
   | { status: "error"; message: string };
 
 const WHILE_DRAWING_MS = 400;
@@ -54,7 +55,8 @@ export function PredictPanel() {
       const json = await response.json();
       if (controller.signal.aborted) return;
       if (response.ok) setState({ status: "done", prediction: json as Prediction, source, recorded: record });
-      else if (json?.error?.code === "not_a_character" || json?.error?.code === "no_ink") setState({ status: "refused", message: json.error.message });
+      else if (json?.error?.code === "not_a_character" || json?.error?.code === "no_ink")
+        setState({ status: "refused", message: json.error.message, preview: !record });
       else setState({ status: "error", message: json?.error?.message ?? `The server answered ${response.status}` });
     } catch (error) {
       if ((error as Error).name === "AbortError") return;
@@ -125,7 +127,12 @@ export function PredictPanel() {
       <div className="space-y-4">
         <DrawingCanvas ref={canvas} onChange={onCanvasChange} />
         <div className="flex max-w-[320px] items-center gap-2">
-          <Button type="button" size="sm" disabled={!hasDrawing || (state.status === "done" && state.recorded && state.source === "your drawing")} onClick={finish}>
+          <Button
+            type="button"
+            size="sm"
+            disabled={!hasDrawing || (state.status === "done" && state.recorded && state.source === "your drawing")}
+            onClick={finish}
+          >
             <CheckCheck aria-hidden /> Done
           </Button>
           <span className="text-xs text-muted-foreground" data-testid="drawing-status">
@@ -179,11 +186,16 @@ export function PredictPanel() {
               {state.message}
             </p>
           )}
-          {state.status === "refused" && (
-            <p role="status" data-testid="predict-refused" className="mb-4 rounded-md bg-amber-50 p-3 text-sm text-amber-900">
-              {state.message}
-            </p>
-          )}
+          {state.status === "refused" &&
+            (state.preview ? (
+              <p role="status" data-testid="predict-keep-drawing" className="mb-4 text-sm text-muted-foreground">
+                Keep drawing: so far {state.message.replace(/^Not a character: this /, "it ").replace(/\. Draw one of the ten hiragana\.$/, ".")}
+              </p>
+            ) : (
+              <p role="status" data-testid="predict-refused" className="mb-4 rounded-md bg-amber-50 p-3 text-sm text-amber-900">
+                {state.message}
+              </p>
+            ))}
           {prediction?.unsure && state.status === "done" && (
             <p role="status" data-testid="predict-unsure" className="mb-4 rounded-md bg-amber-50 p-3 text-sm text-amber-900">
               Unsure: this may not be one of the ten characters (the model is less confident than on 99 % of its test characters).

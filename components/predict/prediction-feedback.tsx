@@ -9,7 +9,7 @@ type State =
   | { status: "asking" }
   | { status: "choosing" }
   | { status: "sending" }
-  | { status: "thanks"; char: string; kind: string; review: string }
+  | { status: "thanks"; char: string | null; kind: string; review: string }
   | { status: "error"; message: string };
 
 /**
@@ -19,7 +19,7 @@ type State =
 export function PredictionFeedback({ predictionId, predicted }: { predictionId: string; predicted: number }) {
   const [state, setState] = useState<State>({ status: "asking" });
 
-  async function send(body: { correct: true } | { label: number }) {
+  async function send(body: { correct: true } | { label: number } | { noneOfThese: true }) {
     setState({ status: "sending" });
     try {
       const response = await fetch("/api/feedback", {
@@ -29,7 +29,13 @@ export function PredictionFeedback({ predictionId, predicted }: { predictionId: 
       });
       const json = await response.json();
       if (!response.ok) setState({ status: "error", message: json?.error?.message ?? `The server answered ${response.status}` });
-      else setState({ status: "thanks", char: KMNIST_CLASSES[json.label as number].char, kind: json.kind as string, review: json.review as string });
+      else
+        setState({
+          status: "thanks",
+          char: json.label === null ? null : KMNIST_CLASSES[json.label as number].char,
+          kind: json.kind as string,
+          review: json.review as string,
+        });
     } catch {
       setState({ status: "error", message: "Could not reach the server." });
     }
@@ -38,8 +44,14 @@ export function PredictionFeedback({ predictionId, predicted }: { predictionId: 
   if (state.status === "thanks") {
     return (
       <p role="status" className="text-sm text-muted-foreground" data-testid="feedback-thanks">
-        Thank you: recorded as <span className="text-base text-foreground">{state.char}</span> ({state.kind}).
-        {state.review === "pending" ? " Once reviewed, it becomes an example the models learn from and are measured on." : ""}
+        {state.char === null ? (
+          <>Thank you: recorded as none of the ten characters (kept as a negative example, not as a label).</>
+        ) : (
+          <>
+            Thank you: recorded as <span className="text-base text-foreground">{state.char}</span> ({state.kind}).
+            {state.review === "pending" ? " Once reviewed, it becomes an example the models learn from and are measured on." : ""}
+          </>
+        )}
       </p>
     );
   }
@@ -68,6 +80,9 @@ export function PredictionFeedback({ predictionId, predicted }: { predictionId: 
               {c.char}
             </Button>
           ))}
+          <Button size="sm" variant="secondary" onClick={() => void send({ noneOfThese: true })}>
+            None of these
+          </Button>
         </div>
       )}
       {state.status === "error" && (

@@ -14,9 +14,12 @@ export const feedbackSchema = z
       .optional()
       .meta({ description: "The right class (give this or `correct`)" }),
     correct: z.literal(true).optional().meta({ description: "The prediction was right" }),
+    noneOfThese: z.literal(true).optional().meta({ description: "The input is none of the ten characters: kept as a negative example, never as a label" }),
   })
   .strict()
-  .refine((b) => (b.label === undefined) !== (b.correct === undefined), { message: 'give exactly one of "label" (the right class) or "correct": true' });
+  .refine((b) => [b.label, b.correct, b.noneOfThese].filter((v) => v !== undefined).length === 1, {
+    message: 'give exactly one of "label" (the right class), "correct": true or "noneOfThese": true',
+  });
 
 export type FeedbackInput = z.infer<typeof feedbackSchema>;
 
@@ -26,8 +29,10 @@ export const feedbackResultSchema = z.object({
     .number()
     .int()
     .min(0)
-    .max(NUM_CLASSES - 1),
-  kind: z.enum(["confirmed", "corrected"]),
+    .max(NUM_CLASSES - 1)
+    .nullable()
+    .meta({ description: "null for `none`" }),
+  kind: z.enum(["confirmed", "corrected", "none"]).meta({ description: "none: the input is not one of the ten characters (a negative, never a label)" }),
   review: z.enum(["pending", "approved"]).meta({ description: "pending: it waits in the review queue before it can train anything" }),
   predicted: z
     .number()

@@ -62,8 +62,8 @@ export async function submitFeedback(
     .where(eq(predictions.id, input.predictionId));
   if (!prediction)
     throw new FeedbackError(404, "unknown_prediction", "No recorded prediction has this id (it may not have been sampled, or it is past retention)");
-  const label = input.correct ? prediction.predicted : input.label!;
-  const kind = label === prediction.predicted ? "confirmed" : "corrected";
+  const label = input.noneOfThese ? null : input.correct ? prediction.predicted : input.label!;
+  const kind = label === null ? "none" : label === prediction.predicted ? "confirmed" : "corrected";
   const review = initialReview(sender);
   const updated = await db
     .update(predictions)
@@ -98,7 +98,15 @@ export async function ingestFeedback(db: Db, store: ObjectStore, limit = 5000): 
     const pending = await tx
       .select({ id: predictions.id, input: predictions.input, label: predictions.feedbackLabel })
       .from(predictions)
-      .where(and(isNotNull(predictions.feedbackAt), isNull(predictions.feedbackBatchId), eq(predictions.reviewStatus, "approved")))
+      // "None of these" answers stay in the log as negatives: they have no label to learn.
+      .where(
+        and(
+          isNotNull(predictions.feedbackAt),
+          isNotNull(predictions.feedbackLabel),
+          isNull(predictions.feedbackBatchId),
+          eq(predictions.reviewStatus, "approved"),
+        ),
+      )
       .orderBy(asc(predictions.feedbackAt))
       .limit(limit);
     if (pending.length === 0) return { records: 0, batchId: null };
@@ -108,7 +116,7 @@ export async function ingestFeedback(db: Db, store: ObjectStore, limit = 5000): 
       source: FEEDBACK_SOURCE,
       sourceDescription: "Characters drawn on the predict page, labelled by people's feedback",
       images,
-      labels: Uint8Array.from(pending, (p) => p.label ?? 0),
+      labels: Uint8Array.from(pending, (p) => p.label!),
     });
     // Reviewed feedback is training data: its train part joins the training tag, its holdout part is benchmarked.
     await ensureSourceTags(tx as unknown as Db, FEEDBACK_SOURCE);

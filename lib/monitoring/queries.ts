@@ -66,7 +66,8 @@ export async function monitoringSummary(db: Db, options: { hours?: number; now?:
       .select({
         predictions: sql<number>`count(*) filter (where ${predictions.ts} >= ${since.toISOString()}::timestamptz)::int`,
         feedback: sql<number>`count(*) filter (where ${predictions.feedbackAt} is not null)::int`,
-        pendingFeedback: sql<number>`count(*) filter (where ${predictions.feedbackAt} is not null and ${predictions.feedbackBatchId} is null and ${predictions.reviewStatus} <> 'rejected')::int`,
+        pendingFeedback: sql<number>`count(*) filter (where ${predictions.feedbackAt} is not null and ${predictions.feedbackLabel} is not null and ${predictions.feedbackBatchId} is null and ${predictions.reviewStatus} <> 'rejected')::int`,
+        noneOfThese: sql<number>`count(*) filter (where ${predictions.feedbackKind} = 'none')::int`,
         awaitingReview: sql<number>`count(*) filter (where ${predictions.reviewStatus} = 'pending')::int`,
         rejectedFeedback: sql<number>`count(*) filter (where ${predictions.reviewStatus} = 'rejected')::int`,
       })

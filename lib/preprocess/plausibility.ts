@@ -79,9 +79,15 @@ export type ImplausibleReason = "too_little_ink" | "too_much_ink" | "filled_shap
 export function implausibility(shape: InkShape, bounds = SHAPE_BOUNDS): { reason: ImplausibleReason; message: string } | null {
   if (shape.inkShare < bounds.minInkShare) return { reason: "too_little_ink", message: "there is almost no clear ink: this looks like noise or an empty page" };
   if (shape.inkShare > bounds.maxInkShare)
-    return { reason: "too_much_ink", message: `ink covers ${Math.round(shape.inkShare * 100)} % of the character's box: this looks like noise or a filled area, not strokes` };
-  if (shape.strokeWidth > bounds.maxStrokeWidth) return { reason: "filled_shape", message: "this looks like a dot or a filled shape, not a character drawn in strokes" };
-  if (shape.elongation < bounds.minElongation) return { reason: "straight_line", message: "this looks like a single straight line, not one of the ten characters" };
-  if (shape.elongation < bounds.minElongationPerWidth * shape.strokeWidth) return { reason: "short_dash", message: "this looks like a short dash, not one of the ten characters" };
+    return {
+      reason: "too_much_ink",
+      message: `ink covers ${Math.round(shape.inkShare * 100)} % of the character's box: this looks like noise or a filled area, not strokes`,
+    };
+  if (shape.strokeWidth > bounds.maxStrokeWidth)
+    return { reason: "filled_shape", message: "this looks like a dot or a filled shape, not a character drawn in strokes" };
+  if (shape.elongation < bounds.minElongation)
+    return { reason: "straight_line", message: "this looks like a single straight line, not one of the ten characters" };
+  if (shape.elongation < bounds.minElongationPerWidth * shape.strokeWidth)
+    return { reason: "short_dash", message: "this looks like a short dash, not one of the ten characters" };
   return null;
 }

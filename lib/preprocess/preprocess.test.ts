@@ -194,7 +194,13 @@ describe("preprocessing real KMNIST characters", () => {
     let same = 0;
     for (const i of holdoutIndices.slice(0, count)) {
       const raw = images.subarray(i * 784, (i + 1) * 784);
-      const predict = (pixels: Uint8Array) => argmax(classifier.predictProba(Float32Array.from(pixels, (v) => v / 255), 1));
+      const predict = (pixels: Uint8Array) =>
+        argmax(
+          classifier.predictProba(
+            Float32Array.from(pixels, (v) => v / 255),
+            1,
+          ),
+        );
       if (predict(raw) === predict(await render(raw, i))) same++;
     }
     return same / count;

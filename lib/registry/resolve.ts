@@ -38,7 +38,9 @@ const columns = {
   algorithm: modelVersions.algorithm,
   datasetTag: modelVersions.datasetTag,
   artifactKey: modelVersions.artifactKey,
-  confidenceFloor: sql<number | null>`(select (b.metrics -> 'confidence' ->> 'p01')::float8 ${onPrimaryTag})`.mapWith((v: unknown) => (v === null ? null : Number(v))),
+  confidenceFloor: sql<number | null>`(select (b.metrics -> 'confidence' ->> 'p01')::float8 ${onPrimaryTag})`.mapWith((v: unknown) =>
+    v === null ? null : Number(v),
+  ),
 };
 
 /**

@@ -28,7 +28,12 @@ const strokePoint = z.tuple([
 ]);
 
 export const strokesSchema = z
-  .array(z.array(strokePoint).min(1, "a stroke needs at least one point").max(STROKE_LIMITS.pointsPerStroke, `at most ${STROKE_LIMITS.pointsPerStroke} points a stroke`))
+  .array(
+    z
+      .array(strokePoint)
+      .min(1, "a stroke needs at least one point")
+      .max(STROKE_LIMITS.pointsPerStroke, `at most ${STROKE_LIMITS.pointsPerStroke} points a stroke`),
+  )
   .min(1, "draw at least one stroke")
   .max(STROKE_LIMITS.strokes, `at most ${STROKE_LIMITS.strokes} strokes`)
   .refine((s) => s.reduce((n, stroke) => n + stroke.length, 0) <= STROKE_LIMITS.points, `at most ${STROKE_LIMITS.points} points in all`)

@@ -34,7 +34,8 @@ export function variantName(v: Variant): string {
   }
 }
 
-const gray = (data: Uint8Array, width: number, height: number) => sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { raw: { width, height, channels: 1 } });
+const gray = (data: Uint8Array, width: number, height: number) =>
+  sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { raw: { width, height, channels: 1 } });
 
 async function upscaled(pixels: Uint8Array, side: number): Promise<Uint8Array> {
   const { data } = await gray(pixels, 28, 28).resize(side, side, { kernel: "cubic" }).toColourspace("b-w").raw().toBuffer({ resolveWithObject: true });
@@ -82,7 +83,8 @@ export function skeleton(binary: Uint8Array, width: number, height: number): Uin
           let transitions = 0;
           for (let k = 0; k < 8; k++) if (p[k] === 0 && p[(k + 1) % 8] === 1) transitions++;
           if (transitions !== 1) continue;
-          if (step === 0 ? p[0] * p[2] * p[4] === 0 && p[2] * p[4] * p[6] === 0 : p[0] * p[2] * p[6] === 0 && p[0] * p[4] * p[6] === 0) remove.push(y * width + x);
+          if (step === 0 ? p[0] * p[2] * p[4] === 0 && p[2] * p[4] * p[6] === 0 : p[0] * p[2] * p[6] === 0 && p[0] * p[4] * p[6] === 0)
+            remove.push(y * width + x);
         }
       }
       for (const i of remove) img[i] = 0;
@@ -233,10 +235,7 @@ export async function renderVariant(pixels: Uint8Array, variant: Variant, seed: 
     case "stroke": {
       const side = 112;
       const changed = morphology(await upscaled(pixels, side), side, variant.radius);
-      return gray(inverted(changed), side, side)
-        .resize(CANVAS_SIDE, CANVAS_SIDE, { kernel: "cubic" })
-        .png()
-        .toBuffer();
+      return gray(inverted(changed), side, side).resize(CANVAS_SIDE, CANVAS_SIDE, { kernel: "cubic" }).png().toBuffer();
     }
     case "pen":
       return penDrawing((await penStrokes(pixels, variant.fraction, seed)).flatMap((line) => along(line, 1)));

@@ -37,7 +37,11 @@ export default async function MonitoringPage() {
       <section aria-label="Totals" className="mb-6 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
         {[
           ["predictions, last 48 h", formatCount(summary.totals.predictions), "monitoring-predictions"],
-          ["feedback given", formatCount(summary.totals.feedback), "monitoring-feedback"],
+          [
+            summary.totals.noneOfThese ? `feedback given (${formatCount(summary.totals.noneOfThese)} "none of these")` : "feedback given",
+            formatCount(summary.totals.feedback),
+            "monitoring-feedback",
+          ],
           ["feedback awaiting ingestion", formatCount(summary.totals.pendingFeedback), "monitoring-pending"],
           ["awaiting review", formatCount(summary.totals.awaitingReview), "monitoring-review"],
           ["rejected in review", formatCount(summary.totals.rejectedFeedback), "monitoring-rejected"],

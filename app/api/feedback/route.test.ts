@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { benchmarks, datasetRecords, datasetSources, datasetTags, datasetVersions, driftReports, jobs, logs, modelVersions, predictions } from "@/db/schema";
 import { createPostgresTestDatabase, createTempStore, importTestKmnist, KMNIST_TEST_DIR, type TestDatabase } from "@/lib/testing/database";
@@ -95,6 +95,8 @@ describe("prediction log and feedback", () => {
       [{ predictionId: answer.predictionId, label: -1 }, 422, /label/],
       [{ predictionId: answer.predictionId, label: 1.5 }, 422, /label/],
       [{ predictionId: answer.predictionId, correct: false }, 422, /correct/],
+      [{ predictionId: answer.predictionId, noneOfThese: false }, 422, /noneOfThese/],
+      [{ predictionId: answer.predictionId, noneOfThese: true, label: 1 }, 422, /exactly one/],
       [{ predictionId: answer.predictionId, label: 1, extra: "x" }, 422, /Unrecognized key/],
       [{ predictionId: "00000000-0000-4000-8000-000000000000", label: 1 }, 404, /No recorded prediction/],
       [{ predictionId: answer.predictionId, label: 1, pad: "x".repeat(5000) }, 413, /limit/],
@@ -203,6 +205,30 @@ describe("prediction log and feedback", () => {
     const listed = await listBenchmarks(db, benchmarkQuerySchema.parse({ tag: "kmnist-feedback", datasetVersionId: String(newest.id) }));
     expect(listed.total).toBe(live.length);
   });
+
+  it('"none of these" is kept as a negative: reviewed like any answer, never a label or a record', async () => {
+    const { db } = database;
+    const { monitoringJob, directSteps } = await import("@/lib/jobs");
+    const { monitoringSummary } = await import("@/lib/monitoring");
+    const ids: string[] = [];
+    for (let k = 300; k < 305; k++) {
+      const answer = await predictImage(k);
+      const response = await sendFeedback({ predictionId: answer.predictionId, noneOfThese: true });
+      expect(response.status).toBe(201);
+      expect(await response.json()).toMatchObject({ kind: "none", label: null, review: "pending" });
+      ids.push(answer.predictionId);
+    }
+    const queue = await reviewList("?status=pending&pageSize=100");
+    expect(queue.rows.filter((r: { kind: string; label: number | null }) => r.kind === "none" && r.label === null)).toHaveLength(5);
+    expect(await reviewDecision({ ids, decision: "approve" })).toMatchObject({ status: 200, body: { changed: 5 } });
+    const [{ records }] = await db.select({ records: sql<number>`count(*)::int` }).from(datasetRecords);
+    expect(((await monitoringJob.run({}, directSteps)) as { feedback: { records: number } }).feedback.records).toBe(0);
+    expect((await db.select({ records: sql<number>`count(*)::int` }).from(datasetRecords))[0].records).toBe(records);
+    const kept = await db.select().from(predictions).where(inArray(predictions.id, ids));
+    expect(kept.map((p) => [p.feedbackKind, p.feedbackLabel, p.feedbackBatchId, p.reviewStatus])).toEqual(new Array(5).fill(["none", null, null, "approved"]));
+    const summary = await monitoringSummary(db);
+    expect(summary.totals).toMatchObject({ noneOfThese: 5, pendingFeedback: 0 });
+  });
 });
 
 describe("drift check on logged inputs", () => {
@@ -262,8 +288,10 @@ describe("drift check on logged inputs", () => {
   it("the monitoring page's summary reflects the log, the feedback and the checks", async () => {
     const { monitoringSummary } = await import("@/lib/monitoring");
     const summary = await monitoringSummary(database.db);
-    expect(summary.totals.feedback).toBe(51);
+    // 51 answers with a label and 5 "none of these".
+    expect(summary.totals.feedback).toBe(56);
     expect(summary.totals.pendingFeedback).toBe(0);
+    expect(summary.totals.noneOfThese).toBe(5);
     expect(summary.totals).toMatchObject({ awaitingReview: 0, rejectedFeedback: 10 });
     expect(summary.totals.predictions).toBeGreaterThanOrEqual(650);
     expect(summary.volume.reduce((n, v) => n + v.count, 0)).toBe(summary.totals.predictions);

@@ -66,6 +66,8 @@ interface PredictionBody {
   model: { name: string; version: number; algorithm: string };
   preprocessed?: number[];
   timingMs: { total: number };
+  unsure: boolean;
+  confidenceFloor: number | null;
 }
 
 async function expectPrediction(response: Response): Promise<PredictionBody> {
@@ -145,7 +147,9 @@ describe("POST /api/predict: input forms", () => {
     const before = (await database.db.select({ id: predictions.id }).from(predictions)).length;
     for (const kind of NON_CHARACTER_KINDS) {
       const drawn = nonCharacterStrokes(kind, 3);
-      const response = drawn ? await json({ strokes: drawn }) : await post(new Uint8Array(await nonCharacter(kind, 3)), kind === "noise" ? "image/jpeg" : "image/png");
+      const response = drawn
+        ? await json({ strokes: drawn })
+        : await post(new Uint8Array(await nonCharacter(kind, 3)), kind === "noise" ? "image/jpeg" : "image/png");
       const body = (await response.json()) as { error?: { code: string; message: string } };
       expect({ kind, status: response.status, code: body.error?.code }).toEqual({ kind, status: 422, code: "not_a_character" });
       expect(body.error!.message).toMatch(/^Not a character: /);
@@ -153,6 +157,29 @@ describe("POST /api/predict: input forms", () => {
     await flushPredictionLog();
     expect((await database.db.select({ id: predictions.id }).from(predictions)).length).toBe(before);
   });
+
+  it("flags an answer as unsure below the model's 1st-percentile confidence on its holdout: at most 1 % of the holdout", async () => {
+    const { benchmarkSweep, engineOptions } = await import("@/lib/benchmark");
+    const { latestVersion, loadSnapshot } = await import("@/lib/data");
+    const { objectStore } = await import("@/lib/storage");
+    // Before the champion has a benchmark there is no calibration: nothing is flagged.
+    const uncalibrated = await expectPrediction(await json({ pixels: Array.from(image(3)) }));
+    expect(uncalibrated).toMatchObject({ unsure: false, confidenceFloor: null });
+    await benchmarkSweep({ db: database.db, store: objectStore() }, engineOptions({ workers: 1, explain: false }));
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // the service's model resolution is cached for a second
+    const holdout = await loadSnapshot(objectStore(), (await latestVersion(database.db, "kmnist-holdout"))!);
+    let unsure = 0;
+    let floor: number | null = null;
+    for (let k = 0; k < holdout.count; k++) {
+      const answer = await expectPrediction(await json({ pixels: Array.from(holdout.images.subarray(k * 784, (k + 1) * 784)) }, "?record=false"));
+      floor = answer.confidenceFloor;
+      if (answer.unsure) unsure++;
+      expect(answer.unsure).toBe(answer.probabilities[0].p < floor!);
+    }
+    expect(floor).toBeGreaterThan(0.1);
+    expect(unsure).toBeGreaterThan(0);
+    expect(unsure / holdout.count).toBeLessThanOrEqual(0.01);
+  }, 120_000);
 
   it("hands out a predictionId for the log, unless asked not to record (?record=false)", async () => {
     const recorded = (await (await json({ pixels: Array.from(image(3)) })).json()) as { predictionId: string | null };
@@ -238,7 +265,12 @@ describe("POST /api/predict: errors", () => {
     ["an infinite coordinate", () => post('{"strokes":[[[1e999,2]]]}', "application/json"), 422, "validation_failed"],
     ["65 strokes", () => json({ strokes: Array.from({ length: 65 }, (_, k) => [[k, k]]) }), 422, "validation_failed"],
     ["a stroke of 2,049 points", () => json({ strokes: [Array.from({ length: 2049 }, (_, k) => [k % 200, k % 100])] }), 422, "validation_failed"],
-    ["8,193 points in all", () => json({ strokes: Array.from({ length: 5 }, () => Array.from({ length: 1639 }, (_, k) => [k % 200, k % 97])) }), 422, "validation_failed"],
+    [
+      "8,193 points in all",
+      () => json({ strokes: Array.from({ length: 5 }, () => Array.from({ length: 1639 }, (_, k) => [k % 200, k % 97])) }),
+      422,
+      "validation_failed",
+    ],
     ["neither pixels nor image", () => json({ model: "champion" }), 422, "validation_failed"],
     ["an unknown field", () => json({ pixels: zeros(), colour: "red" }), 422, "validation_failed"],
     ["a bad data URL", () => json({ image: "http://example.com/x.png" }), 422, "validation_failed"],
