@@ -85,13 +85,14 @@ describe("a new handwriting style flows into training", () => {
     expect(first).toMatchObject({ status: "succeeded", decision: "promoted" });
     const championBefore = (await aliasTarget(db, "champion"))!;
 
-    // 1,500 images of KMNIST's train split, slanted 15° and drawn with much thicker strokes.
+    // 1,500 images of KMNIST's train split, slanted 25° and drawn with much thicker strokes (preprocessing thins thick
+    // strokes since #20: at 15° the champion already read 76 % of them).
     const { version: trainSplit } = await resolveTag(db, store, "kmnist-train");
     const source = await loadSnapshot(store, trainSplit);
     const files: Record<string, Uint8Array> = {};
     const lines = ["file,label"];
     for (let k = 0; k < BATCH; k++) {
-      files[`batch/${k}.png`] = await restyledPng(source.images.subarray(k * 784, (k + 1) * 784), { slantDegrees: 15, thicken: 5 });
+      files[`batch/${k}.png`] = await restyledPng(source.images.subarray(k * 784, (k + 1) * 784), { slantDegrees: 25, thicken: 5 });
       // Labels as digits and as the hiragana, both accepted.
       lines.push(`${k}.png,${k % 2 ? source.labels[k] : KMNIST_CLASSES[source.labels[k]].char}`);
     }
@@ -128,6 +129,7 @@ describe("a new handwriting style flows into training", () => {
     const runs = await db.select().from(pipelineRuns).orderBy(pipelineRuns.id);
     expect(runs).toHaveLength(2);
     const retrained = runs[1];
+    console.log(`retraining decision: ${retrained.decision}: ${retrained.reason}`);
     expect(retrained).toMatchObject({ trigger: "data", status: "succeeded", decision: "promoted" });
     expect(retrained.triggerDetail).toMatchObject({ newRecords: expect.any(Number), trainingVersionId: retrained.trainVersionId });
     expect(retrained.triggerDetail!.newRecords).toBeGreaterThanOrEqual(1000);
