@@ -56,6 +56,16 @@ test("an admin uploads a PyTorch ONNX model with its metadata and sees its bench
   await expect(page.getByText(/onnxruntime backend/)).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath("onnx-benchmark.png"), fullPage: true });
 
+  // The same pages on a phone (390 px): the imported model's page and the upload form.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`/models/${benchmark.modelVersionId}`);
+  await expect(page.getByTestId("model-runtime")).toContainText("ONNX (imported; pytorch");
+  await page.screenshot({ path: testInfo.outputPath("onnx-model-390.png"), fullPage: true });
+  await page.goto("/admin/upload");
+  await page.getByLabel(/Model file/).setInputFiles({ name: "torch-cnn.onnx", mimeType: "application/octet-stream", buffer: onnxModel });
+  await expect(page.getByTestId("onnx-fields")).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath("upload-onnx-form-390.png"), fullPage: true });
+
   const download = await request.get(`/api/models/versions/${benchmark.modelVersionId}/artifact?format=onnx`);
   expect(download.status()).toBe(200);
   expect(Buffer.from(await download.body()).equals(onnxModel)).toBe(true);
