@@ -6,7 +6,8 @@
  * things that are not characters (dots, ticks, scribbles, blobs, noise). Per variant:
  * accuracy with n and its Wilson interval, refused (422 not_a_character) and unsure shares.
  * Uses the configured database's champion (BENCH_MODEL for another) and needs a build.
- * `npm run bench -- robustness` (BENCH_IMAGES, default 2000: the whole holdout)
+ * `npm run bench -- robustness` (BENCH_IMAGES, default 2000: the whole holdout; BENCH_ONLY, a
+ * regular expression, runs only the inputs whose names match it, plus the raw pixels)
  */
 import { config } from "@/lib/config";
 import { latestVersion, loadSnapshot } from "@/lib/data";
@@ -108,6 +109,9 @@ const nonCharacterCases = (kind: NonCharacterKind, asStrokes: boolean): Case[] =
 for (const kind of NON_CHARACTER_KINDS) groups.push({ name: `not a character: ${kind} (image)`, cases: nonCharacterCases(kind, false) });
 for (const kind of NON_CHARACTER_KINDS.filter((k) => nonCharacterStrokes(k, 1)))
   groups.push({ name: `not a character: ${kind} (strokes)`, cases: nonCharacterCases(kind, true) });
+
+const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
+if (only) groups.splice(0, groups.length, ...groups.filter((g, k) => k === 0 || only.test(g.name)));
 
 const server = await startNextServer(PORT, { ML_INFERENCE: "auto", MONITORING_SCHEDULE: "off" });
 const url = `http://127.0.0.1:${PORT}/api/predict?record=false&model=${encodeURIComponent(MODEL_REF)}`;

@@ -16,3 +16,4 @@ export {
 export { pngDataUrl } from "./png";
 export { implausibility, inkShape, SHAPE_BOUNDS, type ImplausibleReason, type InkShape } from "./plausibility";
 export { renderStrokes, strokesExtent, KMNIST_STROKE_FRACTION, type Strokes } from "./strokes";
+export { centreLines, skeleton, skeletonPolylines, strokeRendition } from "./centre-lines";

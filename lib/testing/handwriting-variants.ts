@@ -1,4 +1,5 @@
 import sharp from "sharp";
+import { centreLines } from "@/lib/preprocess";
 import { seededRandom } from "@/lib/random";
 
 /**
@@ -65,35 +66,6 @@ function morphology(image: Uint8Array, side: number, radius: number): Uint8Array
   return out;
 }
 
-/** Zhang-Suen thinning of a binary image (1 = ink): the strokes' centre lines. */
-export function skeleton(binary: Uint8Array, width: number, height: number): Uint8Array {
-  const img = Uint8Array.from(binary);
-  const at = (x: number, y: number) => (x < 0 || y < 0 || x >= width || y >= height ? 0 : img[y * width + x]);
-  let changed = true;
-  while (changed) {
-    changed = false;
-    for (const step of [0, 1]) {
-      const remove: number[] = [];
-      for (let y = 0; y < height; y++) {
-        for (let x = 0; x < width; x++) {
-          if (!img[y * width + x]) continue;
-          const p = [at(x, y - 1), at(x + 1, y - 1), at(x + 1, y), at(x + 1, y + 1), at(x, y + 1), at(x - 1, y + 1), at(x - 1, y), at(x - 1, y - 1)];
-          const neighbours = p.reduce((a, b) => a + b, 0);
-          if (neighbours < 2 || neighbours > 6) continue;
-          let transitions = 0;
-          for (let k = 0; k < 8; k++) if (p[k] === 0 && p[(k + 1) % 8] === 1) transitions++;
-          if (transitions !== 1) continue;
-          if (step === 0 ? p[0] * p[2] * p[4] === 0 && p[2] * p[4] * p[6] === 0 : p[0] * p[2] * p[6] === 0 && p[0] * p[4] * p[6] === 0)
-            remove.push(y * width + x);
-        }
-      }
-      for (const i of remove) img[i] = 0;
-      if (remove.length) changed = true;
-    }
-  }
-  return img;
-}
-
 /** A white canvas with the page's pen (anti-aliased discs) along the given points, as the page's PNG. */
 export async function penDrawing(points: Array<[number, number]>, side = CANVAS_SIDE, pen = PEN_WIDTH): Promise<Buffer> {
   const ink = new Float32Array(side * side);
@@ -123,35 +95,6 @@ export function along(polyline: Array<[number, number]>, step = 2): Array<[numbe
   return out;
 }
 
-/** Traces a skeleton (1 = centre line, 8-connected) into polylines, as a pen would have drawn it. */
-export function skeletonPolylines(thin: Uint8Array, width: number, height: number): Array<Array<[number, number]>> {
-  const left = Uint8Array.from(thin);
-  const neighbours = (x: number, y: number) => {
-    const out: Array<[number, number]> = [];
-    for (let dy = -1; dy <= 1; dy++)
-      for (let dx = -1; dx <= 1; dx++) {
-        const [xx, yy] = [x + dx, y + dy];
-        if ((dx || dy) && xx >= 0 && yy >= 0 && xx < width && yy < height && left[yy * width + xx]) out.push([xx, yy]);
-      }
-    return out;
-  };
-  const lines: Array<Array<[number, number]>> = [];
-  const walkFrom = (x: number, y: number) => {
-    const line: Array<[number, number]> = [[x, y]];
-    left[y * width + x] = 0;
-    for (let next = neighbours(x, y); next.length; next = neighbours(x, y)) {
-      [x, y] = next[0];
-      left[y * width + x] = 0;
-      line.push([x, y]);
-    }
-    lines.push(line);
-  };
-  // Ends first (one neighbour), then whatever is left (loops).
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if (left[y * width + x] && neighbours(x, y).length === 1) walkFrom(x, y);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if (left[y * width + x]) walkFrom(x, y);
-  return lines;
-}
-
 /**
  * The character as a person would draw it on the page's canvas: its centre lines (at 4x)
  * traced into strokes, scaled and placed so that, drawn with the page's pen, its longer side
@@ -159,17 +102,7 @@ export function skeletonPolylines(thin: Uint8Array, width: number, height: numbe
  */
 export async function penStrokes(pixels: Uint8Array, fraction: number, seed: number): Promise<Array<Array<[number, number]>>> {
   const random = seededRandom(seed);
-  const side = 112;
-  const big = await upscaled(pixels, side);
-  const lines = skeletonPolylines(
-    skeleton(
-      big.map((v) => (v >= 128 ? 1 : 0)),
-      side,
-      side,
-    ),
-    side,
-    side,
-  );
+  const lines = await centreLines(pixels);
   if (lines.length === 0) return [[[CANVAS_SIDE / 2, CANVAS_SIDE / 2]]];
   const all = lines.flat();
   const [x0, x1] = [Math.min(...all.map((p) => p[0])), Math.max(...all.map((p) => p[0]))];

@@ -1,10 +1,12 @@
 import type * as tfjs from "@tensorflow/tfjs";
 import { z } from "zod";
-import { IMAGE_SIDE, NUM_CLASSES } from "@/lib/kmnist";
+import { IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES } from "@/lib/kmnist";
+import { strokeRendition } from "@/lib/preprocess";
+import { seededRandom, shuffledIndices } from "@/lib/random";
 import type { Tf } from "../backend";
 import { randomAffine, trainLayersModel } from "./layers-training";
 import { serialiseLayersModel } from "./tfjs-io";
-import type { ModelFamily } from "./types";
+import type { LabelledImages, ModelFamily, TrainProgress } from "./types";
 
 const hyperparameters = z.object({
   epochs: z.number().int().min(1).max(500).default(12),
@@ -17,6 +19,11 @@ const hyperparameters = z.object({
   // Off by default: on the wasm backend its gradient (Tile/Sum/Mean kernels) costs ~40% of a step.
   batchNorm: z.boolean().default(false),
   augment: z.boolean().default(true),
+  /**
+   * Share of the training images added again as the predict page's drawings reach the model:
+   * centre lines redrawn at KMNIST's median stroke width (strokeRendition).
+   */
+  strokeRenditions: z.number().min(0).max(1).default(0),
   seed: z.number().int().default(42),
 });
 
@@ -54,6 +61,31 @@ export function buildCnn(tf: Tf, hp: Pick<Hp, "filters" | "denseUnits" | "dropou
   });
 }
 
+/** The training images plus a seeded `share` of them redrawn as uniform strokes, with the same labels. */
+async function withStrokeRenditions(data: LabelledImages, share: number, seed: number, onProgress: (p: TrainProgress) => void): Promise<LabelledImages> {
+  const chosen = shuffledIndices(data.count, seededRandom(seed + 99)).subarray(0, Math.round(share * data.count));
+  const images: Uint8Array[] = [];
+  const labels: number[] = [];
+  const started = performance.now();
+  for (const [k, i] of chosen.entries()) {
+    const rendition = await strokeRendition(data.images.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS));
+    if (rendition) {
+      images.push(rendition);
+      labels.push(data.labels[i]);
+    }
+    if (k % 500 === 499)
+      onProgress({
+        epoch: 0,
+        epochs: 0,
+        message: `redrawn ${k + 1} of ${chosen.length} images as strokes (${Math.round((performance.now() - started) / 1000)} s)`,
+      });
+  }
+  const all = new Uint8Array((data.count + images.length) * IMAGE_PIXELS);
+  all.set(data.images.subarray(0, data.count * IMAGE_PIXELS));
+  images.forEach((image, k) => all.set(image, (data.count + k) * IMAGE_PIXELS));
+  return { count: data.count + images.length, images: all, labels: Uint8Array.from([...data.labels.subarray(0, data.count), ...labels]) };
+}
+
 /** Two blocks of two 3x3 conv-ReLU (optionally batch-normalised) with max pooling, a dense head, random-affine augmentation. */
 export const cnn: ModelFamily<typeof hyperparameters> = {
   algorithm: "cnn",
@@ -61,6 +93,7 @@ export const cnn: ModelFamily<typeof hyperparameters> = {
   runtime: "tfjs-layers",
   hyperparameters,
   async train({ tf }, data, hp, onProgress) {
+    if (hp.strokeRenditions > 0) data = await withStrokeRenditions(data, hp.strokeRenditions, hp.seed, onProgress);
     const model = buildCnn(tf, hp);
     try {
       await trainLayersModel(
