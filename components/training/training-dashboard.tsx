@@ -142,7 +142,7 @@ export function TrainingDashboard({ tags, defaultTag }: { tags: TrainableTag[]; 
                 <CardHeader>
                   <CardTitle>{run.algorithm}</CardTitle>
                   <CardDescription>
-                    {p ? `epoch ${p.epoch} of ${p.epochs}` : "starting"}
+                    {p ? (p.epochs === 0 && p.message ? p.message : `epoch ${p.epoch} of ${p.epochs}`) : "starting"}
                     {p?.etaSeconds !== undefined && ` · about ${Math.ceil(p.etaSeconds)} s left`}
                   </CardDescription>
                 </CardHeader>

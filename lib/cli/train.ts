@@ -72,7 +72,7 @@ async function main() {
       signal: interrupt.signal,
       onProgress: (p) =>
         process.stdout.write(
-          `  ${algorithm} epoch ${p.epoch}/${p.epochs}` +
+          (p.epochs === 0 && p.message ? `  ${algorithm}: ${p.message}` : `  ${algorithm} epoch ${p.epoch}/${p.epochs}`) +
             (p.loss !== undefined ? ` loss ${p.loss.toFixed(4)} acc ${((p.accuracy ?? 0) * 100).toFixed(1)}%` : "") +
             (p.etaSeconds !== undefined ? ` eta ${p.etaSeconds.toFixed(0)} s` : "") +
             "\n",

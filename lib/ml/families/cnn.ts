@@ -20,10 +20,13 @@ const hyperparameters = z.object({
   batchNorm: z.boolean().default(false),
   augment: z.boolean().default(true),
   /**
-   * Share of the training images added again as the predict page's drawings reach the model:
-   * centre lines redrawn at KMNIST's median stroke width (strokeRendition).
+   * With `augment`: the share of the training images added again as the predict page's
+   * drawings reach the model, centre lines redrawn at KMNIST's median stroke width
+   * (strokeRendition). Measured (2,000 holdout images, one seed each): 0.3 took the holdout
+   * from 96.45 to 96.95 %, drawings sent as strokes from 94.1 to 94.9 %, rotations ±10° from
+   * 94.3/94.7 to 95.2 %, for 115 s more training (386 s) on this machine.
    */
-  strokeRenditions: z.number().min(0).max(1).default(0),
+  strokeRenditions: z.number().min(0).max(1).default(0.3),
   seed: z.number().int().default(42),
 });
 
@@ -93,7 +96,7 @@ export const cnn: ModelFamily<typeof hyperparameters> = {
   runtime: "tfjs-layers",
   hyperparameters,
   async train({ tf }, data, hp, onProgress) {
-    if (hp.strokeRenditions > 0) data = await withStrokeRenditions(data, hp.strokeRenditions, hp.seed, onProgress);
+    if (hp.augment && hp.strokeRenditions > 0) data = await withStrokeRenditions(data, hp.strokeRenditions, hp.seed, onProgress);
     const model = buildCnn(tf, hp);
     try {
       await trainLayersModel(
