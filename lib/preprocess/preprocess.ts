@@ -19,7 +19,7 @@ sharp.concurrency(1);
  * against 1.6% for box-centring.
  */
 
-export type PreprocessErrorCode = "unsupported_image" | "unsupported_format" | "too_many_pixels" | "no_ink" | "decode_timeout";
+export type PreprocessErrorCode = "unsupported_image" | "unsupported_format" | "too_many_pixels" | "no_ink" | "decode_timeout" | "not_a_character";
 
 export class PreprocessError extends Error {
   constructor(

@@ -1,4 +1,4 @@
-import { toKmnistPixels } from "./preprocess";
+import { PreprocessError, toKmnistPixels } from "./preprocess";
 
 /** A drawing as the pen moved: strokes of [x, y] points, in any units (the page sends canvas pixels). */
 export type Strokes = ReadonlyArray<ReadonlyArray<readonly [number, number]>>;
@@ -14,6 +14,12 @@ export const KMNIST_STROKE_FRACTION = 2.3 / 28;
 
 /** One pixel of pen per step: enough stamps for a continuous line. */
 const STAMP_STEP = 0.75;
+/**
+ * The strokes' total length, in widths of the drawing, above which it is refused before
+ * rendering: a character's strokes add up to 3-8 widths, a dense scribble to ~15; 8,192 points
+ * zig-zagging across it could make thousands and keep the request thread busy for seconds.
+ */
+export const MAX_STROKE_LENGTH = 30;
 
 export function strokesExtent(strokes: Strokes) {
   let x0 = Infinity;
@@ -44,6 +50,14 @@ export async function renderStrokes(strokes: Strokes): Promise<Uint8Array> {
   const scale = longer > 0 ? (RENDER_SIDE - pen - 2) / longer : 0;
   const offsetX = (RENDER_SIDE - extent.width * scale) / 2;
   const offsetY = (RENDER_SIDE - extent.height * scale) / 2;
+  let length = 0;
+  for (const stroke of strokes) for (let k = 1; k < stroke.length; k++) length += Math.hypot(stroke[k][0] - stroke[k - 1][0], stroke[k][1] - stroke[k - 1][1]);
+  if (longer > 0 && length / longer > MAX_STROKE_LENGTH) {
+    throw new PreprocessError(
+      "not_a_character",
+      `Not a character: the strokes are ${Math.round(length / longer)} times as long as the drawing is wide (a character's are under ${MAX_STROKE_LENGTH}): this looks like a scribble`,
+    );
+  }
   const ink = new Float32Array(RENDER_SIDE * RENDER_SIDE);
   const radius = pen / 2;
   const stamp = (cx: number, cy: number) => {

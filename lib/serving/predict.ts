@@ -14,7 +14,14 @@ export interface PredictionSink {
   record(entry: { modelVersionId: number; input: Uint8Array; probabilities: ArrayLike<number>; predicted: number; latencyMs: number }): string | null;
 }
 
-const PREPROCESS_STATUS = { unsupported_image: 422, unsupported_format: 415, too_many_pixels: 413, no_ink: 422, decode_timeout: 422 } as const;
+const PREPROCESS_STATUS = {
+  unsupported_image: 422,
+  unsupported_format: 415,
+  too_many_pixels: 413,
+  no_ink: 422,
+  decode_timeout: 422,
+  not_a_character: 422,
+} as const;
 
 /** How long a model reference (e.g. "champion") keeps resolving to the same version. */
 const RESOLUTION_TTL_MS = 1000;

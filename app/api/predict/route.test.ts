@@ -266,6 +266,12 @@ describe("POST /api/predict: errors", () => {
     ["65 strokes", () => json({ strokes: Array.from({ length: 65 }, (_, k) => [[k, k]]) }), 422, "validation_failed"],
     ["a stroke of 2,049 points", () => json({ strokes: [Array.from({ length: 2049 }, (_, k) => [k % 200, k % 100])] }), 422, "validation_failed"],
     [
+      "8,000 points zig-zagging across the drawing (refused before rendering)",
+      () => json({ strokes: Array.from({ length: 4 }, (_, s) => Array.from({ length: 2000 }, (_, k) => [k % 2 ? 100000 : -100000, s * 10 + (k % 3)])) }),
+      422,
+      "not_a_character",
+    ],
+    [
       "8,193 points in all",
       () => json({ strokes: Array.from({ length: 5 }, () => Array.from({ length: 1639 }, (_, k) => [k % 200, k % 97])) }),
       422,
