@@ -9,6 +9,9 @@ const BACKGROUND_SIDE = 96;
  */
 const STROKE_REMOVAL = 0.1;
 
+/** Background levels spread less than this (10th to 90th percentile, of 255) count as even light. */
+const EVEN_LIGHT_SPREAD = 12;
+
 /** The darkest paper may be this share darker than the brightest (a 30 % gradient is well inside). */
 const MAX_LIGHT_DROP = 0.5;
 
@@ -73,6 +76,10 @@ export function backgroundOf(image: GrayLike, lightInk: boolean): Float32Array {
   // Light falls off gradually: paper is never far darker than the paper around it. A region
   // the closing could not remove (a filled shape wider than the strokes) stays ink, not paper.
   const sorted = Float32Array.from(smooth).sort();
+  // Evenly lit (a drawing, a scan, a screenshot): one level for the whole image, as the border
+  // says. A local estimate there could only mistake the widest strokes for background.
+  const spread = sorted[Math.floor(0.9 * (sorted.length - 1))] - sorted[Math.floor(0.1 * (sorted.length - 1))];
+  if (spread < EVEN_LIGHT_SPREAD) return new Float32Array(image.width * image.height).fill(sorted[Math.floor(0.5 * (sorted.length - 1))]);
   if (lightInk) {
     const ground = sorted[Math.floor(0.1 * (sorted.length - 1))];
     const ceiling = ground + MAX_LIGHT_DROP * (255 - ground);
