@@ -34,7 +34,7 @@ beforeAll(async () => {
     BENCHMARK_EXPLAIN: "false",
     // Test-sized families: the same loop the defaults run, in a few minutes on two cores.
     PIPELINE_ALGORITHMS: "logreg,cnn",
-    PIPELINE_HYPERPARAMETERS: JSON.stringify({ logreg: { epochs: 10 }, cnn: { epochs: 4, filters: 8, denseUnits: 64, strokeRenditions: 0 } }),
+    PIPELINE_HYPERPARAMETERS: JSON.stringify({ logreg: { epochs: 10 }, cnn: { epochs: 6, filters: 8, denseUnits: 64, strokeRenditions: 0 } }),
   });
 }, 60_000);
 
