@@ -14,6 +14,6 @@ export {
   type PreprocessErrorCode,
 } from "./preprocess";
 export { pngDataUrl } from "./png";
-export { implausibility, inkShape, SHAPE_BOUNDS, type ImplausibleReason, type InkShape } from "./plausibility";
-export { renderStrokes, strokesExtent, KMNIST_STROKE_FRACTION, type Strokes } from "./strokes";
+export { implausibility, inkShape, type ImplausibleReason, type InkShape } from "./plausibility";
+export { renderStrokes, type Strokes } from "./strokes";
 export { centreLines, skeleton, skeletonPolylines, strokeRendition } from "./centre-lines";
