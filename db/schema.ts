@@ -19,7 +19,7 @@ import type { ImportReport, TagQuery } from "@/lib/data";
 import type { ExplanationMethodResult } from "@/lib/explain";
 import type { EvaluationIntervals, StoredMetrics } from "@/lib/metrics";
 import type { TrainProgress } from "@/lib/ml";
-import type { PipelineCandidate, PromotionComparison, TriggerDetail } from "@/lib/pipeline";
+import type { PipelineCandidate, PromotionComparison, SearchStrategy, TriggerDetail } from "@/lib/pipeline";
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => "bytea" });
 
@@ -188,6 +188,14 @@ export const trainingRuns = pgTable(
     modelVersionId: integer("model_version_id").references(() => modelVersions.id),
     /** Set when the run is one step of a pipeline run (pipeline_runs.id). */
     pipelineRunId: integer("pipeline_run_id"),
+    /** Set when the run is a trial of a hyperparameter search (hyperparameter_searches.id). */
+    searchId: integer("search_id"),
+    /** The trial's place in the search: bracket, configuration and rung, e.g. `b0-c3-r1` (a resumed search skips trials it has). */
+    searchTrial: text("search_trial"),
+    /** The successive-halving rung (0 = the smallest training budget). */
+    rung: integer("rung"),
+    /** Accuracy on the search's validation split of the training data: what the search selects on (never the holdout). */
+    validationAccuracy: doublePrecision("validation_accuracy"),
     /** The live process training it (lib/leases); a stale heartbeat means it is not running any more. */
     lockedBy: text("locked_by"),
     heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
@@ -196,7 +204,41 @@ export const trainingRuns = pgTable(
     finishedAt: timestamp("finished_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (t) => [index("training_runs_created").on(t.createdAt), index("training_runs_pipeline").on(t.pipelineRunId, t.algorithm)],
+  (t) => [
+    index("training_runs_created").on(t.createdAt),
+    index("training_runs_pipeline").on(t.pipelineRunId, t.algorithm),
+    index("training_runs_search").on(t.searchId),
+  ],
+);
+
+/**
+ * A hyperparameter search: random configurations of one family's declared space, trained with
+ * successive halving inside a time budget; its trials are training runs (search_id). The best
+ * trial is registered and goes through the pipeline run's promotion gate.
+ */
+export const hyperparameterSearches = pgTable(
+  "hyperparameter_searches",
+  {
+    id: serial("id").primaryKey(),
+    pipelineRunId: integer("pipeline_run_id").notNull(),
+    algorithm: text("algorithm").notNull(),
+    status: text("status", { enum: ["running", "succeeded", "failed", "interrupted"] })
+      .notNull()
+      .default("running"),
+    budgetSeconds: integer("budget_seconds").notNull(),
+    strategy: jsonb("strategy").$type<SearchStrategy>().notNull(),
+    seed: integer("seed").notNull(),
+    trainVersionId: integer("train_version_id").references(() => datasetVersions.id),
+    validationCount: integer("validation_count"),
+    bestTrainingRunId: integer("best_training_run_id"),
+    modelVersionId: integer("model_version_id").references(() => modelVersions.id),
+    /** Seconds spent on trials so far (a resumed search continues from here, so the budget holds across restarts). */
+    spentSeconds: doublePrecision("spent_seconds").notNull().default(0),
+    error: text("error"),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("hyperparameter_searches_pipeline").on(t.pipelineRunId, t.algorithm), index("hyperparameter_searches_started").on(t.startedAt)],
 );
 
 export const logs = pgTable(

@@ -68,6 +68,13 @@ const trainPayload = z.object({
     .min(1)
     .optional(),
   hyperparameters: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  /** A hyperparameter search of one family instead of one model per family. */
+  search: z
+    .object({
+      algorithm: z.enum(["logreg", "tree", "cnn"]),
+      budgetSeconds: z.number().int().min(10).max(86_400),
+    })
+    .optional(),
 });
 
 /** A training request a trigger sends (the train-pipeline job's payload). */

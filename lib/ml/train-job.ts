@@ -11,6 +11,8 @@ export interface TrainJob {
   hyperparameters: Record<string, unknown>;
   train: LabelledImages;
   holdout: LabelledImages;
+  /** A validation split of the training data (hyperparameter search trials): scored too, so a search selects on it and not on the holdout. */
+  validation?: LabelledImages;
   /** Manifest fields decided by the caller (name, author, dataset tag, training data, ...). */
   manifest: Omit<ManifestInput, "algorithm" | "runtime" | "hyperparameters" | "frameworkVersions" | "evaluation" | "created">;
 }
@@ -18,6 +20,8 @@ export interface TrainJob {
 export interface TrainJobResult {
   artifact: ModelArtifact;
   holdoutAccuracy: number;
+  /** Accuracy on `validation`, when the job had one. */
+  validationAccuracy?: number;
   trainSeconds: number;
   backend: string;
   backendDetail: string;
@@ -58,8 +62,10 @@ export async function runTrainJob(job: TrainJob, onProgress: (p: TrainProgress) 
   // Evaluate through the same loader that serving uses, so the artifact is known to load.
   const classifier = await loadClassifier(rt, buildArtifact(manifest, weights.files));
   let holdoutAccuracy: number;
+  let validationAccuracy: number | undefined;
   try {
     holdoutAccuracy = accuracyOf(await predictAll(classifier, job.holdout), job.holdout.labels);
+    if (job.validation) validationAccuracy = accuracyOf(await predictAll(classifier, job.validation), job.validation.labels);
   } finally {
     classifier.dispose();
   }
@@ -67,5 +73,5 @@ export async function runTrainJob(job: TrainJob, onProgress: (p: TrainProgress) 
     { ...manifest, evaluation: { holdoutAccuracy } },
     { ...weights.files, ...onnxForm(family.runtime, weights.files, rt.tf.version.tfjs) },
   );
-  return { artifact, holdoutAccuracy, trainSeconds, backend: rt.backend, backendDetail: rt.detail };
+  return { artifact, holdoutAccuracy, validationAccuracy, trainSeconds, backend: rt.backend, backendDetail: rt.detail };
 }

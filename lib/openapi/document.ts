@@ -7,7 +7,7 @@ import { healthOperation } from "@/lib/health";
 import { acceptedMediaTypes, errorSchema, operation, type ErrorDoc, type Operation } from "@/lib/http";
 import { inngestOperations } from "@/lib/jobs";
 import { feedbackOperation, reviewDecisionOperation, reviewQueueOperation } from "@/lib/monitoring";
-import { requestTrainingOperation, trainingStatusOperation } from "@/lib/pipeline";
+import { listSearchesOperation, requestTrainingOperation, searchDetailOperation, trainingStatusOperation } from "@/lib/pipeline";
 import { downloadArtifactOperation, setFollowsOperation, uploadModelOperation } from "@/lib/registry";
 import { predictOperation, predictWrongMethodOperation } from "@/lib/serving";
 
@@ -31,6 +31,8 @@ export const OPERATIONS: AnyOperation[] = [
   reviewQueueOperation,
   reviewDecisionOperation,
   trainingStatusOperation,
+  listSearchesOperation,
+  searchDetailOperation,
   requestTrainingOperation,
   listBenchmarksOperation,
   runBenchmarksOperation,

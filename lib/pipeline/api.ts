@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoDate, operation } from "@/lib/http";
+import { idParam, isoDate, operation } from "@/lib/http";
 import { jobAcceptedSchema } from "@/lib/jobs";
 
 /** The API of training: what the Training page polls, and the request for a run. */
@@ -29,6 +29,12 @@ export const trainingRunSchema = z
     trainSeconds: nullable(z.number()),
     modelVersionId: nullable(z.number().int()),
     pipelineRunId: nullable(z.number().int()),
+    searchId: nullable(z.number().int()).meta({ description: "The hyperparameter search this run is a trial of" }),
+    searchTrial: nullable(z.string()).meta({ description: "The trial's bracket, configuration and rung, e.g. b0-c3-r1" }),
+    rung: nullable(z.number().int()).meta({ description: "Successive-halving rung (0 = smallest training budget)" }),
+    validationAccuracy: nullable(z.number()).meta({
+      description: "Accuracy on the search's validation split of the training data (what the search selects on)",
+    }),
     lockedBy: nullable(z.string()),
     heartbeatAt: nullable(isoDate),
     error: nullable(z.string()),
@@ -141,8 +147,20 @@ export const requestTrainingSchema = z
       .max(2_147_483_647)
       .optional()
       .meta({ description: "Train on this earlier version of the tag (retraining on an earlier data version)" }),
+    search: z
+      .object({
+        algorithm: z.enum(["logreg", "tree", "cnn"]),
+        budgetMinutes: z.number().min(1).max(1440).meta({ description: "Time the trials may take in all" }),
+      })
+      .strict()
+      .optional()
+      .meta({
+        description:
+          "Search this family's hyperparameters (random search with successive halving) within the budget instead of training each family once; the best trial goes through the promotion gate",
+      }),
   })
-  .strict();
+  .strict()
+  .refine((body) => !(body.search && body.algorithms), { message: "give either algorithms or search, not both", path: ["search"] });
 
 export const trainingStatusOperation = operation({
   id: "trainingStatus",
@@ -167,4 +185,72 @@ export const requestTrainingOperation = operation({
     409: { description: "A pipeline is already queued or running", codes: ["training_in_progress"] },
     422: { description: "The tag or version does not exist, or the version is not one of the tag's", codes: ["unknown_training_version"] },
   },
+});
+
+const searchSpaceSchema = z.object({
+  dimensions: z.record(z.string(), z.record(z.string(), z.unknown())),
+  resource: z.object({ kind: z.enum(["epochs", "data-fraction"]), rungs: z.array(z.number()) }),
+  fixed: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const hyperparameterSearchSchema = z
+  .object({
+    id: z.number().int(),
+    pipelineRunId: z.number().int(),
+    algorithm: z.string(),
+    status: z.enum(["running", "succeeded", "failed", "interrupted"]),
+    budgetSeconds: z.number().int(),
+    spentSeconds: z.number().meta({ description: "Seconds the trials have taken so far" }),
+    strategy: z.object({
+      kind: z.literal("successive-halving"),
+      eta: z.number(),
+      maxConfigurations: z.number().int(),
+      validationShare: z.number(),
+      space: searchSpaceSchema,
+      brackets: z.array(z.object({ configurations: z.number().int(), rungs: z.array(z.number().int()) })),
+    }),
+    seed: z.number().int(),
+    trainVersionId: nullable(z.number().int()),
+    validationCount: nullable(z.number().int()).meta({ description: "Images in the validation split trials are scored on" }),
+    bestTrainingRunId: nullable(z.number().int()),
+    modelVersionId: nullable(z.number().int()).meta({ description: "The best trial, registered" }),
+    error: nullable(z.string()),
+    startedAt: isoDate,
+    finishedAt: nullable(isoDate),
+    trialCount: z.number().int(),
+    bestValidationAccuracy: nullable(z.number()),
+  })
+  .meta({ id: "HyperparameterSearch" });
+
+export const searchDetailSchema = z
+  .object({
+    search: hyperparameterSearchSchema,
+    trials: z.array(trainingRunSchema).meta({ description: "Every trial, oldest first" }),
+    holdoutRecords: nullable(z.number().int()).meta({ description: "Images in the holdout version the trials were also scored on" }),
+    decision: nullable(z.object({ decision: nullable(z.enum(["promoted", "kept"])), reason: nullable(z.string()) })).meta({
+      description: "The promotion gate's decision on the best trial (null while the search runs)",
+    }),
+  })
+  .meta({ id: "HyperparameterSearchDetail" });
+
+export const listSearchesOperation = operation({
+  id: "listHyperparameterSearches",
+  method: "GET",
+  path: "/api/training/searches",
+  tag: "Training",
+  access: "viewer",
+  summary: "Recent hyperparameter searches, newest first",
+  responses: { 200: { description: "The searches", json: z.object({ searches: z.array(hyperparameterSearchSchema) }) } },
+});
+
+export const searchDetailOperation = operation({
+  id: "getHyperparameterSearch",
+  method: "GET",
+  path: "/api/training/searches/{id}",
+  tag: "Training",
+  access: "viewer",
+  summary: "One hyperparameter search with its trials and the promotion decision on its best trial",
+  params: z.object({ id: idParam }),
+  responses: { 200: { description: "The search", json: searchDetailSchema } },
+  errors: { 404: { description: "No such search", codes: ["not_found"] } },
 });

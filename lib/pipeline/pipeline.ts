@@ -11,6 +11,7 @@ import { ALGORITHMS, evaluateInWorker, getArtifact, type Algorithm, type TrainPr
 import { aliasTarget, bestUnaliasedChampion, CHAMPION, promote, resolveModelRef, versionLabel } from "@/lib/registry";
 import type { ObjectStore } from "@/lib/storage";
 import { decidePromotion, decidePromotionAcross, type HoldoutOutcome, type PromotionThresholds } from "./decision";
+import { searchAndRegister, type SearchRequest } from "./search";
 import { HOLDOUT_TAG, trainAndRegister, trainingTag, trainingVersion } from "./train";
 import type { PipelineCandidate, PromotionComparison, TriggerDetail, TriggerKind } from "./types";
 
@@ -30,6 +31,8 @@ export interface PipelineInput {
   algorithms?: readonly Algorithm[];
   hyperparameters?: Partial<Record<Algorithm, Record<string, unknown>>>;
   thresholds?: PromotionThresholds;
+  /** Search this family's hyperparameters within a time budget instead of training each family once; the best trial is the run's candidate. */
+  search?: Pick<SearchRequest, "algorithm" | "budgetSeconds" | "seed" | "eta" | "maxConfigurations" | "space">;
 }
 
 export interface PipelineDeps {
@@ -90,23 +93,26 @@ export async function trainingPipeline(deps: PipelineDeps, input: PipelineInput,
     });
     const { algorithms: configuredAlgorithms, hyperparameters: configuredHyperparameters } = config().training;
     const candidates: PipelineCandidate[] = [];
-    for (const algorithm of input.algorithms ?? configuredAlgorithms ?? ALGORITHMS) {
+    const algorithms = input.search ? [input.search.algorithm] : (input.algorithms ?? configuredAlgorithms ?? ALGORITHMS);
+    for (const algorithm of algorithms) {
       throwIfAborted(signal);
       candidates.push(
-        await step.run(`train-${algorithm}`, async () => {
-          const outcome = await trainAndRegister(db, store, {
-            algorithm,
-            hyperparameters: { ...configuredHyperparameters[algorithm], ...input.hyperparameters?.[algorithm] },
+        await step.run(`${input.search ? "search" : "train"}-${algorithm}`, async () => {
+          const request = {
             author: `pipeline (${input.trigger})`,
             pipelineRunId: runId,
             trainingTag: input.trainingTag,
             trainingVersionId: data.trainVersionId,
             signal,
-            onProgress: (p) => {
+            onProgress: (p: TrainProgress) => {
               logProgress(algorithm, p);
               deps.onProgress?.(algorithm, p);
             },
-          });
+          };
+          const hyperparameters = { ...configuredHyperparameters[algorithm], ...input.hyperparameters?.[algorithm] };
+          const outcome = input.search
+            ? await searchAndRegister(db, store, { ...request, ...input.search, baseHyperparameters: hyperparameters })
+            : await trainAndRegister(db, store, { ...request, algorithm, hyperparameters });
           log.info(
             `${versionLabel(outcome.modelVersion)}: holdout accuracy ${(outcome.holdoutAccuracy * 100).toFixed(2)}% in ${outcome.trainSeconds.toFixed(1)} s`,
             { runId },

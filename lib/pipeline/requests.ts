@@ -15,6 +15,8 @@ export interface TrainingRequest {
   trainingTag?: string;
   /** ... or on this earlier version of it. */
   trainingVersionId?: number;
+  /** A hyperparameter search of one family within a budget, instead of one model per family. */
+  search?: { algorithm: "logreg" | "tree" | "cnn"; budgetMinutes: number };
 }
 
 /**
@@ -22,7 +24,7 @@ export interface TrainingRequest {
  * tag or version is checked before anything is queued (TrainingVersionError, 422).
  */
 export async function requestTraining(db: Db, request: TrainingRequest): Promise<JobRequestResult> {
-  const { actor, algorithms, trainingVersionId } = request;
+  const { actor, algorithms, trainingVersionId, search } = request;
   // A version alone names its tag too.
   const trainingTag =
     request.trainingTag !== undefined || trainingVersionId !== undefined ? await checkTrainingData(db, request.trainingTag, trainingVersionId) : undefined;
@@ -35,6 +37,7 @@ export async function requestTraining(db: Db, request: TrainingRequest): Promise
       ...(algorithms ? { algorithms } : {}),
       ...(trainingTag ? { trainingTag } : {}),
       ...(trainingVersionId ? { trainingVersionId } : {}),
+      ...(search ? { search: { algorithm: search.algorithm, budgetSeconds: Math.round(search.budgetMinutes * 60) } } : {}),
     })),
   };
 }

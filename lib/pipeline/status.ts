@@ -1,6 +1,6 @@
-import { and, desc, eq, not, or } from "drizzle-orm";
+import { and, desc, eq, inArray, not, or } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { datasetTags, datasetVersions, jobs, pipelineRuns, trainingRuns } from "@/db/schema";
+import { datasetTags, datasetVersions, hyperparameterSearches, jobs, pipelineRuns, trainingRuns } from "@/db/schema";
 import { config } from "@/lib/config";
 import type { Db } from "@/lib/db";
 import { staleRunning } from "@/lib/leases";
@@ -44,6 +44,15 @@ export async function expireStaleRuns(db: Db, leaseMs = config().jobs.leaseMs): 
     .set({ status: "interrupted", error: "interrupted: the process running it stopped; it resumes if its job runs again", lockedBy: null })
     .where(await staleRunning(db, pipelineRuns, leaseMs))
     .returning({ id: pipelineRuns.id });
+  // A search is a step of its pipeline run: it stops with it (and resumes with it).
+  const stopped = db
+    .select({ id: pipelineRuns.id })
+    .from(pipelineRuns)
+    .where(not(eq(pipelineRuns.status, "running")));
+  await db
+    .update(hyperparameterSearches)
+    .set({ status: "interrupted", error: "interrupted: its pipeline run stopped; it resumes if the run's job runs again" })
+    .where(and(eq(hyperparameterSearches.status, "running"), inArray(hyperparameterSearches.pipelineRunId, stopped)));
   if (training.length || pipelines.length) {
     log.warn("runs left running by a stopped process are marked interrupted", {
       trainingRuns: training.map((r) => r.id),

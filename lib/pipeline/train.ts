@@ -7,7 +7,7 @@ import type { Db } from "@/lib/db";
 import { KMNIST_CLASSES } from "@/lib/kmnist";
 import { isInterrupted, keepAlive, leaseOwner } from "@/lib/leases";
 import { createLogger } from "@/lib/log";
-import { KMNIST_PREPROCESSING, modelFamily, runTrainJobInWorker, type TrainProgress } from "@/lib/ml";
+import { KMNIST_PREPROCESSING, modelFamily, runTrainJobInWorker, type TrainJob, type TrainProgress } from "@/lib/ml";
 import { registerModelVersion, type ModelVersion } from "@/lib/registry";
 import type { ObjectStore } from "@/lib/storage";
 
@@ -55,6 +55,36 @@ export async function trainingVersion(db: Db, store: ObjectStore, tagName: strin
   return row.version;
 }
 
+/** The manifest fields of a model trained here on `version` of `tag` (`records`: how many of its records it learnt from). */
+export function trainingManifest(model: { name: string; author: string; tag: string; version: DatasetVersion; records: number }): TrainJob["manifest"] {
+  return {
+    name: model.name,
+    author: model.author,
+    // The tag the model follows: the benchmark engine evaluates it on every version of it.
+    datasetTag: HOLDOUT_TAG,
+    preprocessing: KMNIST_PREPROCESSING,
+    labels: KMNIST_CLASSES.map(({ label, char }) => ({ label, char })),
+    metrics: ["accuracy", "log_loss", "confusion_matrix", "roc_auc", "calibration"],
+    trainingData: { tag: model.tag, contentHash: model.version.contentHash, protocol: model.version.protocol, records: model.records },
+  };
+}
+
+/** Forwards a worker's progress and keeps it on the training run's row: at most one write a second (the rows are for people watching a page). */
+export function progressRecorder(db: Db, runId: number, forward?: (p: TrainProgress) => void): (p: TrainProgress) => void {
+  let lastWrite = 0;
+  return (progress) => {
+    forward?.(progress);
+    const now = Date.now();
+    if (now - lastWrite < 1000 && progress.epoch !== progress.epochs) return;
+    lastWrite = now;
+    void db
+      .update(trainingRuns)
+      .set({ progress })
+      .where(eq(trainingRuns.id, runId))
+      .catch(() => undefined);
+  };
+}
+
 export interface TrainOutcome {
   runId: number;
   modelVersion: ModelVersion;
@@ -97,41 +127,21 @@ export async function trainAndRegister(db: Db, store: ObjectStore, request: Trai
 
   try {
     const [train, holdout] = await Promise.all([loadSnapshot(store, trainVersion), loadSnapshot(store, holdoutVersion)]);
-    let lastWrite = 0;
     const result = await runTrainJobInWorker(
       {
         algorithm: family.algorithm,
         hyperparameters,
         train,
         holdout,
-        manifest: {
+        manifest: trainingManifest({
           name: request.modelName ?? `kmnist-${family.algorithm}`,
           author: request.author ?? "kana-lab pipeline",
-          // The tag the model follows: the benchmark engine evaluates it on every version of it.
-          datasetTag: HOLDOUT_TAG,
-          preprocessing: KMNIST_PREPROCESSING,
-          labels: KMNIST_CLASSES.map(({ label, char }) => ({ label, char })),
-          metrics: ["accuracy", "log_loss", "confusion_matrix", "roc_auc", "calibration"],
-          trainingData: {
-            tag: request.trainingTag ?? trainingTag(),
-            contentHash: trainVersion.contentHash,
-            protocol: trainVersion.protocol,
-            records: trainVersion.recordCount,
-          },
-        },
+          tag: request.trainingTag ?? trainingTag(),
+          version: trainVersion,
+          records: trainVersion.recordCount,
+        }),
       },
-      (progress) => {
-        request.onProgress?.(progress);
-        // Progress rows are for humans watching a page: at most one write a second.
-        const now = Date.now();
-        if (now - lastWrite < 1000 && progress.epoch !== progress.epochs) return;
-        lastWrite = now;
-        void db
-          .update(trainingRuns)
-          .set({ progress })
-          .where(eq(trainingRuns.id, run.id))
-          .catch(() => undefined);
-      },
+      progressRecorder(db, run.id, request.onProgress),
       request.signal,
     );
     // The version and the run's success are committed together: after a crash either both

@@ -1,4 +1,6 @@
 import type { PairedContingency } from "@/lib/metrics";
+import type { BracketPlan } from "./halving";
+import type { SearchSpace } from "./search-space";
 
 /** One model a pipeline run trained, with its holdout accuracy. */
 export interface PipelineCandidate {
@@ -39,4 +41,15 @@ export interface TriggerDetail {
   driftReportId?: number;
   /** Accuracy trigger: the champion's live accuracy (reviewed feedback) in the window before and in the latest one. */
   liveAccuracy?: { before: number; after: number; window: number };
+}
+
+/** How a hyperparameter search ran: the space it searched, successive halving's factor, and each bracket as planned (a resumed search replays them). */
+export interface SearchStrategy {
+  kind: "successive-halving";
+  eta: number;
+  maxConfigurations: number;
+  /** Share of the training version held out to score trials (never the holdout the promotion gate uses). */
+  validationShare: number;
+  space: SearchSpace;
+  brackets: BracketPlan[];
 }

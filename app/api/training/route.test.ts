@@ -106,3 +106,29 @@ describe("/api/training on a chosen tag version", () => {
     expect(job.payload).toMatchObject({ trigger: "ui", trainingTag: "training", trainingVersionId: v1.id });
   });
 });
+
+describe("/api/training with a hyperparameter search", () => {
+  it("refuses malformed searches with 422 naming the field, and queues a valid one with its budget in seconds", async () => {
+    await database.db.delete(jobs);
+    const refused: Array<[unknown, RegExp]> = [
+      [{ search: { algorithm: "svm", budgetMinutes: 30 } }, /search\.algorithm/],
+      [{ search: { algorithm: "cnn", budgetMinutes: 0 } }, /search\.budgetMinutes/],
+      [{ search: { algorithm: "cnn", budgetMinutes: 100_000 } }, /search\.budgetMinutes/],
+      [{ search: { algorithm: "cnn", budgetMinutes: "30" } }, /search\.budgetMinutes/],
+      [{ search: { algorithm: "cnn" } }, /search\.budgetMinutes/],
+      [{ search: { algorithm: "cnn", budgetMinutes: 5, space: { lr: [0, 1] } } }, /search/],
+      [{ search: { algorithm: "cnn", budgetMinutes: 5 }, algorithms: ["tree"] }, /either algorithms or search/],
+    ];
+    for (const [body, message] of refused) {
+      const response = await post(JSON.stringify(body));
+      expect(response.status, JSON.stringify(body)).toBe(422);
+      expect(JSON.stringify(await response.json())).toMatch(message);
+    }
+    expect(await database.db.select().from(jobs)).toEqual([]);
+
+    const accepted = await post(JSON.stringify({ search: { algorithm: "logreg", budgetMinutes: 2.5 } }));
+    expect(accepted.status).toBe(202);
+    const [job] = await database.db.select().from(jobs);
+    expect(job.payload).toMatchObject({ trigger: "ui", search: { algorithm: "logreg", budgetSeconds: 150 } });
+  });
+});
