@@ -226,6 +226,11 @@ export function TrainingDashboard({ tags, defaultTag }: { tags: TrainableTag[]; 
                     {run.holdoutRecords !== null && (
                       <span className="block text-xs text-muted-foreground">{formatSampleSize(run.holdoutRecords)}, 95 % Wilson</span>
                     )}
+                    {run.searchId !== null && (
+                      <Link href={`/training/searches/${run.searchId}`} className="block text-xs underline underline-offset-4" data-testid="run-search">
+                        best trial of hyperparameter search #{run.searchId}
+                      </Link>
+                    )}
                   </TableCell>
                   <TableCell className="max-w-md whitespace-normal">
                     {run.status === "running" && <Badge variant="warning">running</Badge>}

@@ -108,6 +108,7 @@ export const pipelineRunSchema = z
       }),
     ).meta({ description: "Why a data-driven trigger (data, drift, accuracy) started the run, with its numbers" }),
     trainingTag: nullable(z.string()).meta({ description: "The tag of the training data version" }),
+    searchId: nullable(z.number().int()).meta({ description: "The hyperparameter search the run's candidate came from (null: one model per family)" }),
     reason: nullable(z.string()),
     error: nullable(z.string()),
     startedAt: isoDate,

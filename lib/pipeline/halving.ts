@@ -27,7 +27,9 @@ export function bracketCost(plan: BracketPlan, resources: readonly number[], eta
  * per unit of resource, measured on the trials so far):
  * 1. successive halving over every rung, with as many configurations as fit (at least eta, so that something is halved; at most `maxConfigurations`);
  * 2. else random search at the full resource, as many configurations as fit;
- * 3. else random search at the smallest resource; else nothing (null): the budget is spent.
+ * 3. else, for the first bracket only, random search at the smallest resource (a later one could
+ *    not compete with the winner of the first, which reached a larger resource);
+ * else nothing (null): the budget is spent.
  */
 export function planBracket(
   resources: readonly number[],
@@ -35,6 +37,7 @@ export function planBracket(
   secondsPerUnit: number,
   remainingSeconds: number,
   maxConfigurations: number,
+  first = true,
 ): BracketPlan | null {
   const units = remainingSeconds / Math.max(secondsPerUnit, 1e-9);
   const all = resources.map((_, i) => i);
@@ -47,7 +50,7 @@ export function planBracket(
     }
     if (best) return best;
   }
-  for (const rung of [resources.length - 1, 0]) {
+  for (const rung of first ? [resources.length - 1, 0] : [resources.length - 1]) {
     const n = Math.min(maxConfigurations, Math.floor(units / resources[rung]));
     if (n >= 1) return { configurations: n, rungs: [rung] };
   }

@@ -16,7 +16,7 @@ describe("successive halving arithmetic", () => {
     expect(bracketCost({ configurations: 9, rungs: [0, 1, 2] }, [2, 6, 18], 3)).toBe(9 * 2 + 3 * 6 + 18);
   });
 
-  it("plans the largest bracket that fits, then random search at the full resource, then at the smallest, then nothing", () => {
+  it("plans the largest bracket that fits, then random search at the full resource, then (first bracket only) at the smallest, then nothing", () => {
     const rungs = [2, 6, 18];
     // 1 s per epoch: 9 configurations cost 54 s, 11 cost 58 s (11 → 3 → 1), 12 cost 66 s (12 → 4 → 1).
     expect(planBracket(rungs, 3, 1, 60, 27)).toEqual({ configurations: 11, rungs: [0, 1, 2] });
@@ -24,6 +24,9 @@ describe("successive halving arithmetic", () => {
     // 3 configurations cost 6 + 6 + 18 = 30 s: below that, one or more trials at 18 epochs.
     expect(planBracket(rungs, 3, 1, 29, 27)).toEqual({ configurations: 1, rungs: [2] });
     expect(planBracket(rungs, 3, 1, 10, 27)).toEqual({ configurations: 5, rungs: [0] });
+    // A later bracket at the smallest resource could not compete with the first one's winner.
+    expect(planBracket(rungs, 3, 1, 10, 27, false)).toBeNull();
+    expect(planBracket(rungs, 3, 1, 40, 27, false)).toEqual({ configurations: 5, rungs: [0, 1, 2] });
     expect(planBracket(rungs, 3, 1, 1.5, 27)).toBeNull();
   });
 

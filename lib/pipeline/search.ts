@@ -12,7 +12,7 @@ import { registerModelVersion } from "@/lib/registry";
 import type { ObjectStore } from "@/lib/storage";
 import { planBracket, rungSizes, survivors } from "./halving";
 import { sampleConfiguration, SEARCH_SPACES, trialHyperparameters, type SearchSpace } from "./search-space";
-import { HOLDOUT_TAG, progressRecorder, trainingManifest, trainingTag, trainingVersion, type TrainOutcome } from "./train";
+import { HOLDOUT_TAG, progressRecorder, startTrainingRun, trainingManifest, trainingTag, trainingVersion, type TrainOutcome } from "./train";
 import type { SearchStrategy } from "./types";
 
 const log = createLogger("pipeline.search");
@@ -157,23 +157,16 @@ async function runSearch(db: Db, store: ObjectStore, request: SearchRequest, sea
     const data = space.resource.kind === "data-fraction" ? firstRecords(train, Math.max(10, Math.round(train.count * resources[rung]))) : train;
     const budget = AbortSignal.timeout(Math.ceil((remaining + graceSeconds(budgetSeconds)) * 1000));
     const signal = request.signal ? AbortSignal.any([request.signal, budget]) : budget;
-    const [run] = await db
-      .insert(trainingRuns)
-      .values({
-        algorithm: family.algorithm,
-        status: "running",
-        lockedBy: owner,
-        heartbeatAt: new Date(),
-        hyperparameters,
-        trainVersionId: trainVersion.id,
-        evalVersionId: holdoutVersion.id,
-        pipelineRunId: request.pipelineRunId,
-        searchId: search.id,
-        searchTrial: key,
-        rung,
-        startedAt: new Date(),
-      })
-      .returning();
+    const run = await startTrainingRun(db, owner, {
+      algorithm: family.algorithm,
+      hyperparameters,
+      trainVersionId: trainVersion.id,
+      evalVersionId: holdoutVersion.id,
+      pipelineRunId: request.pipelineRunId,
+      searchId: search.id,
+      searchTrial: key,
+      rung,
+    });
     const started = performance.now();
     const finish = async (values: Partial<TrialRow>) => {
       const [row] = await db
@@ -247,7 +240,7 @@ async function runSearch(db: Db, store: ObjectStore, request: SearchRequest, sea
       }
       const perUnit = measured();
       if (perUnit === null) throw new SearchError(`no trial of the search finished: ${trials.get(trialKey(bracket, 0, 0))?.error ?? "unknown error"}`);
-      const next = planBracket(resources, eta, perUnit, budgetSeconds - spent, strategy.maxConfigurations);
+      const next = planBracket(resources, eta, perUnit, budgetSeconds - spent, strategy.maxConfigurations, bracket === 0);
       if (!next) break;
       plan = next;
       strategy.brackets.push(plan);

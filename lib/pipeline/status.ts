@@ -19,6 +19,8 @@ export interface TrainingStatus {
     Omit<typeof pipelineRuns.$inferSelect, "candidates"> & {
       holdoutRecords: number | null;
       trainingTag: string | null;
+      /** The hyperparameter search the run's candidate came from, if it searched. */
+      searchId: number | null;
       candidates: Array<PipelineCandidate & { holdoutInterval: Interval | null }> | null;
     }
   >;
@@ -82,8 +84,9 @@ export async function trainingStatus(db: Db, limit = 20): Promise<TrainingStatus
       .orderBy(jobs.id),
     db.select().from(trainingRuns).where(eq(trainingRuns.status, "running")).orderBy(desc(trainingRuns.id)),
     db
-      .select({ run: pipelineRuns, holdoutRecords: datasetVersions.recordCount, trainingTag: trainTags.name })
+      .select({ run: pipelineRuns, holdoutRecords: datasetVersions.recordCount, trainingTag: trainTags.name, searchId: hyperparameterSearches.id })
       .from(pipelineRuns)
+      .leftJoin(hyperparameterSearches, eq(hyperparameterSearches.pipelineRunId, pipelineRuns.id))
       .leftJoin(datasetVersions, eq(datasetVersions.id, pipelineRuns.holdoutVersionId))
       .leftJoin(trainVersions, eq(trainVersions.id, pipelineRuns.trainVersionId))
       .leftJoin(trainTags, eq(trainTags.id, trainVersions.tagId))
@@ -93,10 +96,11 @@ export async function trainingStatus(db: Db, limit = 20): Promise<TrainingStatus
   return {
     queued,
     active,
-    pipelines: pipelines.map(({ run, holdoutRecords, trainingTag }) => ({
+    pipelines: pipelines.map(({ run, holdoutRecords, trainingTag, searchId }) => ({
       ...run,
       holdoutRecords,
       trainingTag,
+      searchId,
       candidates:
         run.candidates?.map((c) => ({
           ...c,

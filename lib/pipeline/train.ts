@@ -55,6 +55,19 @@ export async function trainingVersion(db: Db, store: ObjectStore, tagName: strin
   return row.version;
 }
 
+/** A training run row, running and leased to `owner` from now. */
+export async function startTrainingRun(
+  db: Db,
+  owner: string,
+  values: Omit<typeof trainingRuns.$inferInsert, "status" | "lockedBy" | "heartbeatAt" | "startedAt">,
+): Promise<typeof trainingRuns.$inferSelect> {
+  const [run] = await db
+    .insert(trainingRuns)
+    .values({ ...values, status: "running", lockedBy: owner, heartbeatAt: new Date(), startedAt: new Date() })
+    .returning();
+  return run;
+}
+
 /** The manifest fields of a model trained here on `version` of `tag` (`records`: how many of its records it learnt from). */
 export function trainingManifest(model: { name: string; author: string; tag: string; version: DatasetVersion; records: number }): TrainJob["manifest"] {
   return {
@@ -107,20 +120,13 @@ export async function trainAndRegister(db: Db, store: ObjectStore, request: Trai
   const trainVersion = await trainingVersion(db, store, request.trainingTag ?? trainingTag(), request.trainingVersionId);
   const { version: holdoutVersion } = await resolveTag(db, store, HOLDOUT_TAG);
   const owner = leaseOwner("training");
-  const [run] = await db
-    .insert(trainingRuns)
-    .values({
-      algorithm: family.algorithm,
-      status: "running",
-      lockedBy: owner,
-      heartbeatAt: new Date(),
-      hyperparameters,
-      trainVersionId: trainVersion.id,
-      evalVersionId: holdoutVersion.id,
-      startedAt: new Date(),
-      pipelineRunId: request.pipelineRunId ?? null,
-    })
-    .returning();
+  const run = await startTrainingRun(db, owner, {
+    algorithm: family.algorithm,
+    hyperparameters,
+    trainVersionId: trainVersion.id,
+    evalVersionId: holdoutVersion.id,
+    pipelineRunId: request.pipelineRunId ?? null,
+  });
   const stopHeartbeat = keepAlive(db, trainingRuns, owner, config().jobs.leaseMs / 4, (error) =>
     log.warn("training heartbeat failed", { runId: run.id, error }),
   );

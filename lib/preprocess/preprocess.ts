@@ -214,9 +214,8 @@ async function fitInk(ink: Uint8Array, width: number, height: number, box: NonNu
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: targetW, height: targetH };
 }
 
-/** An ink map cropped to its ink, fitted to 28 pixels and box-centred. */
-async function kmnistFromInk(ink: Uint8Array, width: number, height: number): Promise<Uint8Array> {
-  const box = inkBox(ink, width, height);
+/** An ink map cropped to its ink (`box`, found here unless given), fitted to 28 pixels and box-centred. */
+async function kmnistFromInk(ink: Uint8Array, width: number, height: number, box = inkBox(ink, width, height)): Promise<Uint8Array> {
   if (!box) throw new PreprocessError("no_ink", "the image contains no visible strokes");
   const fitted = await fitInk(ink, width, height, box, IMAGE_SIDE);
   const offsetX = Math.floor((IMAGE_SIDE - fitted.width) / 2);
@@ -256,11 +255,13 @@ function thinned(ink: Uint8Array, width: number, height: number, radius: number)
  */
 export async function toKmnistPixels(image: GrayImage, { normaliseStrokes = true } = {}): Promise<Uint8Array> {
   const ink = inkOf(image);
-  const out = await kmnistFromInk(ink, image.width, image.height);
+  const box = inkBox(ink, image.width, image.height);
+  const out = await kmnistFromInk(ink, image.width, image.height, box);
   if (!normaliseStrokes) return out;
   const width = inkShape(out).strokeWidth;
   if (width <= THICK_STROKES) return out;
-  const fine = await fitInk(ink, image.width, image.height, inkBox(ink, image.width, image.height)!, THINNING_SIDE);
+  // kmnistFromInk has refused an image without ink, so the box exists.
+  const fine = await fitInk(ink, image.width, image.height, box!, THINNING_SIDE);
   const scale = THINNING_SIDE / IMAGE_SIDE;
   const thin = thinned(fine.data, fine.width, fine.height, ((width - KMNIST_STROKE_WIDTH) * scale) / 2);
   // Erosion can remove everything (a dot): then the input stays as it was, for the plausibility check to judge.
