@@ -4,7 +4,7 @@ import { hyperparameterSearches, modelVersions, trainingRuns } from "@/db/schema
 import { seededRandom } from "@/lib/random";
 import { aliasTarget } from "@/lib/registry";
 import { createPostgresTestDatabase, createTempStore, KMNIST_TEST_DIR, type TestDatabase } from "@/lib/testing/database";
-import { bestTrial, runTrainingPipeline, SEARCH_SPACES, searchAndRegister, searchDetail, type SearchSpace } from ".";
+import { bestTrial, listSearches, runTrainingPipeline, SEARCH_SPACES, searchAndRegister, searchDetail, type SearchSpace } from ".";
 import { bracketCost, planBracket, rungSizes, survivors } from "./halving";
 import { sampleConfiguration, trialHyperparameters } from "./search-space";
 
@@ -115,6 +115,9 @@ describe("hyperparameter search as a pipeline run (real KMNIST, PostgreSQL, work
     const detail = (await searchDetail(database.db, search.id))!;
     const trials = detail.trials;
     expect(detail.decision).toMatchObject({ decision: "promoted" });
+    const best = Math.max(...trials.filter((t) => t.status === "succeeded").map((t) => t.validationAccuracy!));
+    expect(detail.search).toMatchObject({ trialCount: trials.length, bestValidationAccuracy: best });
+    expect(await listSearches(database.db)).toEqual([expect.objectContaining({ id: search.id, trialCount: trials.length, bestValidationAccuracy: best })]);
     expect(trials.length).toBeGreaterThanOrEqual(4);
 
     // Every trial is a recorded training run with its hyperparameters and both scores.

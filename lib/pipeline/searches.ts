@@ -1,4 +1,4 @@
-import { asc, desc, eq, sql } from "drizzle-orm";
+import { asc, desc, eq, isNotNull, sql } from "drizzle-orm";
 import { datasetVersions, hyperparameterSearches, pipelineRuns, trainingRuns } from "@/db/schema";
 import type { Db } from "@/lib/db";
 import { expireStaleRuns } from "./status";
@@ -15,30 +15,50 @@ export interface SearchDetail {
   decision: { decision: "promoted" | "kept" | null; reason: string | null } | null;
 }
 
-const trialStats = {
-  trialCount: sql<number>`(select count(*)::int from ${trainingRuns} where ${trainingRuns.searchId} = ${hyperparameterSearches.id})`,
-  bestValidationAccuracy: sql<
-    number | null
-  >`(select max(${trainingRuns.validationAccuracy}) from ${trainingRuns} where ${trainingRuns.searchId} = ${hyperparameterSearches.id} and ${trainingRuns.status} = 'succeeded')`,
-};
+/** Trials per search and the best validation score among those that finished. */
+function trialStats(db: Db) {
+  return db
+    .select({
+      searchId: trainingRuns.searchId,
+      trialCount: sql<number>`count(*)::int`.as("trial_count"),
+      bestValidationAccuracy: sql<number | null>`max(${trainingRuns.validationAccuracy}) filter (where ${trainingRuns.status} = 'succeeded')`.as(
+        "best_validation",
+      ),
+    })
+    .from(trainingRuns)
+    .where(isNotNull(trainingRuns.searchId))
+    .groupBy(trainingRuns.searchId)
+    .as("trial_stats");
+}
 
 /** Recent searches, newest first, with how many trials each ran and its best validation accuracy. */
 export async function listSearches(db: Db, limit = 20): Promise<HyperparameterSearch[]> {
   await expireStaleRuns(db);
+  const stats = trialStats(db);
   const rows = await db
-    .select({ search: hyperparameterSearches, ...trialStats })
+    .select({ search: hyperparameterSearches, trialCount: stats.trialCount, bestValidationAccuracy: stats.bestValidationAccuracy })
     .from(hyperparameterSearches)
+    .leftJoin(stats, eq(stats.searchId, hyperparameterSearches.id))
     .orderBy(desc(hyperparameterSearches.id))
     .limit(limit);
-  return rows.map(({ search, ...stats }) => ({ ...search, ...stats }));
+  return rows.map(({ search, trialCount, bestValidationAccuracy }) => ({ ...search, trialCount: trialCount ?? 0, bestValidationAccuracy }));
 }
 
 /** One search, its trials oldest first, and the decision its pipeline run made on the winner. */
 export async function searchDetail(db: Db, id: number): Promise<SearchDetail | null> {
   await expireStaleRuns(db);
+  const stats = trialStats(db);
   const [row] = await db
-    .select({ search: hyperparameterSearches, ...trialStats, decision: pipelineRuns.decision, reason: pipelineRuns.reason, runStatus: pipelineRuns.status })
+    .select({
+      search: hyperparameterSearches,
+      trialCount: stats.trialCount,
+      bestValidationAccuracy: stats.bestValidationAccuracy,
+      decision: pipelineRuns.decision,
+      reason: pipelineRuns.reason,
+      runStatus: pipelineRuns.status,
+    })
     .from(hyperparameterSearches)
+    .leftJoin(stats, eq(stats.searchId, hyperparameterSearches.id))
     .leftJoin(pipelineRuns, eq(pipelineRuns.id, hyperparameterSearches.pipelineRunId))
     .where(eq(hyperparameterSearches.id, id));
   if (!row) return null;
@@ -47,7 +67,7 @@ export async function searchDetail(db: Db, id: number): Promise<SearchDetail | n
   const holdoutId = trials.find((t) => t.evalVersionId !== null)?.evalVersionId;
   const [holdout] = holdoutId ? await db.select({ records: datasetVersions.recordCount }).from(datasetVersions).where(eq(datasetVersions.id, holdoutId)) : [];
   return {
-    search: { ...search, trialCount, bestValidationAccuracy },
+    search: { ...search, trialCount: trialCount ?? 0, bestValidationAccuracy },
     trials,
     holdoutRecords: holdout?.records ?? null,
     decision: runStatus === "succeeded" ? { decision, reason } : null,
