@@ -17,6 +17,7 @@ const EXPECTED_TABLES = [
   "dataset_tags",
   "dataset_versions",
   "drift_reports",
+  "hyperparameter_searches",
   "import_batches",
   "job_steps",
   "jobs",
