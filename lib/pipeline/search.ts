@@ -12,7 +12,7 @@ import { registerModelVersion } from "@/lib/registry";
 import type { ObjectStore } from "@/lib/storage";
 import { planBracket, rungSizes, survivors } from "./halving";
 import { sampleConfiguration, SEARCH_SPACES, trialHyperparameters, type SearchSpace } from "./search-space";
-import { HOLDOUT_TAG, progressRecorder, startTrainingRun, trainingManifest, trainingTag, trainingVersion, type TrainOutcome } from "./train";
+import { HOLDOUT_TAG, outcomeOf, progressRecorder, startTrainingRun, trainingManifest, trainingTag, trainingVersion, type TrainOutcome } from "./train";
 import type { SearchStrategy } from "./types";
 
 const log = createLogger("pipeline.search");
@@ -279,7 +279,7 @@ async function runSearch(db: Db, store: ObjectStore, request: SearchRequest, sea
   log.info(
     `search ${search.id}: ${trials.size} trials in ${spent.toFixed(0)} of ${budgetSeconds} s; best ${best.searchTrial} registered as ${artifact.manifest.name}@${modelVersion.version} (validation ${((best.validationAccuracy ?? 0) * 100).toFixed(2)}%)`,
   );
-  return { runId: best.id, modelVersion, holdoutAccuracy: best.holdoutAccuracy ?? 0, trainSeconds: best.trainSeconds ?? 0, backend: best.backend ?? "unknown" };
+  return outcomeOf(best, modelVersion);
 }
 
 /** The winner: among trials that finished, those at the largest resource reached, the best on validation (ties: the earlier). */
@@ -313,13 +313,7 @@ async function finishedOutcome(db: Db, search: SearchRow): Promise<TrainOutcome>
     .from(trainingRuns)
     .innerJoin(modelVersions, eq(modelVersions.id, trainingRuns.modelVersionId))
     .where(eq(trainingRuns.id, search.bestTrainingRunId!));
-  return {
-    runId: row.run.id,
-    modelVersion: row.version,
-    holdoutAccuracy: row.run.holdoutAccuracy ?? 0,
-    trainSeconds: row.run.trainSeconds ?? 0,
-    backend: row.run.backend ?? "unknown",
-  };
+  return outcomeOf(row.run, row.version);
 }
 
 /** Configuration `i` of a bracket, drawn in order from the bracket's own seeded stream: the same every time a search is resumed. */

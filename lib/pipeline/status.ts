@@ -47,14 +47,13 @@ export async function expireStaleRuns(db: Db, leaseMs = config().jobs.leaseMs): 
     .where(await staleRunning(db, pipelineRuns, leaseMs))
     .returning({ id: pipelineRuns.id });
   // A search is a step of its pipeline run: it stops with it (and resumes with it).
-  const stopped = db
-    .select({ id: pipelineRuns.id })
-    .from(pipelineRuns)
-    .where(not(eq(pipelineRuns.status, "running")));
-  await db
-    .update(hyperparameterSearches)
-    .set({ status: "interrupted", error: "interrupted: its pipeline run stopped; it resumes if the run's job runs again" })
-    .where(and(eq(hyperparameterSearches.status, "running"), inArray(hyperparameterSearches.pipelineRunId, stopped)));
+  if (pipelines.length) {
+    const stopped = pipelines.map((r) => r.id);
+    await db
+      .update(hyperparameterSearches)
+      .set({ status: "interrupted", error: "interrupted: its pipeline run stopped; it resumes if the run's job runs again" })
+      .where(and(eq(hyperparameterSearches.status, "running"), inArray(hyperparameterSearches.pipelineRunId, stopped)));
+  }
   if (training.length || pipelines.length) {
     log.warn("runs left running by a stopped process are marked interrupted", {
       trainingRuns: training.map((r) => r.id),

@@ -187,6 +187,17 @@ export async function trainAndRegister(db: Db, store: ObjectStore, request: Trai
   }
 }
 
+/** What a finished training run registered, as the pipeline records it. */
+export function outcomeOf(run: typeof trainingRuns.$inferSelect, modelVersion: ModelVersion): TrainOutcome {
+  return {
+    runId: run.id,
+    modelVersion,
+    holdoutAccuracy: run.holdoutAccuracy ?? 0,
+    trainSeconds: run.trainSeconds ?? 0,
+    backend: run.backend ?? "unknown",
+  };
+}
+
 async function previousAttempt(db: Db, pipelineRunId: number, algorithm: string): Promise<TrainOutcome | null> {
   const attempts = await db
     .select({ run: trainingRuns, version: modelVersions })
@@ -194,15 +205,7 @@ async function previousAttempt(db: Db, pipelineRunId: number, algorithm: string)
     .leftJoin(modelVersions, eq(modelVersions.id, trainingRuns.modelVersionId))
     .where(and(eq(trainingRuns.pipelineRunId, pipelineRunId), eq(trainingRuns.algorithm, algorithm)));
   const done = attempts.find((a) => a.run.status === "succeeded" && a.version);
-  if (done?.version) {
-    return {
-      runId: done.run.id,
-      modelVersion: done.version,
-      holdoutAccuracy: done.run.holdoutAccuracy ?? 0,
-      trainSeconds: done.run.trainSeconds ?? 0,
-      backend: done.run.backend ?? "unknown",
-    };
-  }
+  if (done?.version) return outcomeOf(done.run, done.version);
   // This job holds the pipeline run now, so an earlier attempt still marked running has no live process.
   for (const { run } of attempts.filter((a) => a.run.status === "running")) {
     log.warn(`training run ${run.id} (${algorithm}) was interrupted; training again`, { pipelineRunId });
