@@ -2,11 +2,21 @@ import Link from "next/link";
 import { DataTable } from "@/components/data-table";
 import { EmptyState } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
-import { formatDateTime, formatEstimate } from "@/lib/format";
+import { formatDateTime, formatEstimate, formatSampleSize } from "@/lib/format";
 import { wilsonInterval } from "@/lib/metrics";
 import type { HyperparameterSearch } from "@/lib/pipeline";
 
 const STATUS_VARIANT = { running: "warning", succeeded: "success", failed: "destructive", interrupted: "secondary" } as const;
+
+export function SearchStatusBadge({ status }: { status: HyperparameterSearch["status"] }) {
+  return <Badge variant={STATUS_VARIANT[status]}>{status}</Badge>;
+}
+
+/** An accuracy on `n` images with its 95 % Wilson interval and n, or a dash before there is one. */
+export function formatAccuracyOn(accuracy: number | null, n: number | null): string {
+  if (accuracy === null || !n) return "–";
+  return `${formatEstimate(accuracy, wilsonInterval(Math.round(accuracy * n), n))} (${formatSampleSize(n)})`;
+}
 
 /** Recent hyperparameter searches, each linking to its live page. */
 export function SearchList({ searches }: { searches: HyperparameterSearch[] }) {
@@ -31,15 +41,12 @@ export function SearchList({ searches }: { searches: HyperparameterSearch[] }) {
             </Link>
           ),
         },
-        { label: "Status", cell: (s) => <Badge variant={STATUS_VARIANT[s.status]}>{s.status}</Badge> },
+        { label: "Status", cell: (s) => <SearchStatusBadge status={s.status} /> },
         { label: "Trials", numeric: true, cell: (s) => s.trialCount },
         {
           label: "Best validation",
           numeric: true,
-          cell: (s) =>
-            s.bestValidationAccuracy === null || !s.validationCount
-              ? "–"
-              : `${formatEstimate(s.bestValidationAccuracy, wilsonInterval(Math.round(s.bestValidationAccuracy * s.validationCount), s.validationCount))} (n = ${s.validationCount})`,
+          cell: (s) => formatAccuracyOn(s.bestValidationAccuracy, s.validationCount),
         },
         { label: "Time", numeric: true, cell: (s) => `${(s.spentSeconds / 60).toFixed(1)} / ${(s.budgetSeconds / 60).toFixed(0)} min` },
         { label: "Started", cell: (s) => formatDateTime(s.startedAt) },

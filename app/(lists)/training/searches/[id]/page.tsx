@@ -8,11 +8,11 @@ import { DataTable, type Column } from "@/components/data-table";
 import { EmptyState, PageHeader } from "@/components/page-header";
 import { singleValues } from "@/components/table-controls";
 import { SearchCharts, type ChartTrial } from "@/components/training/search-charts";
+import { formatAccuracyOn, SearchStatusBadge } from "@/components/training/search-list";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { getDb } from "@/lib/db";
-import { formatDateTime, formatEstimate } from "@/lib/format";
-import { wilsonInterval } from "@/lib/metrics";
+import { formatDateTime } from "@/lib/format";
 import { searchDetail, type SearchDetail, type SearchTrial } from "@/lib/pipeline";
 
 export const metadata: Metadata = { title: "Hyperparameter search" };
@@ -31,8 +31,6 @@ const sortValue: Record<(typeof SORTS)[number], (t: SearchTrial) => number> = {
   holdout: (t) => t.holdoutAccuracy ?? -1,
   seconds: (t) => t.trainSeconds ?? -1,
 };
-
-const STATUS_VARIANT = { running: "warning", succeeded: "success", failed: "destructive", interrupted: "secondary" } as const;
 
 function resourceLabel(detail: SearchDetail, rung: number | null): string {
   const { resource } = detail.search.strategy.space;
@@ -62,8 +60,6 @@ export default async function SearchPage({
   const started = new Date(search.startedAt).getTime();
 
   const sorted = [...trials].sort((a, b) => (sortValue[query.sort](a) - sortValue[query.sort](b)) * (query.order === "asc" ? 1 : -1) || a.id - b.id);
-  const estimate = (accuracy: number | null, n: number | null) =>
-    accuracy === null || !n ? "–" : `${formatEstimate(accuracy, wilsonInterval(Math.round(accuracy * n), n))} (n = ${n})`;
   const columns: Array<Column<SearchTrial>> = [
     {
       label: "Trial",
@@ -81,8 +77,8 @@ export default async function SearchPage({
     },
     { label: "Status", cell: (t) => (t.status === "running" && t.progress ? `epoch ${t.progress.epoch}/${t.progress.epochs}` : t.status) },
     { label: "Budget", sort: "rung", cell: (t) => resourceLabel(detail, t.rung) },
-    { label: "Validation", sort: "validation", numeric: true, cell: (t) => estimate(t.validationAccuracy, validationN) },
-    { label: "Holdout", sort: "holdout", numeric: true, cell: (t) => estimate(t.holdoutAccuracy, holdoutRecords) },
+    { label: "Validation", sort: "validation", numeric: true, cell: (t) => formatAccuracyOn(t.validationAccuracy, validationN) },
+    { label: "Holdout", sort: "holdout", numeric: true, cell: (t) => formatAccuracyOn(t.holdoutAccuracy, holdoutRecords) },
     { label: "Train time", sort: "seconds", numeric: true, cell: (t) => (t.trainSeconds === null ? "–" : `${t.trainSeconds.toFixed(1)} s`) },
     ...dimensions.map(({ name }) => ({ label: name, numeric: true, cell: (t: SearchTrial) => formatValue(t.hyperparameters[name]) })),
     {
@@ -117,7 +113,7 @@ export default async function SearchPage({
         <Card>
           <CardHeader>
             <CardTitle className="flex items-center gap-2 text-base">
-              Status <Badge variant={STATUS_VARIANT[search.status]}>{search.status}</Badge>
+              Status <SearchStatusBadge status={search.status} />
             </CardTitle>
           </CardHeader>
           <CardContent className="space-y-2 text-sm">
@@ -135,7 +131,9 @@ export default async function SearchPage({
           </CardHeader>
           <CardContent className="space-y-2 text-sm">
             <p data-testid="search-best">
-              {search.bestValidationAccuracy === null ? "No trial has finished yet." : `validation ${estimate(search.bestValidationAccuracy, validationN)}`}
+              {search.bestValidationAccuracy === null
+                ? "No trial has finished yet."
+                : `validation ${formatAccuracyOn(search.bestValidationAccuracy, validationN)}`}
             </p>
             {search.modelVersionId !== null && (
               <p>
