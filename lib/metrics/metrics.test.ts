@@ -260,6 +260,50 @@ describe("intervals and paired tests (reference values from statsmodels 0.15)", 
     columns.forEach((weights, r) => stats.names.forEach((name, f) => expect(out[f][r]).toBe(stats.at(weights)[name])));
   });
 
+  it("the weighted macro AUC equals the pairwise definition, whichever tail of a class's scores is skipped", () => {
+    const random = seededRandom(11);
+    const n = 400;
+    const labels = Array.from({ length: n }, (_, i) => i % 4);
+    const probabilities: number[] = [];
+    for (let i = 0; i < n; i++) {
+      // Classes 0-1 score their positives high (a long tail of negatives below), 2-3 low
+      // (the tail is above); rounding makes ties, and a few positives fall among the negatives.
+      const row = Array.from({ length: 4 }, (_, c) => {
+        const mine = c === labels[i];
+        const high = c < 2 ? mine : !mine;
+        return Math.round((high ? 3 + random() * 3 : random() * 3.2) * 8) / 8 + 0.01;
+      });
+      const sum = row.reduce((a, b) => a + b, 0);
+      probabilities.push(...row.map((v) => v / sum));
+    }
+    const s: Scored = { classes: 4, labels, probabilities };
+    const pairwise = (weights: ArrayLike<number>) => {
+      let total = 0;
+      for (let c = 0; c < 4; c++) {
+        let wins = 0;
+        let pos = 0;
+        let neg = 0;
+        for (let i = 0; i < n; i++) labels[i] === c ? (pos += weights[i]) : (neg += weights[i]);
+        for (let i = 0; i < n; i++) {
+          if (labels[i] !== c || weights[i] === 0) continue;
+          for (let j = 0; j < n; j++) {
+            if (labels[j] === c) continue;
+            const a = probabilities[i * 4 + c];
+            const b = probabilities[j * 4 + c];
+            wins += weights[i] * weights[j] * (a > b ? 1 : a === b ? 0.5 : 0);
+          }
+        }
+        total += wins / (pos * neg);
+      }
+      return total / 4;
+    };
+    const stats = weightedStatistics(s);
+    for (let trial = 0; trial < 5; trial++) {
+      const weights = Uint32Array.from({ length: n }, () => Math.floor(random() * 3));
+      expect(stats.at(weights).macroAuc).toBeCloseTo(pairwise(weights), 12);
+    }
+  });
+
   it("evaluation intervals: Wilson for accuracy, a seeded bootstrap around the estimate for the rest", () => {
     const random = seededRandom(5);
     const n = 2000;

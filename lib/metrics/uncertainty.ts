@@ -49,7 +49,22 @@ export function weightedStatistics(s: Scored): BlockStatistics<Figure> & { at(we
     const positive = Uint8Array.from(order, (i) => (labels[i] === c ? 1 : 0));
     const groupEnds: number[] = [];
     for (let j = 1; j <= n; j++) if (j === n || s.probabilities[order[j] * k + c] !== s.probabilities[order[j - 1] * k + c]) groupEnds.push(j);
-    return { order, positive, groupEnds: Uint32Array.from(groupEnds) };
+    // Only the span between a class's lowest and highest positive needs walking: the negatives
+    // below it lose to every positive (counted at once from the totals), those above it beat
+    // every positive. Walk from the longer tail's side; weights are counts, so the sums are
+    // exact integers in any order and the figures equal a full pass bit for bit.
+    const firstPositive = positive.indexOf(1);
+    const lastPositive = positive.lastIndexOf(1);
+    const groupOf = (j: number) => groupEnds.findIndex((end) => end > j);
+    const skipBelow = firstPositive >= n - 1 - lastPositive;
+    return {
+      order,
+      positive,
+      groupEnds: Uint32Array.from(groupEnds),
+      firstGroup: firstPositive < 0 || !skipBelow ? 0 : groupOf(firstPositive),
+      lastGroup: firstPositive < 0 ? -1 : skipBelow ? groupEnds.length - 1 : groupOf(lastPositive),
+      skipBelow,
+    };
   });
   const present = Array.from({ length: k }, (_, c) => labels.includes(c));
   const aucDefined = present.map((p, c) => p && labels.some((l) => l !== c));
@@ -123,13 +138,13 @@ export function weightedStatistics(s: Scored): BlockStatistics<Figure> & { at(we
     const groupNegatives = new Float64Array(width);
     for (let c = 0; c < k; c++) {
       if (!aucDefined[c]) continue;
-      const { order, positive, groupEnds } = byScore[c];
+      const { order, positive, groupEnds, firstGroup, lastGroup, skipBelow } = byScore[c];
       wins.fill(0);
       negativesBelow.fill(0);
-      // Walk tie groups from the lowest score: each positive beats the negatives below its
-      // group and ties half of those inside it. A group of one (most) needs no group sums.
-      let start = 0;
-      for (let g = 0; g < groupEnds.length; g++) {
+      // Walk tie groups upwards: each positive beats the negatives below its group and ties
+      // half of those inside it. A group of one (most) needs no group sums.
+      let start = firstGroup === 0 ? 0 : groupEnds[firstGroup - 1];
+      for (let g = firstGroup; g <= lastGroup; g++) {
         const end = groupEnds[g];
         if (end === start + 1) {
           const row = order[start] * width;
@@ -155,6 +170,8 @@ export function weightedStatistics(s: Scored): BlockStatistics<Figure> & { at(we
         const positives = support[c * width + r];
         const negatives = total[r] - positives;
         if (positives === 0 || negatives === 0) continue;
+        // The skipped negatives below the walk: all of them minus those walked.
+        if (skipBelow) wins[r] += positives * (negatives - negativesBelow[r]);
         sum[r] += wins[r] / (positives * negatives);
         classes[r]++;
       }
