@@ -283,7 +283,10 @@ describe("intervals and paired tests (reference values from statsmodels 0.15)", 
         let wins = 0;
         let pos = 0;
         let neg = 0;
-        for (let i = 0; i < n; i++) labels[i] === c ? (pos += weights[i]) : (neg += weights[i]);
+        for (let i = 0; i < n; i++) {
+          if (labels[i] === c) pos += weights[i];
+          else neg += weights[i];
+        }
         for (let i = 0; i < n; i++) {
           if (labels[i] !== c || weights[i] === 0) continue;
           for (let j = 0; j < n; j++) {
