@@ -50,10 +50,21 @@ export interface NextServer {
  * variables, resolved once /api/health answers 200. The server is stopped too if this process
  * exits first.
  */
-export async function startNextServer(port: number, env: Record<string, string>): Promise<NextServer> {
-  const server = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
-    // One load generator is one client: the per-client limits would measure themselves.
-    env: { ...process.env, LOG_LEVEL: "warn", PREDICT_RATE_LIMIT: "0", PREDICT_CLIENT_CONCURRENCY: "0", FEEDBACK_RATE_LIMIT: "0", ...env, PORT: String(port) },
+export function startNextServer(port: number, env: Record<string, string>): Promise<NextServer> {
+  // One load generator is one client: the per-client limits would measure themselves.
+  return startServerProcess("server.ts", port, {
+    LOG_LEVEL: "warn",
+    PREDICT_RATE_LIMIT: "0",
+    PREDICT_CLIENT_CONCURRENCY: "0",
+    FEEDBACK_RATE_LIMIT: "0",
+    ...env,
+  });
+}
+
+/** Any server script (run with tsx) that answers GET /api/health once ready, on `port`. */
+export async function startServerProcess(script: string, port: number, env: Record<string, string>): Promise<NextServer> {
+  const server = spawn(process.execPath, ["--import", "tsx", script], {
+    env: { ...process.env, ...env, PORT: String(port) },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const exited = new Promise((resolve) => server.once("exit", resolve));
@@ -68,7 +79,7 @@ export async function startNextServer(port: number, env: Record<string, string>)
     ));
     i++
   ) {
-    if (i > 120) throw new Error("server did not become healthy within 60 s");
+    if (i > 120) throw new Error(`${script} did not become healthy within 60 s`);
     await new Promise((r) => setTimeout(r, 500));
   }
   return {

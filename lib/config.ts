@@ -36,6 +36,7 @@ const envSchema = z.object({
   // tfjs until ONNX Runtime survives worker threads being terminated (NOTES.md, issue #19).
   ML_INFERENCE: z.enum(["auto", "onnx", "tfjs"]).default("auto"),
   TRAIN_ON_START: booleanString.default(true),
+  PREDICT_HOT_PATH: booleanString.default(true),
   JOB_ENGINE: z.enum(["embedded", "inngest"]).default("embedded"),
   JOB_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   JOB_RETRY_BASE_MS: z.coerce.number().int().min(0).default(5_000),
@@ -276,6 +277,8 @@ export interface AppConfig {
     trustProxy: string | null;
     /** PUBLIC_URL: the origin people reach the app at (sign-in redirects, origin checks); null: taken from each request. */
     publicUrl: string | null;
+    /** PREDICT_HOT_PATH: the custom server answers the prediction routes itself (false: through Next, as any route). */
+    predictHotPath: boolean;
   };
   retention: { logDays: number; jobDays: number };
   trainOnStart: boolean;
@@ -404,7 +407,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       decodeTimeoutMs: e.IMAGE_DECODE_TIMEOUT_MS,
     },
     feedbackPerMinute: e.FEEDBACK_RATE_LIMIT,
-    http: { trustProxy: e.TRUST_PROXY ?? null, publicUrl: e.PUBLIC_URL ? new URL(e.PUBLIC_URL).origin : null },
+    http: { trustProxy: e.TRUST_PROXY ?? null, publicUrl: e.PUBLIC_URL ? new URL(e.PUBLIC_URL).origin : null, predictHotPath: e.PREDICT_HOT_PATH },
     retention: { logDays: e.LOG_RETENTION_DAYS, jobDays: e.JOB_RETENTION_DAYS },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     trainOnStart: e.TRAIN_ON_START,

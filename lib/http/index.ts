@@ -19,3 +19,4 @@ export {
 } from "./contract";
 export { acceptedMediaTypes, route, sharedLimiter, type ClientLimits, type RouteContext, type RouteInput } from "./route";
 export { crossSiteReason, ownOrigin } from "./same-origin";
+export { SECURITY_HEADERS } from "./security-headers";

@@ -5,6 +5,7 @@ import { config } from "@/lib/config";
 import { onShutdown, SHUTDOWN_ORDER } from "@/lib/lifecycle";
 import { CLIENT_ADDRESS_HEADER, isTrustedPeer, resolveClientAddress, trustedProxies } from "@/lib/limits";
 import { createLogger } from "@/lib/log";
+import { directRoutes, type DirectRoute } from "./direct-routes";
 
 const log = createLogger("server");
 
@@ -34,6 +35,7 @@ export async function startServer(options: ServerOptions): Promise<http.Server> 
   const app = next({ dev: false, dir: process.cwd(), port: options.port, hostname: options.hostname });
   await app.prepare();
   const handle = app.getRequestHandler();
+  const direct = await ownRoutes();
   let closing = false;
   const server = http.createServer((request, response) => {
     // A client that disconnects mid-body makes the request emit "error"; nobody else may be listening.
@@ -48,7 +50,8 @@ export async function startServer(options: ServerOptions): Promise<http.Server> 
     }
     // During a shutdown, connections end with their response instead of staying open for more.
     if (closing) response.setHeader("connection", "close");
-    handle(request, response).catch((error: unknown) => {
+    const route = direct.find(request.method, request.url);
+    (route ? direct.serve(route, request, response) : handle(request, response)).catch((error: unknown) => {
       log.error("request handler failed", { url: request.url, error });
       if (!response.headersSent) response.writeHead(500).end();
     });
@@ -65,6 +68,18 @@ export async function startServer(options: ServerOptions): Promise<http.Server> 
   const { port } = server.address() as AddressInfo;
   log.info(`serving on http://${options.hostname ?? "localhost"}:${port}`);
   return server;
+}
+
+/**
+ * The paths answered without Next (the prediction hot path). Loaded once Next is prepared:
+ * lib/http and lib/serving use next/server, which needs the runtime Next sets up.
+ */
+async function ownRoutes() {
+  const { SECURITY_HEADERS } = await import("@/lib/http");
+  const { predictRoute } = await import("@/lib/serving");
+  const { maxBytes } = config().predict;
+  const routes: DirectRoute[] = config().http.predictHotPath ? [{ method: "POST", path: "/api/predict", handler: predictRoute, maxBodyBytes: maxBytes }] : [];
+  return directRoutes(routes, SECURITY_HEADERS);
 }
 
 function decodablePath(url: string | undefined): boolean {

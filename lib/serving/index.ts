@@ -2,5 +2,6 @@
 export { InferencePool, type BatchingOptions } from "./inference-pool";
 export { predictionSchema, predictOperation, predictQuerySchema, predictWrongMethodOperation, type Prediction } from "./api";
 export { PredictService, type PredictionSink } from "./predict";
+export { predictRoute, predictWrongMethodRoute } from "./predict-route";
 export { parsePredictRequest, PREDICT_MEDIA_TYPES, type PredictInput, type PredictRequest } from "./request";
 export { closePredictService, PREDICT_LIMITS, predictService } from "./service";

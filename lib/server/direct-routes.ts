@@ -1,0 +1,101 @@
+import type http from "node:http";
+import { createLogger } from "@/lib/log";
+
+const log = createLogger("server");
+
+/** A route handler as Next calls it: a Web Request in, a Web Response out (lib/http's `route`). */
+export type WebHandler = (request: Request) => Promise<Response>;
+
+/**
+ * A path the custom server answers itself, with the same handler Next would run, so that the
+ * prediction hot path does not pay Next's per-request cost (router, tracing, stream
+ * adapters: ~1.5 ms of CPU a request, measured). The proxy (proxy.ts) skips these paths in
+ * Next too, so access rules are the same either way: the handler checks what it needs.
+ */
+export interface DirectRoute {
+  method: "GET" | "POST";
+  path: string;
+  handler: WebHandler;
+  /** The handler refuses bodies above this (413): read one byte more so that it sees the excess. */
+  maxBodyBytes: number;
+}
+
+/**
+ * The custom server's own routes: `find` picks the route for a request (exact path, no
+ * trailing-slash variants: those go to Next), `serve` answers it. `responseHeaders` go on
+ * every answer (the security headers next.config.ts gives Next's).
+ */
+export function directRoutes(routes: DirectRoute[], responseHeaders: ReadonlyArray<{ key: string; value: string }>) {
+  const table = new Map(routes.map((r) => [`${r.method} ${r.path}`, r]));
+  const base = Object.fromEntries(responseHeaders.map(({ key, value }) => [key.toLowerCase(), value]));
+  return {
+    find(method: string | undefined, url: string | undefined): DirectRoute | undefined {
+      if (!url) return undefined;
+      const end = url.indexOf("?");
+      return table.get(`${method} ${end < 0 ? url : url.slice(0, end)}`);
+    },
+    serve: (route: DirectRoute, request: http.IncomingMessage, response: http.ServerResponse) => serveDirect(route, request, response, base),
+  };
+}
+
+/**
+ * Reads at most `limit` bytes of the body. Resolves null when the client went away first.
+ * What is past the limit is not read: the handler answers 413 and the connection closes.
+ */
+function readUpTo(request: http.IncomingMessage, limit: number): Promise<{ body: Buffer; truncated: boolean } | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (value: { body: Buffer; truncated: boolean } | null) => {
+      request.off("data", onData).off("end", onEnd).off("close", onClose);
+      resolve(value);
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= limit) {
+        request.pause();
+        finish({ body: Buffer.concat(chunks, size).subarray(0, limit), truncated: true });
+      }
+    };
+    const onEnd = () => finish({ body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size), truncated: false });
+    const onClose = () => (request.readableEnded ? undefined : finish(null));
+    request.on("data", onData).on("end", onEnd).on("close", onClose);
+  });
+}
+
+function webHeaders(request: http.IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+  }
+  return headers;
+}
+
+/** Answers `request` with `route`'s handler: Node's request becomes a Web Request, its Response goes back through Node. */
+async function serveDirect(route: DirectRoute, request: http.IncomingMessage, response: http.ServerResponse, base: http.OutgoingHttpHeaders): Promise<void> {
+  let truncated = false;
+  let body: Buffer | undefined;
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    const read = await readUpTo(request, route.maxBodyBytes + 1);
+    if (!read) {
+      log.debug("client went away before its request body was complete", { url: request.url });
+      return;
+    }
+    ({ body, truncated } = read);
+  }
+  const url = new URL(request.url ?? "/", "http://localhost");
+  // Node's request chunks live on plain ArrayBuffers (never shared), which BodyInit's type wants spelled out.
+  const init = { method: request.method, headers: webHeaders(request), body: body as Uint8Array<ArrayBuffer> | undefined };
+  const answer = await route.handler(new Request(url, init));
+  const headers: http.OutgoingHttpHeaders = { ...base };
+  answer.headers.forEach((value, name) => (headers[name] = value));
+  const cookies = answer.headers.getSetCookie();
+  if (cookies.length > 0) headers["set-cookie"] = cookies;
+  // The unread rest of an oversized body would otherwise be parsed as the next request.
+  if (truncated) headers.connection = "close";
+  const payload = Buffer.from(await answer.arrayBuffer());
+  headers["content-length"] = payload.length;
+  response.writeHead(answer.status, headers).end(request.method === "HEAD" ? undefined : payload);
+}

@@ -1,0 +1,138 @@
+import http from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { predictions } from "@/db/schema";
+import { trainAndRegister } from "@/lib/pipeline";
+import { startAppServer, type AppServer } from "@/lib/testing/app-server";
+import { createPostgresTestDatabase, createTempStore, importTestKmnist, type TestDatabase } from "@/lib/testing/database";
+import { httpRequest, type HttpReply } from "@/lib/testing/http";
+
+/**
+ * The prediction hot path (server.ts answers POST /api/predict without Next) against the same
+ * route through Next (PREDICT_HOT_PATH=false): two real servers on one PostgreSQL, the same
+ * requests, the same answers: statuses, error codes, security headers, predictions, and
+ * what reaches the prediction log.
+ */
+let database: TestDatabase;
+let store: Awaited<ReturnType<typeof createTempStore>>;
+let hot: AppServer;
+let viaNext: AppServer;
+const MAX_BYTES = 4096;
+
+beforeAll(async () => {
+  database = await createPostgresTestDatabase();
+  store = await createTempStore();
+  await importTestKmnist(database.db, store);
+  await trainAndRegister(database.db, store, { algorithm: "logreg", hyperparameters: { epochs: 1 } });
+  const env = {
+    DATABASE_URL: database.url!,
+    STORAGE_DIR: store.root,
+    AUTH_SECRET: "hot-path-test-secret-0123456789abcdef",
+    PREDICT_MAX_BYTES: String(MAX_BYTES),
+  };
+  [hot, viaNext] = await Promise.all([startAppServer(env), startAppServer({ ...env, PREDICT_HOT_PATH: "false" })]);
+}, 240_000);
+afterAll(async () => {
+  await Promise.all([hot?.stop(), viaNext?.stop()]);
+  await database?.cleanup();
+  await store?.cleanup();
+});
+
+const stroke = Array.from({ length: 784 }, (_, i) => (i % 28 > 10 && i % 28 < 16 && i > 84 && i < 700 ? 255 : 0));
+const json = (body: unknown) => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const SECURITY = ["content-security-policy", "x-frame-options", "x-content-type-options", "referrer-policy", "permissions-policy"];
+
+/** What must be the same whichever path answered. */
+function essence(reply: HttpReply) {
+  const body = reply.headers["content-type"]?.includes("json") ? reply.json() : reply.text;
+  const { timingMs: _timing, predictionId, ...rest } = body as Record<string, unknown>;
+  return {
+    status: reply.status,
+    body: typeof body === "string" ? body : { ...rest, predictionId: typeof predictionId },
+    security: SECURITY.map((h) => reply.headers[h]),
+    retryAfter: reply.headers["retry-after"],
+    allow: reply.headers.allow,
+  };
+}
+
+const CASES: Array<[string, string, Parameters<typeof httpRequest>[1]]> = [
+  ["pixels", "/api/predict", json({ pixels: stroke })],
+  ["pixels, not recorded, with the model's view", "/api/predict?record=false&preprocessed=true", json({ pixels: stroke })],
+  ["a model by name", "/api/predict?model=kmnist-logreg%401", json({ pixels: stroke })],
+  ["an unknown model", "/api/predict?model=nope%403", json({ pixels: stroke })],
+  ["an invalid model reference", "/api/predict?model=a%00b", json({ pixels: stroke })],
+  ["785 pixels", "/api/predict", json({ pixels: [...stroke, 0] })],
+  ["pixels out of range", "/api/predict", json({ pixels: stroke.map((v) => v * 2) })],
+  ["broken JSON", "/api/predict", { method: "POST", headers: { "content-type": "application/json" }, body: '{"pixels": [1,' }],
+  ["no body", "/api/predict", { method: "POST", headers: { "content-type": "application/json" } }],
+  ["a media type the API does not take", "/api/predict", { method: "POST", headers: { "content-type": "text/plain" }, body: "hello" }],
+  ["SVG", "/api/predict", { method: "POST", headers: { "content-type": "image/svg+xml" }, body: "<svg xmlns='http://www.w3.org/2000/svg'/>" }],
+  [
+    "a body over the limit",
+    "/api/predict",
+    { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ pixels: stroke, pad: "x".repeat(MAX_BYTES) }) },
+  ],
+  [
+    "a cross-site post",
+    "/api/predict",
+    {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: "https://evil.example", "sec-fetch-site": "cross-site" },
+      body: JSON.stringify({ pixels: stroke }),
+    },
+  ],
+  ["GET", "/api/predict", { method: "GET" }],
+  ["a trailing slash", "/api/predict/", json({ pixels: stroke })],
+];
+
+describe("the prediction hot path answers as Next's route does", () => {
+  it.each(CASES)("%s", async (_name, path, options) => {
+    const [a, b] = await Promise.all([httpRequest(`${hot.url}${path}`, options), httpRequest(`${viaNext.url}${path}`, options)]);
+    expect(essence(a)).toEqual(essence(b));
+    // Which path answered: the hot path sends a length, Next streams its route responses.
+    const direct = options?.method === "POST" && path.split("?")[0] === "/api/predict";
+    expect(a.headers["content-length"] !== undefined).toBe(direct);
+    expect(b.headers["content-length"]).toBeUndefined();
+  });
+
+  it("records the same predictions in the log, one per recorded request", async () => {
+    // A drawing no other test sends, to tell its rows apart from the others'.
+    const mine = stroke.map((v, i) => (v && i % 3 === 0 ? 200 : v));
+    const ours = async () => (await database.db.select().from(predictions)).filter((row) => Buffer.from(row.input).equals(Buffer.from(mine)));
+    for (const server of [hot, viaNext]) {
+      for (const record of [true, false]) expect((await httpRequest(`${server.url}/api/predict?record=${record}`, json({ pixels: mine }))).status).toBe(200);
+    }
+    for (let i = 0; i < 50 && (await ours()).length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 300));
+    const rows = await ours();
+    expect(rows).toHaveLength(2);
+    expect(rows[0].predicted).toBe(rows[1].predicted);
+  });
+
+  it("an oversized body sent in chunks without a length is refused with 413 and its connection closed", async () => {
+    const reply = await new Promise<{ status: number; connection?: string; code?: string }>((resolve, reject) => {
+      const request = http.request(
+        `${hot.url}/api/predict`,
+        { method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (c: Buffer) => chunks.push(c));
+          response.on("end", () =>
+            resolve({ status: response.statusCode!, connection: response.headers.connection, code: JSON.parse(Buffer.concat(chunks).toString()).error?.code }),
+          );
+        },
+      );
+      request.on("error", reject);
+      // Keeps sending well past the limit; the server answers once it has seen too much.
+      const chunk = Buffer.alloc(1024, 0x20);
+      let sent = 0;
+      const pump = () => {
+        while (sent < 64 && request.write(chunk)) sent++;
+        if (sent < 64) request.once("drain", pump);
+        else request.end();
+      };
+      pump();
+    });
+    expect(reply).toEqual({ status: 413, connection: "close", code: "payload_too_large" });
+    expect((await httpRequest(`${hot.url}/api/health`)).status).toBe(200);
+  });
+});
