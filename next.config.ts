@@ -13,6 +13,8 @@ const nextConfig: NextConfig = {
     "onnxruntime-node",
     "sharp",
     "postgres",
+    // One metrics registry per process, whichever bundle counts (lib/telemetry keeps it on globalThis too).
+    "prom-client",
   ],
   poweredByHeader: false,
   async headers() {

@@ -71,3 +71,15 @@ export const healthOperation = operation({
     503: { description: "A component does not answer; the body says which", json: healthSchema },
   },
 });
+
+export const metricsOperation = operation({
+  id: "metrics",
+  method: "GET",
+  path: "/metrics",
+  tag: "Operations",
+  access: "viewer",
+  summary: "Operational metrics in the Prometheus text format (what an operator scrapes)",
+  description:
+    "API requests and their latency per operation, predictions and their latency per model, inference batch sizes and queue depth, prediction-log entries written, dropped and failed, and the process's own figures (kana_process_*, kana_nodejs_*). Counts are per app process.",
+  responses: { 200: { description: "Prometheus text exposition format 0.0.4", media: { "text/plain; version=0.0.4": "The metrics" } } },
+});

@@ -10,18 +10,19 @@ import { createPostgresTestDatabase, createTempStore, importTestKmnist, type Tes
 import { sessionCookie } from "@/lib/testing/sessions";
 
 /**
- * The API contract holds both ways: every exported handler of app/api/**\/route.ts
+ * The API contract holds both ways: every exported handler of app/api/**\/route.ts (and app/metrics)
  * implements an operation of the document (same method and path) and every operation has a
  * handler; and what the real handlers answer (PostgreSQL, the object store, a trained model
  * and its benchmark) validates against the operation's response schema.
  */
-const API = path.join(process.cwd(), "app", "api");
+// The JSON API, and the operators' endpoints at the root (Prometheus' /metrics).
+const API_DIRS = ["api", "metrics"].map((dir) => path.join(process.cwd(), "app", dir));
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 const SECRET = "contract-test-secret-0123456789abcdef0123";
 
 type Handler = ((request: Request, context?: unknown) => Promise<Response>) & { operation?: Operation<unknown, unknown, unknown> };
 
-function routeFiles(dir = API): string[] {
+function routeFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
     return entry.isDirectory() ? routeFiles(full) : entry.name === "route.ts" ? [full] : [];
@@ -59,7 +60,7 @@ beforeAll(async () => {
   const { embeddedRunner } = await import("@/lib/jobs");
   await (await embeddedRunner()).stop();
   adminCookie = await sessionCookie(SECRET, "admin");
-  for (const file of routeFiles()) {
+  for (const file of API_DIRS.flatMap((dir) => routeFiles(dir))) {
     const routeModule = (await import(file)) as Record<string, unknown>;
     for (const method of METHODS)
       if (typeof routeModule[method] === "function") handlers.set(`${method} ${documentedPath(file)}`, routeModule[method] as Handler);

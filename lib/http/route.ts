@@ -1,5 +1,6 @@
 import { config } from "@/lib/config";
 import { clientAddressOf, ConcurrencyLimiter, RateLimiter } from "@/lib/limits";
+import { telemetry } from "@/lib/telemetry";
 import type { Operation } from "./contract";
 import { ApiError, errorResponse, readBodyLimited } from "./errors";
 import { parseJsonBody, parseSearchParams } from "./params";
@@ -65,6 +66,14 @@ export function route<Query, Params, Body>(
   const accepts = acceptedMediaTypes(op as Operation<unknown, unknown, unknown>);
   // Next always passes the context; tests of routes without parameters may leave it out.
   const handle = async (request: Request, context?: RouteContext): Promise<Response> => {
+    const started = performance.now();
+    const response = await answer(request, context);
+    const { httpRequests, httpDuration } = telemetry();
+    httpRequests.inc({ route: op.path, method: op.method, status: response.status });
+    httpDuration.observe({ route: op.path, method: op.method }, (performance.now() - started) / 1000);
+    return response;
+  };
+  const answer = async (request: Request, context?: RouteContext): Promise<Response> => {
     let release: (() => void) | null = null;
     try {
       if (!BODYLESS.has(request.method)) {

@@ -4,6 +4,7 @@ import { predictions } from "@/db/schema";
 import { config } from "@/lib/config";
 import type { Db } from "@/lib/db";
 import { createLogger } from "@/lib/log";
+import { telemetry } from "@/lib/telemetry";
 
 const log = createLogger("monitoring.recorder");
 
@@ -49,6 +50,7 @@ export class PredictionRecorder {
     if (this.options.sampleRate <= 0 || (this.options.sampleRate < 1 && (this.options.random ?? Math.random)() >= this.options.sampleRate)) return null;
     if (this.queue.length >= (this.options.maxQueue ?? 10_000)) {
       this.stats.dropped++;
+      telemetry().predictionLog.inc({ result: "dropped" });
       return null;
     }
     const id = randomUUID();
@@ -81,8 +83,10 @@ export class PredictionRecorder {
       try {
         await writeBatch(this.db, batch);
         this.stats.written += batch.length;
+        telemetry().predictionLog.inc({ result: "written" }, batch.length);
       } catch (error) {
         this.stats.failed += batch.length;
+        telemetry().predictionLog.inc({ result: "failed" }, batch.length);
         log.warn(`prediction log: ${batch.length} entries could not be written`, { error: (error as Error).message });
       }
     });

@@ -3,7 +3,7 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObj
 import { authGetOperation, authPostOperation } from "@/lib/auth";
 import { bestModelsOperation, explanationOperation, getBenchmarkOperation, listBenchmarksOperation, runBenchmarksOperation } from "@/lib/benchmark";
 import { createImportOperation, createTagOperation, getImportOperation, listImportsOperation, updateTagOperation } from "@/lib/data";
-import { healthOperation } from "@/lib/health";
+import { healthOperation, metricsOperation } from "@/lib/health";
 import { acceptedMediaTypes, errorSchema, operation, type ErrorDoc, type Operation } from "@/lib/http";
 import { inngestOperations } from "@/lib/jobs";
 import { feedbackOperation, reviewDecisionOperation, reviewQueueOperation } from "@/lib/monitoring";
@@ -48,6 +48,7 @@ export const OPERATIONS: AnyOperation[] = [
   createTagOperation,
   updateTagOperation,
   healthOperation,
+  metricsOperation,
   openApiOperation,
   authGetOperation,
   authPostOperation,

@@ -1,4 +1,5 @@
 import http from "node:http";
+import parsePrometheusTextFormat, { type ParsedFamily } from "parse-prometheus-text-format";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { predictions } from "@/db/schema";
 import { trainAndRegister } from "@/lib/pipeline";
@@ -135,5 +136,47 @@ describe("the prediction hot path answers as Next's route does", () => {
     });
     expect(reply).toEqual({ status: 413, connection: "close", code: "payload_too_large" });
     expect((await httpRequest(`${hot.url}/api/health`)).status).toBe(200);
+  });
+});
+
+describe("GET /metrics", () => {
+  const scrape = async (server: AppServer) => {
+    const reply = await httpRequest(`${server.url}/metrics`);
+    expect(reply.status).toBe(200);
+    expect(reply.headers["content-type"]).toMatch(/^text\/plain; version=0\.0\.4/);
+    return Object.assign(parsePrometheusTextFormat(reply.text), { text: reply.text });
+  };
+  const family = (families: ParsedFamily[], name: string) => families.find((f) => f.name === name);
+  const sample = (families: ParsedFamily[], name: string, labels: Record<string, string>) =>
+    family(families, name)?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v));
+  const count = (families: ParsedFamily[], name: string, labels: Record<string, string>) => Number(sample(families, name, labels)?.value ?? 0);
+
+  it("parses as Prometheus text and counts what was sent, on either path", async () => {
+    for (const server of [hot, viaNext]) {
+      const before = await scrape(server);
+      const ok = { route: "/api/predict", method: "POST", status: "200" };
+      const refused = { route: "/api/predict", method: "POST", status: "422" };
+      for (let i = 0; i < 7; i++) expect((await httpRequest(`${server.url}/api/predict`, json({ pixels: stroke }))).status).toBe(200);
+      for (let i = 0; i < 3; i++) expect((await httpRequest(`${server.url}/api/predict`, json({ pixels: [1, 2] }))).status).toBe(422);
+      await new Promise((r) => setTimeout(r, 600));
+      const after = await scrape(server);
+      expect(count(after, "kana_http_requests_total", ok) - count(before, "kana_http_requests_total", ok)).toBe(7);
+      expect(count(after, "kana_http_requests_total", refused) - count(before, "kana_http_requests_total", refused)).toBe(3);
+      const model = { model: "kmnist-logreg@1" };
+      const predicted = (f: ParsedFamily[]) =>
+        (family(f, "kana_predictions_total")?.metrics ?? []).filter((m) => m.labels?.model === model.model).reduce((sum, m) => sum + Number(m.value), 0);
+      expect(predicted(after) - predicted(before)).toBe(7);
+      // The parser merges a labelled histogram's series into one (its flattenMetrics keeps no
+      // labels), so the count of one series is read from its own line, which it has validated.
+      const latency = (f: { text: string }) =>
+        Number(/^kana_http_request_duration_seconds_count\{route="\/api\/predict",method="POST"\} (\d+)$/m.exec(f.text)?.[1] ?? 0);
+      expect(latency(after) - latency(before)).toBe(10);
+      const batches = (f: ParsedFamily[]) => Number(family(f, "kana_inference_batch_size")?.metrics[0]?.sum ?? 0);
+      expect(batches(after) - batches(before)).toBe(7);
+      const written = (f: ParsedFamily[]) => count(f, "kana_prediction_log_entries_total", { result: "written" });
+      expect(written(after) - written(before)).toBe(7);
+      expect(family(after, "kana_inference_queue_depth")?.metrics[0]?.value).toBe("0");
+      expect(family(after, "kana_process_cpu_seconds_total")).toBeDefined();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import type { Worker } from "node:worker_threads";
 import { IMAGE_PIXELS, NUM_CLASSES } from "@/lib/kmnist";
 import { createLogger } from "@/lib/log";
+import { telemetry } from "@/lib/telemetry";
 import { startTsWorker, stopWorker } from "@/lib/workers";
 import type { InferenceReply, InferenceRequest } from "./inference-protocol";
 
@@ -46,7 +47,9 @@ export class InferencePool {
   /** Class probabilities (10) for one 28x28 image of 0-255 bytes. */
   predict(artifactKey: string, pixels: Uint8Array): Promise<Float32Array> {
     if (pixels.length !== IMAGE_PIXELS) throw new Error(`expected ${IMAGE_PIXELS} pixels, got ${pixels.length}`);
-    return new Promise((resolve, reject) => {
+    const depth = telemetry().inferenceQueueDepth;
+    depth.inc();
+    return new Promise<Float32Array>((resolve, reject) => {
       let queue = this.queues.get(artifactKey);
       if (!queue) {
         queue = { items: [], cancel: null };
@@ -55,7 +58,7 @@ export class InferencePool {
       queue.items.push({ pixels, resolve, reject });
       if (queue.items.length >= this.options.maxBatch) this.flush(artifactKey);
       else if (!queue.cancel) this.schedule(artifactKey, queue, this.inFlight.size === 0 ? 0 : this.options.maxWaitMs);
-    });
+    }).finally(() => depth.dec());
   }
 
   /** Loads a model in the worker ahead of traffic (champion warm-up). */
@@ -90,6 +93,7 @@ export class InferencePool {
     if (batch.length === 0) return;
     this.stats.images += batch.length;
     this.stats.batches += 1;
+    telemetry().inferenceBatchSize.observe(batch.length);
 
     const pixels = new Float32Array(batch.length * IMAGE_PIXELS);
     batch.forEach((item, k) => {

@@ -5,6 +5,7 @@ import { KMNIST_CLASSES } from "@/lib/kmnist";
 import { BoundedQueue } from "@/lib/limits";
 import { assertRasterImage, implausibility, inkShape, PreprocessError, preprocessImage, renderStrokes } from "@/lib/preprocess";
 import { DEFAULT_MODEL_REF, ModelRefError, resolveModelRef, type ResolvedModel } from "@/lib/registry";
+import { telemetry } from "@/lib/telemetry";
 import type { Prediction } from "./api";
 import type { InferencePool } from "./inference-pool";
 import type { PredictInput, PredictRequest } from "./request";
@@ -122,11 +123,15 @@ export class PredictService {
     const inferred = performance.now();
 
     const ranked = KMNIST_CLASSES.map(({ label, char }) => ({ label, char, p: probabilities[label] })).sort((a, b) => b.p - a.p);
+    const unsure = model.confidenceFloor !== null && ranked[0].p < model.confidenceFloor;
+    const modelLabel = `${model.name}@${model.version}`;
+    telemetry().predictions.inc({ model: modelLabel, outcome: unsure ? "unsure" : "confident" });
+    telemetry().predictionDuration.observe({ model: modelLabel }, (inferred - started) / 1000);
     const predictionId = !request.record
       ? null
       : (this.sink?.record({ modelVersionId: model.id, input: pixels, probabilities, predicted: ranked[0].label, latencyMs: inferred - started }) ?? null);
     return {
-      unsure: model.confidenceFloor !== null && ranked[0].p < model.confidenceFloor,
+      unsure,
       confidenceFloor: model.confidenceFloor,
       label: ranked[0].label,
       char: ranked[0].char,
