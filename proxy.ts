@@ -43,11 +43,11 @@ export async function proxy(request: NextRequest) {
 }
 
 /**
- * Everything but Next's own static files and the prediction API (public): Next 16 runs the
+ * Everything but Next's own static files and the prediction APIs (public): Next 16 runs the
  * proxy in its own adapter (~3 ms per request here), which predictions should not pay.
  * access.test.ts checks that every path skipped here is one access.ts keeps public.
  */
-export const SKIPPED_PATHS = ["/api/predict"];
+export const SKIPPED_PATHS = ["/api/predict", "/api/predict/batch"];
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/predict$).*)"],
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/predict$|api/predict/batch$).*)"],
 };

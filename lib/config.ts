@@ -104,6 +104,7 @@ const envSchema = z.object({
     .default(10 * 1024 * 1024),
   PREDICT_MAX_PIXELS: z.coerce.number().int().min(784).default(40_000_000),
   PREDICT_MAX_BATCH: z.coerce.number().int().min(1).max(4096).default(64),
+  PREDICT_MAX_BATCH_REQUEST: z.coerce.number().int().min(1).max(4096).default(256),
   PREDICT_BATCH_WAIT_MS: z.coerce.number().min(0).max(1000).default(2),
   PREDICT_RATE_LIMIT: z.coerce.number().min(0).max(100_000).default(20),
   PREDICT_RATE_BURST: z.coerce.number().int().min(1).max(100_000).default(40),
@@ -260,6 +261,8 @@ export interface AppConfig {
     maxBytes: number;
     maxPixels: number;
     maxBatch: number;
+    /** PREDICT_MAX_BATCH_REQUEST: most images one POST /api/predict/batch may carry. */
+    maxBatchRequest: number;
     batchWaitMs: number;
     /** Per client: requests per second (0: no limit) and burst; requests in progress at once (0: no limit). */
     ratePerSecond: number;
@@ -398,6 +401,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBytes: e.PREDICT_MAX_BYTES,
       maxPixels: e.PREDICT_MAX_PIXELS,
       maxBatch: e.PREDICT_MAX_BATCH,
+      maxBatchRequest: e.PREDICT_MAX_BATCH_REQUEST,
       batchWaitMs: e.PREDICT_BATCH_WAIT_MS,
       ratePerSecond: e.PREDICT_RATE_LIMIT,
       rateBurst: e.PREDICT_RATE_BURST,

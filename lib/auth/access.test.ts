@@ -58,7 +58,7 @@ function request(method: string, urlPath: string, cookie?: string) {
 
 const routes = enumerateRoutes();
 const isMutation = (method: string) => !["GET", "HEAD", "OPTIONS"].includes(method);
-const PUBLIC_MUTATIONS = ["/api/predict", "/api/feedback", "/api/inngest"];
+const PUBLIC_MUTATIONS = ["/api/predict", "/api/predict/batch", "/api/feedback", "/api/inngest"];
 const expectedProtected = ({ method, path: p }: { method: string; path: string }) =>
   p.startsWith("/admin") || p.startsWith("/api/admin") || (isMutation(method) && !PUBLIC_MUTATIONS.includes(p) && !p.startsWith("/api/auth/"));
 
@@ -118,7 +118,8 @@ describe("route access rules", () => {
       for (const method of ["GET", "POST", "PUT", "DELETE"]) expect([method, p, decide(requiredAccess(method, p), null, true)]).toEqual([method, p, "allow"]);
     }
     // Near misses are still checked.
-    for (const p of ["/api/predictions", "/api/predict/x", "/api/health", "/admin", "/api/training"]) expect([p, matcher.test(p)]).toEqual([p, true]);
+    for (const p of ["/api/predictions", "/api/predict/x", "/api/predict/batches", "/api/health", "/admin", "/api/training"])
+      expect([p, matcher.test(p)]).toEqual([p, true]);
   });
 
   it("DASHBOARDS_REQUIRE_LOGIN turns dashboards into signed-in-only pages", () => {

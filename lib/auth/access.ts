@@ -12,11 +12,11 @@ export type Access = "public" | "viewer" | "admin";
 
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/** Changes anyone may make: a prediction, feedback on one, and sign-in/out. */
-const PUBLIC_MUTATIONS: RegExp[] = [/^\/api\/predict$/, /^\/api\/feedback$/, /^\/api\/auth\//];
+/** Changes anyone may make: predictions (one or a batch), feedback on one, and sign-in/out. */
+const PUBLIC_MUTATIONS: RegExp[] = [/^\/api\/predict$/, /^\/api\/predict\/batch$/, /^\/api\/feedback$/, /^\/api\/auth\//];
 
 /** Always open, even when dashboards require sign-in. */
-const ALWAYS_PUBLIC: RegExp[] = [/^\/signin$/, /^\/api\/auth\//, /^\/api\/health$/, /^\/api\/predict$/, /^\/api\/openapi\.json$/];
+const ALWAYS_PUBLIC: RegExp[] = [/^\/signin$/, /^\/api\/auth\//, /^\/api\/health$/, /^\/api\/predict$/, /^\/api\/predict\/batch$/, /^\/api\/openapi\.json$/];
 
 /**
  * Inngest calls this endpoint with requests signed by INNGEST_SIGNING_KEY, which the SDK

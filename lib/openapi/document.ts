@@ -9,7 +9,7 @@ import { inngestOperations } from "@/lib/jobs";
 import { feedbackOperation, reviewDecisionOperation, reviewQueueOperation } from "@/lib/monitoring";
 import { listSearchesOperation, requestTrainingOperation, searchDetailOperation, trainingStatusOperation } from "@/lib/pipeline";
 import { downloadArtifactOperation, setFollowsOperation, uploadModelOperation } from "@/lib/registry";
-import { predictOperation, predictWrongMethodOperation } from "@/lib/serving";
+import { predictBatchOperation, predictOperation, predictWrongMethodOperation } from "@/lib/serving";
 
 export const openApiOperation = operation({
   id: "openApi",
@@ -27,6 +27,7 @@ type AnyOperation = Operation<unknown, unknown, unknown>;
 export const OPERATIONS: AnyOperation[] = [
   predictOperation,
   predictWrongMethodOperation,
+  predictBatchOperation,
   feedbackOperation,
   reviewQueueOperation,
   reviewDecisionOperation,

@@ -46,7 +46,9 @@ const SECURITY = ["content-security-policy", "x-frame-options", "x-content-type-
 function essence(reply: HttpReply) {
   const body = reply.headers["content-type"]?.includes("json") ? reply.json() : reply.text;
   // Timings differ from run to run, prediction ids always.
-  const rest = typeof body === "string" ? body : { ...body, timingMs: undefined, predictionId: typeof body.predictionId };
+  const withoutIds = (value: Record<string, unknown>) => ({ ...value, timingMs: undefined, predictionId: typeof value.predictionId });
+  const rest =
+    typeof body === "string" ? body : { ...withoutIds(body), results: (body.results as Array<Record<string, unknown>> | undefined)?.map(withoutIds) };
   return {
     status: reply.status,
     body: rest,
@@ -82,6 +84,9 @@ const CASES: Array<[string, string, Parameters<typeof httpRequest>[1]]> = [
       body: JSON.stringify({ pixels: stroke }),
     },
   ],
+  ["a batch", "/api/predict/batch", json({ items: [{ pixels: stroke }, { pixels: [1] }, { pixels: stroke }] })],
+  ["a batch, recorded", "/api/predict/batch?record=true", json({ items: [{ pixels: stroke }] })],
+  ["a batch of too many", "/api/predict/batch", json({ items: Array.from({ length: 300 }, () => ({})) })],
   ["GET", "/api/predict", { method: "GET" }],
   ["a trailing slash", "/api/predict/", json({ pixels: stroke })],
 ];
@@ -91,7 +96,7 @@ describe("the prediction hot path answers as Next's route does", () => {
     const [a, b] = await Promise.all([httpRequest(`${hot.url}${path}`, options), httpRequest(`${viaNext.url}${path}`, options)]);
     expect(essence(a)).toEqual(essence(b));
     // Which path answered: the hot path sends a length, Next streams its route responses.
-    const direct = options?.method === "POST" && path.split("?")[0] === "/api/predict";
+    const direct = options?.method === "POST" && ["/api/predict", "/api/predict/batch"].includes(path.split("?")[0]);
     expect(a.headers["content-length"] !== undefined).toBe(direct);
     expect(b.headers["content-length"]).toBeUndefined();
   });

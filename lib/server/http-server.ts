@@ -76,9 +76,14 @@ export async function startServer(options: ServerOptions): Promise<http.Server> 
  */
 async function ownRoutes() {
   const { SECURITY_HEADERS } = await import("@/lib/http");
-  const { predictRoute } = await import("@/lib/serving");
+  const { predictBatchRoute, predictRoute } = await import("@/lib/serving");
   const { maxBytes } = config().predict;
-  const routes: DirectRoute[] = config().http.predictHotPath ? [{ method: "POST", path: "/api/predict", handler: predictRoute, maxBodyBytes: maxBytes }] : [];
+  const routes: DirectRoute[] = config().http.predictHotPath
+    ? [
+        { method: "POST", path: "/api/predict", handler: predictRoute, maxBodyBytes: maxBytes },
+        { method: "POST", path: "/api/predict/batch", handler: predictBatchRoute, maxBodyBytes: maxBytes },
+      ]
+    : [];
   return directRoutes(routes, SECURITY_HEADERS);
 }
 

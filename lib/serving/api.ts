@@ -140,3 +140,67 @@ export const predictWrongMethodOperation = operation({
   responses: {},
   errors: { 405: { description: "Use POST", codes: ["method_not_allowed"] } },
 });
+
+/** Most images one batch request may carry (PREDICT_MAX_BATCH_REQUEST). */
+export const batchItemSchema = z
+  .object({
+    pixels: z.array(z.number()).length(IMAGE_PIXELS).optional().meta({ description: "28x28 row-major, white ink on black" }),
+    scale: z.enum(["0-255", "0-1"]).default("0-255"),
+    image: z.string().optional().meta({ description: "A data URL" }),
+    strokes: strokesSchema.optional(),
+  })
+  .meta({ description: "One image: exactly one of `pixels`, `image` (a data URL) or `strokes`, as in POST /api/predict" });
+
+export const predictBatchJsonSchema = z
+  .object({
+    items: z.array(batchItemSchema).min(1).meta({ description: "The images, answered in the same order (at most PREDICT_MAX_BATCH_REQUEST, 256 by default)" }),
+    model: modelRef.optional(),
+  })
+  .meta({ id: "PredictBatchRequest" });
+
+const itemErrorSchema = z.object({
+  index: z.number().int().min(0),
+  error: z.object({ code: z.string(), message: z.string(), status: z.number().int().meta({ description: "The HTTP status POST /api/predict would answer" }) }),
+});
+
+const itemPredictionSchema = predictionSchema
+  .pick({ label: true, char: true, probabilities: true, unsure: true, predictionId: true })
+  .extend({ index: z.number().int().min(0) });
+
+export const batchPredictionSchema = z
+  .object({
+    model: predictionSchema.shape.model,
+    confidenceFloor: predictionSchema.shape.confidenceFloor,
+    count: z.number().int(),
+    failed: z.number().int().meta({ description: "Items answered with an error instead of a prediction" }),
+    results: z.array(z.union([itemPredictionSchema, itemErrorSchema])).meta({ description: "One per item, in order: a prediction or that item's error" }),
+    timingMs: z.object({ total: z.number() }),
+  })
+  .meta({ id: "BatchPrediction" });
+
+export type BatchPrediction = z.infer<typeof batchPredictionSchema>;
+
+export const predictBatchOperation = operation({
+  id: "predictBatch",
+  method: "POST",
+  path: "/api/predict/batch",
+  tag: "Predictions",
+  access: "public",
+  summary: "Classify many characters in one request",
+  description:
+    "Up to PREDICT_MAX_BATCH_REQUEST images (256 by default) as JSON `items` (each like a POST /api/predict body: `pixels`, `image` as a data URL, or `strokes`), or a multipart body with one file field per image. All are answered by one model, in order; an item that cannot be predicted gets its own error (code, message and the status a single prediction would have had) and the others are still answered. Not recorded in the prediction log unless `record=true`.",
+  query: predictQuerySchema.pick({ model: true, record: true }),
+  rawBodies: {
+    "application/json": predictBatchJsonSchema,
+    "multipart/form-data": "One file field per image (any field names), plus an optional `model` field",
+  },
+  rateLimited: true,
+  responses: { 200: { description: "One result per item", json: batchPredictionSchema } },
+  errors: {
+    400: { description: "Malformed request", codes: ["empty_body", "invalid_json", "invalid_multipart", "invalid_model_ref", "request_aborted"] },
+    404: { description: "No such model", codes: ["unknown_model"] },
+    413: { description: "Too large or too many items", codes: ["payload_too_large", "too_many_items"] },
+    422: { description: "Not a batch", codes: ["validation_failed"] },
+    503: { description: "No model registered yet", codes: ["no_model_available"] },
+  },
+});

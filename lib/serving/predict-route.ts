@@ -1,8 +1,8 @@
 import { NextResponse } from "next/server";
 import { config } from "@/lib/config";
 import { ApiError, route } from "@/lib/http";
-import { predictOperation, predictWrongMethodOperation } from "./api";
-import { parsePredictRequest } from "./request";
+import { predictBatchOperation, predictOperation, predictWrongMethodOperation } from "./api";
+import { parsePredictBatchRequest, parsePredictRequest } from "./request";
 import { PREDICT_LIMITS, predictService } from "./service";
 
 /**
@@ -19,3 +19,14 @@ export const predictRoute = route(
 export const predictWrongMethodRoute = route(predictWrongMethodOperation, async () => {
   throw new ApiError(405, "method_not_allowed", "Use POST; the API is described at /api/openapi.json", undefined, { Allow: "POST" });
 });
+
+/** `POST /api/predict/batch`: many images, one model, a result or an error per item. Served like predictRoute. */
+export const predictBatchRoute = route(
+  predictBatchOperation,
+  async ({ request, query }) => {
+    const { maxBytes, maxBatchRequest } = config().predict;
+    const batch = await parsePredictBatchRequest(request, { maxBytes, maxItems: maxBatchRequest }, query);
+    return NextResponse.json(await (await predictService()).predictBatch(batch));
+  },
+  { limits: PREDICT_LIMITS },
+);

@@ -1,14 +1,14 @@
 import { config } from "@/lib/config";
 import type { Db } from "@/lib/db";
-import { ApiError, isDatabaseUnavailable } from "@/lib/http";
+import { ApiError, isApiError, isDatabaseUnavailable } from "@/lib/http";
 import { KMNIST_CLASSES } from "@/lib/kmnist";
 import { BoundedQueue } from "@/lib/limits";
 import { assertRasterImage, implausibility, inkShape, PreprocessError, preprocessImage, renderStrokes } from "@/lib/preprocess";
 import { DEFAULT_MODEL_REF, ModelRefError, resolveModelRef, type ResolvedModel } from "@/lib/registry";
 import { telemetry } from "@/lib/telemetry";
-import type { Prediction } from "./api";
+import type { BatchPrediction, Prediction } from "./api";
 import type { InferencePool } from "./inference-pool";
-import type { PredictInput, PredictRequest } from "./request";
+import type { PredictBatchRequest, PredictInput, PredictRequest } from "./request";
 
 /** Where predictions go to be logged (lib/monitoring's recorder): must return at once. */
 export interface PredictionSink {
@@ -104,38 +104,45 @@ export class PredictService {
     return pixels;
   }
 
-  async predict(request: PredictRequest): Promise<Prediction> {
-    const started = performance.now();
-    const modelPromise = this.resolve(request.model ?? DEFAULT_MODEL_REF).catch((error: unknown) => {
+  /** The model a request asked for, or the API's answer for why there is none. */
+  private requestedModel(ref: string = DEFAULT_MODEL_REF): Promise<ResolvedModel> {
+    const model = this.resolve(ref).catch((error: unknown) => {
       if (error instanceof ModelRefError) {
         if (error.kind === "invalid") throw new ApiError(400, "invalid_model_ref", error.message);
-        if ((request.model ?? DEFAULT_MODEL_REF) === DEFAULT_MODEL_REF) throw new ApiError(503, "no_model_available", error.message);
+        if (ref === DEFAULT_MODEL_REF) throw new ApiError(503, "no_model_available", error.message);
         throw new ApiError(404, "unknown_model", error.message);
       }
       throw error;
     });
-    modelPromise.catch(() => undefined);
+    // Awaited later (after preprocessing): no unhandled rejection meanwhile.
+    model.catch(() => undefined);
+    return model;
+  }
 
+  /** Ranks one image's probabilities, counts it, and records it when asked. */
+  private answer(model: ResolvedModel, pixels: Uint8Array, probabilities: Float32Array, record: boolean, latencyMs: number) {
+    const ranked = KMNIST_CLASSES.map(({ label, char }) => ({ label, char, p: probabilities[label] })).sort((a, b) => b.p - a.p);
+    const unsure = model.confidenceFloor !== null && ranked[0].p < model.confidenceFloor;
+    const modelLabel = `${model.name}@${model.version}`;
+    telemetry().predictions.inc({ model: modelLabel, outcome: unsure ? "unsure" : "confident" });
+    telemetry().predictionDuration.observe({ model: modelLabel }, latencyMs / 1000);
+    const predictionId = !record
+      ? null
+      : (this.sink?.record({ modelVersionId: model.id, input: pixels, probabilities, predicted: ranked[0].label, latencyMs }) ?? null);
+    return { label: ranked[0].label, char: ranked[0].char, probabilities: ranked, unsure, predictionId };
+  }
+
+  async predict(request: PredictRequest): Promise<Prediction> {
+    const started = performance.now();
+    const modelPromise = this.requestedModel(request.model);
     const pixels = await this.pixelsOf(request.input);
     const preprocessed = performance.now();
     const model = await modelPromise;
     const probabilities = await this.pool.predict(model.artifactKey, pixels);
     const inferred = performance.now();
-
-    const ranked = KMNIST_CLASSES.map(({ label, char }) => ({ label, char, p: probabilities[label] })).sort((a, b) => b.p - a.p);
-    const unsure = model.confidenceFloor !== null && ranked[0].p < model.confidenceFloor;
-    const modelLabel = `${model.name}@${model.version}`;
-    telemetry().predictions.inc({ model: modelLabel, outcome: unsure ? "unsure" : "confident" });
-    telemetry().predictionDuration.observe({ model: modelLabel }, (inferred - started) / 1000);
-    const predictionId = !request.record
-      ? null
-      : (this.sink?.record({ modelVersionId: model.id, input: pixels, probabilities, predicted: ranked[0].label, latencyMs: inferred - started }) ?? null);
     return {
-      unsure,
+      ...this.answer(model, pixels, probabilities, request.record, inferred - started),
       confidenceFloor: model.confidenceFloor,
-      label: ranked[0].label,
-      char: ranked[0].char,
-      probabilities: ranked,
       model: { name: model.name, version: model.version, algorithm: model.algorithm },
       ...(request.includePreprocessed ? { preprocessed: Array.from(pixels) } : {}),
       timingMs: {
@@ -143,9 +150,61 @@ export class PredictService {
         inference: round(inferred - preprocessed),
         total: round(inferred - started),
       },
-      predictionId,
     };
   }
+
+  /**
+   * Many images, one model: each item is preprocessed (images decoded two at a time per
+   * request, in the shared decoding queue) and goes to the inference worker, which batches
+   * them; an item's error is its own answer. The model is resolved once: the whole batch is
+   * answered by one version.
+   */
+  async predictBatch(request: PredictBatchRequest): Promise<BatchPrediction> {
+    const started = performance.now();
+    const model = await this.requestedModel(request.model);
+    const itemError = (index: number, error: unknown) => {
+      if (!isApiError(error)) throw error;
+      const message = error.message.startsWith("items.") ? error.message : `items.${index}: ${error.message}`;
+      return { index, error: { code: error.code, message, status: error.status } };
+    };
+    // Preprocessing first (images two at a time), then every image to the worker at once, so
+    // that the pool sends them in batches of PREDICT_MAX_BATCH.
+    const prepared = await mapWithConcurrency(request.items, 2, async (item) => {
+      if (item instanceof ApiError) return item;
+      try {
+        return await this.pixelsOf(item);
+      } catch (error) {
+        return error;
+      }
+    });
+    const preprocessed = performance.now();
+    const results = await Promise.all(
+      prepared.map(async (pixels, index): Promise<BatchPrediction["results"][number]> => {
+        if (!(pixels instanceof Uint8Array)) return itemError(index, pixels);
+        const probabilities = await this.pool.predict(model.artifactKey, pixels);
+        return { index, ...this.answer(model, pixels, probabilities, request.record, performance.now() - preprocessed) };
+      }),
+    );
+    return {
+      model: { name: model.name, version: model.version, algorithm: model.algorithm },
+      confidenceFloor: model.confidenceFloor,
+      count: results.length,
+      failed: results.filter((r) => "error" in r).length,
+      results,
+      timingMs: { total: round(performance.now() - started) },
+    };
+  }
+}
+
+/** `fn` over `items`, at most `limit` calls in progress at once, results in order. */
+async function mapWithConcurrency<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await fn(items[i], i);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ApiError, queryFlag, readBodyLimited } from "@/lib/http";
 import { IMAGE_PIXELS } from "@/lib/kmnist";
 import type { Strokes } from "@/lib/preprocess";
-import { modelRef, predictJsonSchema, type predictQuerySchema } from "./api";
+import { batchItemSchema, modelRef, predictJsonSchema, type predictQuerySchema } from "./api";
 
 /** What a predict request carries once its transport (JSON, multipart, raw image) is gone. */
 export type PredictInput = { kind: "image"; bytes: Buffer } | { kind: "pixels"; pixels: Uint8Array } | { kind: "strokes"; strokes: Strokes };
@@ -111,4 +111,97 @@ export async function parsePredictRequest(request: Request, maxBytes: number, qu
         ? { kind: "strokes", strokes: b.strokes }
         : { kind: "image", bytes: decodeDataUrl(b.image!, maxBytes) },
   };
+}
+
+/** A batch once parsed: each item an input, or the error that item alone answers with. */
+export interface PredictBatchRequest {
+  items: Array<PredictInput | ApiError>;
+  model?: string;
+  record: boolean;
+}
+
+const ITEM_KEYS = new Set(["pixels", "scale", "image", "strokes"]);
+
+/**
+ * One JSON item. 784 pixels (the common case, and 256 of them a request) are checked by hand:
+ * a schema validating 200,000 numbers costs more than predicting them.
+ */
+function batchItem(item: unknown, index: number, maxBytes: number): PredictInput | ApiError {
+  try {
+    if (typeof item !== "object" || item === null || Array.isArray(item)) throw new ApiError(422, "validation_failed", `items.${index}: must be an object`);
+    const extra = Object.keys(item).find((k) => !ITEM_KEYS.has(k));
+    if (extra) throw new ApiError(422, "validation_failed", `items.${index}: unknown field "${extra.slice(0, 40)}" (the model is chosen once for the batch)`);
+    const { pixels, scale = "0-255", image, strokes } = item as Record<string, unknown>;
+    if ([pixels, image, strokes].filter((v) => v !== undefined).length !== 1) {
+      throw new ApiError(422, "validation_failed", `items.${index}: give exactly one of "pixels", "image" or "strokes"`);
+    }
+    if (Array.isArray(pixels) && pixels.length === IMAGE_PIXELS && (scale === "0-255" || scale === "0-1") && pixels.every((v) => typeof v === "number")) {
+      return { kind: "pixels", pixels: pixelsFrom(pixels as number[], scale) };
+    }
+    const parsed = batchItemSchema.safeParse(item);
+    if (!parsed.success) throw validationError(parsed.error);
+    const b = parsed.data;
+    if (b.strokes) return { kind: "strokes", strokes: b.strokes };
+    if (b.image !== undefined) return { kind: "image", bytes: decodeDataUrl(b.image, maxBytes) };
+    throw new ApiError(422, "validation_failed", `items.${index}: pixels must be ${IMAGE_PIXELS} numbers`);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    return error.message.startsWith("items.") ? error : new ApiError(error.status, error.code, `items.${index}: ${error.message}`);
+  }
+}
+
+/**
+ * Parses a batch request (JSON `items`, or multipart with one file per image): what is wrong
+ * with the whole request throws, what is wrong with one item becomes that item's error.
+ */
+export async function parsePredictBatchRequest(
+  request: Request,
+  limits: { maxBytes: number; maxItems: number },
+  query: Pick<z.infer<typeof predictQuerySchema>, "model" | "record">,
+): Promise<PredictBatchRequest> {
+  const contentType = (request.headers.get("content-type") ?? "").toLowerCase();
+  const mediaType = contentType.split(";")[0].trim();
+  const body = await readBodyLimited(request, limits.maxBytes);
+  if (body.length === 0) throw new ApiError(400, "empty_body", "The request body is empty");
+  const tooMany = (count: number) =>
+    new ApiError(413, "too_many_items", `The batch holds ${count} images; at most ${limits.maxItems} a request (PREDICT_MAX_BATCH_REQUEST)`);
+  const base = { model: query.model, record: query.record ?? false };
+
+  if (mediaType === "multipart/form-data") {
+    let form: FormData;
+    try {
+      form = await new Response(new Uint8Array(body), { headers: { "content-type": contentType } }).formData();
+    } catch {
+      throw new ApiError(400, "invalid_multipart", "The multipart body could not be parsed (check the boundary and parts)");
+    }
+    const files = [...form.values()].filter((v): v is File => v instanceof Blob);
+    if (files.length === 0) throw new ApiError(422, "validation_failed", "multipart: send one file field per image");
+    if (files.length > limits.maxItems) throw tooMany(files.length);
+    const model = modelRef.optional().safeParse(form.get("model") ?? undefined);
+    if (!model.success) throw validationError(model.error);
+    const items = await Promise.all(
+      files.map(async (file, index): Promise<PredictInput | ApiError> => {
+        const bytes = Buffer.from(await file.arrayBuffer());
+        return bytes.length === 0 ? new ApiError(400, "empty_image", `items.${index}: the file is empty`) : { kind: "image", bytes };
+      }),
+    );
+    return { ...base, model: base.model ?? model.data, items };
+  }
+
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString("utf8"));
+  } catch (error) {
+    throw new ApiError(400, "invalid_json", `The body is not valid JSON (${(error as Error).message})`);
+  }
+  const envelope = json as { items?: unknown; model?: unknown };
+  if (typeof json !== "object" || json === null || !Array.isArray(envelope.items) || envelope.items.length === 0) {
+    throw new ApiError(422, "validation_failed", 'The JSON body must be an object with "items": a non-empty array of images');
+  }
+  const extra = Object.keys(json).find((k) => k !== "items" && k !== "model");
+  if (extra) throw new ApiError(422, "validation_failed", `unknown field "${extra.slice(0, 40)}"`);
+  if (envelope.items.length > limits.maxItems) throw tooMany(envelope.items.length);
+  const model = modelRef.optional().safeParse(envelope.model);
+  if (!model.success) throw validationError(model.error);
+  return { ...base, model: base.model ?? model.data, items: envelope.items.map((item, index) => batchItem(item, index, limits.maxBytes)) };
 }
