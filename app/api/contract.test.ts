@@ -15,8 +15,8 @@ import { sessionCookie } from "@/lib/testing/sessions";
  * handler; and what the real handlers answer (PostgreSQL, the object store, a trained model
  * and its benchmark) validates against the operation's response schema.
  */
-// The JSON API, and the operators' endpoints at the root (Prometheus' /metrics).
-const API_DIRS = ["api", "metrics"].map((dir) => path.join(process.cwd(), "app", dir));
+// The JSON API, and the protocols' endpoints at the root (Prometheus' /metrics, KServe's /v2).
+const API_DIRS = ["api", "metrics", "v2"].map((dir) => path.join(process.cwd(), "app", dir));
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 const SECRET = "contract-test-secret-0123456789abcdef0123";
 

@@ -6,17 +6,31 @@
  *   than GET/HEAD/OPTIONS), except the public mutations listed below.
  * - `viewer`: everything else; public unless DASHBOARDS_REQUIRE_LOGIN is set, then any
  *   signed-in user.
- * - `public`: always open (sign-in itself, health, the prediction API).
+ * - `public`: always open (sign-in itself, health, the prediction APIs, the Open Inference Protocol under /v2).
  */
 export type Access = "public" | "viewer" | "admin";
 
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** Changes anyone may make: predictions (one or a batch), feedback on one, and sign-in/out. */
-const PUBLIC_MUTATIONS: RegExp[] = [/^\/api\/predict$/, /^\/api\/predict\/batch$/, /^\/api\/feedback$/, /^\/api\/auth\//];
+const PUBLIC_MUTATIONS: RegExp[] = [
+  /^\/api\/predict$/,
+  /^\/api\/predict\/batch$/,
+  /^\/api\/feedback$/,
+  /^\/api\/auth\//,
+  /^\/v2\/models\/[^/]+(\/versions\/[^/]+)?\/infer$/,
+];
 
 /** Always open, even when dashboards require sign-in. */
-const ALWAYS_PUBLIC: RegExp[] = [/^\/signin$/, /^\/api\/auth\//, /^\/api\/health$/, /^\/api\/predict$/, /^\/api\/predict\/batch$/, /^\/api\/openapi\.json$/];
+const ALWAYS_PUBLIC: RegExp[] = [
+  /^\/signin$/,
+  /^\/api\/auth\//,
+  /^\/api\/health$/,
+  /^\/api\/predict$/,
+  /^\/api\/predict\/batch$/,
+  /^\/api\/openapi\.json$/,
+  /^\/v2(\/|$)/,
+];
 
 /**
  * Inngest calls this endpoint with requests signed by INNGEST_SIGNING_KEY, which the SDK

@@ -79,21 +79,24 @@ export function isDatabaseUnavailable(error: unknown): boolean {
  * database that cannot be reached is a 503 the client may retry. Anything else is ours: 500
  * with a generic message, logged with details.
  */
-export function errorResponse(error: unknown, route: string): NextResponse {
+/** How an error becomes a body: the API's `{ error: { code, message } }`, or another protocol's shape. */
+export type ErrorFormat = (code: string, message: string) => unknown;
+
+export function errorResponse(error: unknown, route: string, format: ErrorFormat = errorBody): NextResponse {
   if (isApiError(error)) {
     rejectionLog().record(route, error);
     const headers = { ...error.headers, ...(error.retryAfterSeconds !== undefined ? { "Retry-After": String(error.retryAfterSeconds) } : {}) };
-    return NextResponse.json(errorBody(error.code, error.message), { status: error.status, headers });
+    return NextResponse.json(format(error.code, error.message), { status: error.status, headers });
   }
   if (isDatabaseUnavailable(error)) {
     log.error(`${route}: database unavailable`, { error });
-    return NextResponse.json(errorBody("database_unavailable", "The database cannot be reached right now; try again shortly."), {
+    return NextResponse.json(format("database_unavailable", "The database cannot be reached right now; try again shortly."), {
       status: 503,
       headers: { "Retry-After": "5" },
     });
   }
   log.error(`${route}: internal error`, { error });
-  return NextResponse.json(errorBody("internal_error", "The server failed to handle this request; it has been logged."), { status: 500 });
+  return NextResponse.json(format("internal_error", "The server failed to handle this request; it has been logged."), { status: 500 });
 }
 
 /**

@@ -2,7 +2,7 @@ import { config } from "@/lib/config";
 import { clientAddressOf, ConcurrencyLimiter, RateLimiter } from "@/lib/limits";
 import { telemetry } from "@/lib/telemetry";
 import type { Operation } from "./contract";
-import { ApiError, errorResponse, readBodyLimited } from "./errors";
+import { ApiError, errorResponse, readBodyLimited, type ErrorFormat } from "./errors";
 import { parseJsonBody, parseSearchParams } from "./params";
 import { crossSiteReason } from "./same-origin";
 
@@ -61,7 +61,7 @@ async function pathParams<P>(op: Operation<unknown, P, unknown>, context: RouteC
 export function route<Query, Params, Body>(
   op: Operation<Query, Params, Body>,
   handler: (input: RouteInput<Query, Params, Body>) => Promise<Response>,
-  options: { limits?: ClientLimits } = {},
+  options: { limits?: ClientLimits; errorFormat?: ErrorFormat } = {},
 ) {
   const accepts = acceptedMediaTypes(op as Operation<unknown, unknown, unknown>);
   // Next always passes the context; tests of routes without parameters may leave it out.
@@ -106,7 +106,7 @@ export function route<Query, Params, Body>(
       const body = op.body ? parseJsonBody(await readBodyLimited(request, op.maxBodyBytes ?? DEFAULT_MAX_BODY), op.body) : (undefined as Body);
       return await handler({ request, query, params, body, context: context ?? {} });
     } catch (error) {
-      return errorResponse(error, `${op.method} ${op.path}`);
+      return errorResponse(error, `${op.method} ${op.path}`, options.errorFormat);
     } finally {
       release?.();
     }

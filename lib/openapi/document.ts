@@ -9,7 +9,7 @@ import { inngestOperations } from "@/lib/jobs";
 import { feedbackOperation, reviewDecisionOperation, reviewQueueOperation } from "@/lib/monitoring";
 import { listSearchesOperation, requestTrainingOperation, searchDetailOperation, trainingStatusOperation } from "@/lib/pipeline";
 import { downloadArtifactOperation, setFollowsOperation, uploadModelOperation } from "@/lib/registry";
-import { predictBatchOperation, predictOperation, predictWrongMethodOperation } from "@/lib/serving";
+import { liveOperation, openInferenceOperations, predictBatchOperation, predictOperation, predictWrongMethodOperation, readyOperation } from "@/lib/serving";
 
 export const openApiOperation = operation({
   id: "openApi",
@@ -56,6 +56,9 @@ export const OPERATIONS: AnyOperation[] = [
   inngestOperations.GET,
   inngestOperations.POST,
   inngestOperations.PUT,
+  liveOperation,
+  readyOperation,
+  ...Object.values(openInferenceOperations).flatMap((ops) => Object.values(ops)),
 ] as AnyOperation[];
 
 const MUTATIONS = new Set(["POST", "PUT", "PATCH"]);

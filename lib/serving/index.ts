@@ -21,3 +21,4 @@ export {
   type PredictRequest,
 } from "./request";
 export { closePredictService, PREDICT_LIMITS, predictService } from "./service";
+export { liveOperation, liveRoute, openInferenceOperations, openInferenceRoutes, readyOperation, readyRoute } from "./open-inference";

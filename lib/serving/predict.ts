@@ -72,6 +72,11 @@ export class PredictService {
     return this.pool.close();
   }
 
+  /** Loads a model in the inference worker (readiness checks), or throws why it cannot. */
+  async load(model: ResolvedModel): Promise<void> {
+    await this.pool.preload(model.artifactKey);
+  }
+
   /** Loads the current champion in the worker ahead of the first request. */
   async warmUp(): Promise<void> {
     const champion = await this.resolve(DEFAULT_MODEL_REF);
@@ -104,8 +109,8 @@ export class PredictService {
     return pixels;
   }
 
-  /** The model a request asked for, or the API's answer for why there is none. */
-  private requestedModel(ref: string = DEFAULT_MODEL_REF): Promise<ResolvedModel> {
+  /** The model a request asked for, or the API's answer for why there is none (400, 404, 503). */
+  model(ref: string = DEFAULT_MODEL_REF): Promise<ResolvedModel> {
     const model = this.resolve(ref).catch((error: unknown) => {
       if (error instanceof ModelRefError) {
         if (error.kind === "invalid") throw new ApiError(400, "invalid_model_ref", error.message);
@@ -134,7 +139,7 @@ export class PredictService {
 
   async predict(request: PredictRequest): Promise<Prediction> {
     const started = performance.now();
-    const modelPromise = this.requestedModel(request.model);
+    const modelPromise = this.model(request.model);
     const pixels = await this.pixelsOf(request.input);
     const preprocessed = performance.now();
     const model = await modelPromise;
@@ -161,7 +166,7 @@ export class PredictService {
    */
   async predictBatch(request: PredictBatchRequest): Promise<BatchPrediction> {
     const started = performance.now();
-    const model = await this.requestedModel(request.model);
+    const model = await this.model(request.model);
     const itemError = (index: number, error: unknown) => {
       if (!isApiError(error)) throw error;
       const message = error.message.startsWith("items.") ? error.message : `items.${index}: ${error.message}`;

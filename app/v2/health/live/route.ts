@@ -1,0 +1,4 @@
+import { liveRoute } from "@/lib/serving";
+
+/** Open Inference Protocol: liveness. */
+export const GET = liveRoute;

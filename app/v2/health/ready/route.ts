@@ -1,0 +1,4 @@
+import { readyRoute } from "@/lib/serving";
+
+/** Open Inference Protocol: readiness (a champion loads). */
+export const GET = readyRoute;

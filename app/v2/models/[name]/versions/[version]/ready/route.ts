@@ -1,0 +1,4 @@
+import { openInferenceRoutes } from "@/lib/serving";
+
+/** Open Inference Protocol: whether one version loads. */
+export const GET = openInferenceRoutes.version.ready;
