@@ -1,7 +1,5 @@
-import fs from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPostgresTestDatabase, createTempStore, importTestKmnist, KMNIST_TEST_DIR, type TestDatabase } from "@/lib/testing/database";
+import { routeEnvironment, type RouteEnvironment } from "@/lib/testing/route-environment";
 
 /**
  * The Open Inference Protocol (KServe v2) routes on a real PostgreSQL database and object
@@ -11,24 +9,12 @@ import { createPostgresTestDatabase, createTempStore, importTestKmnist, KMNIST_T
 type Handler = (request: Request, context?: { params: Promise<Record<string, string>> }) => Promise<Response>;
 let routes: Record<string, Handler>;
 let predictOne: Handler;
-let database: TestDatabase;
-let store: Awaited<ReturnType<typeof createTempStore>>;
+let env: RouteEnvironment;
 let images: Uint8Array;
 
 beforeAll(async () => {
-  database = await createPostgresTestDatabase();
-  store = await createTempStore();
-  process.env.DATABASE_URL = database.url;
-  process.env.STORAGE_DIR = store.root;
-  process.env.PREDICT_MAX_BATCH_REQUEST = "64";
-  const { getDb } = await import("@/lib/db");
-  const { KMNIST_FILES, parseIdx } = await import("@/lib/data");
-  const { trainAndRegister } = await import("@/lib/pipeline");
-  const { objectStore } = await import("@/lib/storage");
-  const db = await getDb();
-  await importTestKmnist(db, objectStore());
-  await trainAndRegister(db, objectStore(), { algorithm: "logreg", hyperparameters: { epochs: 4 } });
-  images = parseIdx(fs.readFileSync(path.join(KMNIST_TEST_DIR, KMNIST_FILES.testImages.name))).data;
+  env = await routeEnvironment({ PREDICT_MAX_BATCH_REQUEST: "64" }, [{ algorithm: "logreg", hyperparameters: { epochs: 4 } }]);
+  ({ images } = env);
   routes = {
     live: (await import("./health/live/route")).GET,
     ready: (await import("./health/ready/route")).GET,
@@ -42,10 +28,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  const { closeDatabase } = await import("@/lib/db");
-  await closeDatabase();
-  await database?.cleanup();
-  await store?.cleanup();
+  await env?.cleanup();
 });
 
 const call = (handler: Handler, params: Record<string, string> = {}, body?: unknown) =>

@@ -48,6 +48,14 @@ function decodeDataUrl(value: string, maxBytes: number): Buffer {
   return bytes;
 }
 
+async function multipartForm(body: Buffer, contentType: string): Promise<FormData> {
+  try {
+    return await new Response(new Uint8Array(body), { headers: { "content-type": contentType } }).formData();
+  } catch {
+    throw new ApiError(400, "invalid_multipart", "The multipart body could not be parsed (check the boundary and parts)");
+  }
+}
+
 /**
  * Parses any supported predict request, its query already validated (the operation's
  * schema), or throws an ApiError that names the problem.
@@ -66,12 +74,7 @@ export async function parsePredictRequest(request: Request, maxBytes: number, qu
   if (mediaType.startsWith("image/")) return { ...base, input: { kind: "image", bytes: body } };
 
   if (mediaType === "multipart/form-data") {
-    let form: FormData;
-    try {
-      form = await new Response(new Uint8Array(body), { headers: { "content-type": contentType } }).formData();
-    } catch {
-      throw new ApiError(400, "invalid_multipart", "The multipart body could not be parsed (check the boundary and parts)");
-    }
+    const form = await multipartForm(body, contentType);
     const file = form.get("image") ?? form.get("file");
     if (!(file instanceof Blob)) throw new ApiError(422, "validation_failed", 'multipart: send the image in a file field named "image"');
     const bytes = Buffer.from(await file.arrayBuffer());
@@ -168,12 +171,7 @@ export async function parsePredictBatchRequest(
   const base = { model: query.model, record: query.record ?? false };
 
   if (mediaType === "multipart/form-data") {
-    let form: FormData;
-    try {
-      form = await new Response(new Uint8Array(body), { headers: { "content-type": contentType } }).formData();
-    } catch {
-      throw new ApiError(400, "invalid_multipart", "The multipart body could not be parsed (check the boundary and parts)");
-    }
+    const form = await multipartForm(body, contentType);
     const files = [...form.values()].filter((v): v is File => v instanceof Blob);
     if (files.length === 0) throw new ApiError(422, "validation_failed", "multipart: send one file field per image");
     if (files.length > limits.maxItems) throw tooMany(files.length);

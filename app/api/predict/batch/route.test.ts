@@ -1,12 +1,11 @@
-import fs from "node:fs";
-import path from "node:path";
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { predictions } from "@/db/schema";
 import type { BatchPrediction } from "@/lib/serving";
-import { createPostgresTestDatabase, createTempStore, importTestKmnist, KMNIST_TEST_DIR, type TestDatabase } from "@/lib/testing/database";
+import type { TestDatabase } from "@/lib/testing/database";
 import { penStrokes } from "@/lib/testing/handwriting-variants";
 import { kmnistPng } from "@/lib/testing/images";
+import { routeEnvironment, type RouteEnvironment } from "@/lib/testing/route-environment";
 
 /**
  * The batch route handler on a real PostgreSQL database and object store, with a logistic
@@ -15,34 +14,21 @@ import { kmnistPng } from "@/lib/testing/images";
  */
 let POST: (request: Request) => Promise<Response>;
 let predictOne: (request: Request) => Promise<Response>;
+let env: RouteEnvironment;
 let database: TestDatabase;
-let store: Awaited<ReturnType<typeof createTempStore>>;
 let images: Uint8Array;
 
 beforeAll(async () => {
-  database = await createPostgresTestDatabase();
-  store = await createTempStore();
-  process.env.DATABASE_URL = database.url;
-  process.env.STORAGE_DIR = store.root;
-  process.env.PREDICT_MAX_BATCH_REQUEST = "64";
-  process.env.PREDICT_MAX_BYTES = String(1024 * 1024);
-  const { getDb } = await import("@/lib/db");
-  const { KMNIST_FILES, parseIdx } = await import("@/lib/data");
-  const { trainAndRegister } = await import("@/lib/pipeline");
-  const { objectStore } = await import("@/lib/storage");
-  const db = await getDb();
-  await importTestKmnist(db, objectStore());
-  await trainAndRegister(db, objectStore(), { algorithm: "logreg", hyperparameters: { epochs: 4 } });
-  images = parseIdx(fs.readFileSync(path.join(KMNIST_TEST_DIR, KMNIST_FILES.testImages.name))).data;
+  env = await routeEnvironment({ PREDICT_MAX_BATCH_REQUEST: "64", PREDICT_MAX_BYTES: String(1024 * 1024) }, [
+    { algorithm: "logreg", hyperparameters: { epochs: 4 } },
+  ]);
+  ({ images, database } = env);
   ({ POST } = await import("./route"));
   ({ POST: predictOne } = await import("../route"));
 }, 180_000);
 
 afterAll(async () => {
-  const { closeDatabase } = await import("@/lib/db");
-  await closeDatabase();
-  await database?.cleanup();
-  await store?.cleanup();
+  await env?.cleanup();
 });
 
 const image = (k: number) => Array.from(images.subarray(k * 784, (k + 1) * 784));
