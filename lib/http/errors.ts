@@ -99,6 +99,17 @@ export function errorResponse(error: unknown, route: string, format: ErrorFormat
   return NextResponse.json(format("internal_error", "The server failed to handle this request; it has been logged."), { status: 500 });
 }
 
+// A symbol in the global registry: the custom server and Next's bundles each load this module.
+const READ_BODY = Symbol.for("kana.requestBody");
+
+/**
+ * A Request whose body was already read (by the custom server, lib/server/direct-routes.ts,
+ * bounded): handlers get it from readBodyLimited without a second pass through a web stream.
+ */
+export function requestWithBody(url: URL, init: { method: string; headers: Headers }, body: Buffer | undefined): Request {
+  return Object.assign(new Request(url, init), { [READ_BODY]: body });
+}
+
 /**
  * Reads a request body, refusing (413) as soon as it exceeds `maxBytes`, whatever the
  * Content-Length header claims. A body that breaks off (the client disconnected) is a 400
@@ -108,6 +119,11 @@ export async function readBodyLimited(request: Request, maxBytes: number): Promi
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > maxBytes) {
     throw new ApiError(413, "payload_too_large", `Request body is ${declared} bytes; the limit is ${maxBytes} bytes`);
+  }
+  if (READ_BODY in request) {
+    const body = (request as { [READ_BODY]?: Buffer })[READ_BODY] ?? Buffer.alloc(0);
+    if (body.length > maxBytes) throw new ApiError(413, "payload_too_large", `Request body exceeds the limit of ${maxBytes} bytes`);
+    return body;
   }
   if (!request.body) return Buffer.alloc(0);
   try {

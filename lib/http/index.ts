@@ -1,5 +1,15 @@
 /** The HTTP layer under route handlers: the route wrapper, errors as responses, parameters, list queries, downloads. */
-export { ApiError, errorBody, errorResponse, isApiError, isDatabaseUnavailable, readBodyLimited, type ErrorFormat, type HttpErrorShape } from "./errors";
+export {
+  ApiError,
+  errorBody,
+  errorResponse,
+  isApiError,
+  isDatabaseUnavailable,
+  readBodyLimited,
+  requestWithBody,
+  type ErrorFormat,
+  type HttpErrorShape,
+} from "./errors";
 export { formFile, readMultipartForm } from "./multipart";
 export { containsPattern, pageOf, paging, rowId, searchText } from "./list-query";
 export { parseId, parseJsonBody, parseSearchParams, pathTextOrNull, plainText, rowIdOrNull, rowIdSchema } from "./params";

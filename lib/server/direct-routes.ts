@@ -21,20 +21,30 @@ export interface DirectRoute {
 }
 
 /**
- * The custom server's own routes: `find` picks the route for a request (exact path, no
- * trailing-slash variants: those go to Next), `serve` answers it. `responseHeaders` go on
- * every answer (the security headers next.config.ts gives Next's).
+ * What lib/http provides to answer like a route handler: the security headers, and a Request
+ * that carries its already-read body (handed in, since lib/http loads next/server, which
+ * needs the runtime Next sets up first).
  */
-export function directRoutes(routes: DirectRoute[], responseHeaders: ReadonlyArray<{ key: string; value: string }>) {
+export interface WebAdapter {
+  responseHeaders: ReadonlyArray<{ key: string; value: string }>;
+  requestWithBody(url: URL, init: { method: string; headers: Headers }, body: Buffer | undefined): Request;
+}
+
+/**
+ * The custom server's own routes: `find` picks the route for a request (exact path, no
+ * trailing-slash variants: those go to Next), `serve` answers it, with the security headers
+ * next.config.ts gives Next's answers.
+ */
+export function directRoutes(routes: DirectRoute[], adapter: WebAdapter) {
   const table = new Map(routes.map((r) => [`${r.method} ${r.path}`, r]));
-  const base = Object.fromEntries(responseHeaders.map(({ key, value }) => [key.toLowerCase(), value]));
+  const base = Object.fromEntries(adapter.responseHeaders.map(({ key, value }) => [key.toLowerCase(), value]));
   return {
     find(method: string | undefined, url: string | undefined): DirectRoute | undefined {
       if (!url) return undefined;
       const end = url.indexOf("?");
       return table.get(`${method} ${end < 0 ? url : url.slice(0, end)}`);
     },
-    serve: (route: DirectRoute, request: http.IncomingMessage, response: http.ServerResponse) => serveDirect(route, request, response, base),
+    serve: (route: DirectRoute, request: http.IncomingMessage, response: http.ServerResponse) => serveDirect(route, request, response, base, adapter),
   };
 }
 
@@ -74,7 +84,13 @@ function webHeaders(request: http.IncomingMessage): Headers {
 }
 
 /** Answers `request` with `route`'s handler: Node's request becomes a Web Request, its Response goes back through Node. */
-async function serveDirect(route: DirectRoute, request: http.IncomingMessage, response: http.ServerResponse, base: http.OutgoingHttpHeaders): Promise<void> {
+async function serveDirect(
+  route: DirectRoute,
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+  base: http.OutgoingHttpHeaders,
+  adapter: WebAdapter,
+): Promise<void> {
   let truncated = false;
   let body: Buffer | undefined;
   if (request.method !== "GET" && request.method !== "HEAD") {
@@ -86,9 +102,7 @@ async function serveDirect(route: DirectRoute, request: http.IncomingMessage, re
     ({ body, truncated } = read);
   }
   const url = new URL(request.url ?? "/", "http://localhost");
-  // Node's request chunks live on plain ArrayBuffers (never shared), which BodyInit's type wants spelled out.
-  const init = { method: request.method, headers: webHeaders(request), body: body as Uint8Array<ArrayBuffer> | undefined };
-  const answer = await route.handler(new Request(url, init));
+  const answer = await route.handler(adapter.requestWithBody(url, { method: request.method ?? "POST", headers: webHeaders(request) }, body));
   const headers: http.OutgoingHttpHeaders = { ...base };
   answer.headers.forEach((value, name) => (headers[name] = value));
   const cookies = answer.headers.getSetCookie();

@@ -75,7 +75,7 @@ export async function startServer(options: ServerOptions): Promise<http.Server> 
  * lib/http and lib/serving use next/server, which needs the runtime Next sets up.
  */
 async function ownRoutes() {
-  const { SECURITY_HEADERS } = await import("@/lib/http");
+  const { requestWithBody, SECURITY_HEADERS } = await import("@/lib/http");
   const { predictBatchRoute, predictRoute } = await import("@/lib/serving");
   const { maxBytes } = config().predict;
   const routes: DirectRoute[] = config().http.predictHotPath
@@ -84,7 +84,7 @@ async function ownRoutes() {
         { method: "POST", path: "/api/predict/batch", handler: predictBatchRoute, maxBodyBytes: maxBytes },
       ]
     : [];
-  return directRoutes(routes, SECURITY_HEADERS);
+  return directRoutes(routes, { responseHeaders: SECURITY_HEADERS, requestWithBody });
 }
 
 function decodablePath(url: string | undefined): boolean {
