@@ -105,6 +105,7 @@ const envSchema = z.object({
   PREDICT_MAX_PIXELS: z.coerce.number().int().min(784).default(40_000_000),
   PREDICT_MAX_BATCH: z.coerce.number().int().min(1).max(4096).default(64),
   PREDICT_MAX_BATCH_REQUEST: z.coerce.number().int().min(1).max(4096).default(256),
+  PREDICT_INFERENCE_THREADS: z.coerce.number().int().min(1).max(64).default(1),
   PREDICT_BATCH_WAIT_MS: z.coerce.number().min(0).max(1000).default(2),
   PREDICT_RATE_LIMIT: z.coerce.number().min(0).max(100_000).default(20),
   PREDICT_RATE_BURST: z.coerce.number().int().min(1).max(100_000).default(40),
@@ -263,6 +264,8 @@ export interface AppConfig {
     maxBatch: number;
     /** PREDICT_MAX_BATCH_REQUEST: most images one POST /api/predict/batch may carry. */
     maxBatchRequest: number;
+    /** PREDICT_INFERENCE_THREADS: ONNX Runtime threads of the serving worker's inferences. */
+    inferenceThreads: number;
     batchWaitMs: number;
     /** Per client: requests per second (0: no limit) and burst; requests in progress at once (0: no limit). */
     ratePerSecond: number;
@@ -402,6 +405,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxPixels: e.PREDICT_MAX_PIXELS,
       maxBatch: e.PREDICT_MAX_BATCH,
       maxBatchRequest: e.PREDICT_MAX_BATCH_REQUEST,
+      inferenceThreads: e.PREDICT_INFERENCE_THREADS,
       batchWaitMs: e.PREDICT_BATCH_WAIT_MS,
       ratePerSecond: e.PREDICT_RATE_LIMIT,
       rateBurst: e.PREDICT_RATE_BURST,

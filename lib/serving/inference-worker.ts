@@ -13,8 +13,9 @@ if (!port) throw new Error("inference-worker must run in a worker thread");
 
 const MAX_LOADED = 4;
 const loaded = new Map<string, Promise<InferenceModel>>();
-// One thread per inference: the HTTP thread needs the rest of the machine (measured in bench/inference.ts).
-const INFERENCE = { preference: config().ml.inference, threads: 1 };
+// One thread per inference by default: the HTTP thread needs the rest of the machine
+// (PREDICT_INFERENCE_THREADS; `npm run bench -- predict` measures 1 against 2).
+const INFERENCE = { preference: config().ml.inference, threads: config().predict.inferenceThreads };
 
 function classifierFor(artifactKey: string): Promise<InferenceModel> {
   let entry = loaded.get(artifactKey);
