@@ -94,9 +94,23 @@ async function startPhase(phase: Phase) {
   }
   if (answer.label !== expectedLabel) throw new Error(`${phase.key} answered label ${answer.label}, in-process inference ${expectedLabel}`);
   // Steady state, not start-up: the JIT compiles the request path under load first.
-  await autocannon({ url: predictUrl, method: "POST", headers: { "content-type": "application/json" }, body, connections: 16, duration: WARM_UP_SECONDS });
-  return server;
+  const warmUp = await autocannon({
+    url: predictUrl,
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+    connections: 16,
+    duration: WARM_UP_SECONDS,
+  });
+  return { ...server, sent: 1 + warmUp.requests.total };
 }
+
+/** What the server's /metrics counted as answered predictions (200s of POST /api/predict). */
+async function countedPredictions(): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  return Number(/^kana_http_requests_total\{route="\/api\/predict",method="POST",status="200"\} (\d+)$/m.exec(text)?.[1] ?? NaN);
+}
+const metricsChecks: Array<{ phase: string; sent: number; counted: number }> = [];
 
 type Run = { rps: number; p50: number; p99: number };
 const runs = new Map<string, Run[]>();
@@ -107,6 +121,7 @@ const batchRuns = new Map<string, Run[]>();
 for (let round = 0; round < RUNS; round++) {
   for (const phase of PHASES) {
     const server = await startPhase(phase);
+    let sent = server.sent;
     for (const connections of CONCURRENCY) {
       const result = await autocannon({
         url: predictUrl,
@@ -118,9 +133,11 @@ for (let round = 0; round < RUNS; round++) {
       });
       if (result.non2xx > 0 || result.errors > 0)
         throw new Error(`${phase.key}: ${result.non2xx} non-2xx responses and ${result.errors} errors at ${connections} clients`);
+      sent += result.requests.total;
       const key = `${phase.key}/${connections}`;
       runs.set(key, [...(runs.get(key) ?? []), { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 }]);
     }
+    if (phase.key !== "peer") metricsChecks.push({ phase: phase.key, sent, counted: await countedPredictions() });
     if (phase.key === "hot path" || phase.key === "2 inference threads") {
       // The batch endpoint: 256 images a request, 4 clients.
       const result = await autocannon({
@@ -176,6 +193,10 @@ for (const key of batchRuns.keys()) {
     `batch endpoint (${key}), ${BATCH} images a request, 4 clients: ${batchImagesPerSecond(key).toFixed(0)} images/s (p50 ${median(batchRuns.get(key)!.map((r) => r.p50))} ms a request; goal ≥ 10,000 images/s)`,
   );
 }
+const miscounted = metricsChecks.filter((c) => c.counted !== c.sent);
+console.log(
+  `/metrics counted every prediction the bench sent: ${miscounted.length === 0 ? "yes" : `no: ${JSON.stringify(miscounted)}`} (${metricsChecks.length} server runs, e.g. ${metricsChecks[0].counted} of ${metricsChecks[0].sent})`,
+);
 console.log(`goal: at 64 clients ≥ 0.8x the peer: ${at(64)["÷ peer"].toFixed(2)}x`);
 console.log(`goal: ≥ 1.2x FastAPI at every concurrency: ${CONCURRENCY.map((c) => `${c}: ${at(c)["÷ FastAPI"].toFixed(2)}x`).join(", ")}`);
 console.log(`goal: p50 at 1 client ≤ 1.5 ms: p50 ${at(1)["p50 ms"]} ms (whole ms), mean ${at(1)["mean ms"].toFixed(2)} ms`);
@@ -193,6 +214,7 @@ console.log(
       imagesPerSecond: Object.fromEntries([...batchRuns.keys()].map((key) => [key, batchImagesPerSecond(key)])),
       runs: Object.fromEntries(batchRuns),
     },
+    metricsChecks,
     // Every run, by "phase/clients", to judge the noise behind the medians.
     runs: Object.fromEntries(runs),
   })}`,

@@ -22,6 +22,7 @@ beforeAll(async () => {
     modelReady: (await import("./models/[name]/ready/route")).GET,
     infer: (await import("./models/[name]/infer/route")).POST,
     versionMetadata: (await import("./models/[name]/versions/[version]/route")).GET,
+    versionReady: (await import("./models/[name]/versions/[version]/ready/route")).GET,
     versionInfer: (await import("./models/[name]/versions/[version]/infer/route")).POST,
   };
   ({ POST: predictOne } = await import("@/app/api/predict/route"));
@@ -62,6 +63,8 @@ describe("the Open Inference Protocol (KServe v2)", () => {
       expect(metadata.outputs.map((o: { name: string }) => o.name)).toEqual(["probabilities", "label"]);
     }
     expect(await (await call(routes.modelReady, { name: "champion" })).json()).toEqual({ name: "champion", ready: true });
+    expect(await (await call(routes.versionReady, { name: "kmnist-logreg", version: "1" })).json()).toEqual({ name: "kmnist-logreg", ready: true });
+    expect(await protocolError(await call(routes.versionReady, { name: "kmnist-logreg", version: "9" }))).toMatchObject({ status: 404, code: "unknown_model" });
   });
 
   it("infers FP32 [N,784] and UINT8 [N,1,28,28] (flat or nested) exactly as POST /api/predict", async () => {
