@@ -73,9 +73,11 @@ test("an unreadable upload shows the server's explanation", async ({ page }) => 
 test("the API is documented", async ({ page, request }) => {
   const doc = await (await request.get("/api/openapi.json")).json();
   expect(doc.openapi).toBe("3.1.0");
-  expect(Object.keys(doc.paths)).toContain("/api/predict");
+  expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/predict", "/api/predict/batch", "/v2/models/{name}/infer", "/metrics"]));
   await page.goto("/docs");
-  await expect(page.getByRole("heading", { name: "POST /api/predict" })).toBeVisible();
+  for (const name of ["POST /api/predict", "POST /api/predict/batch", "POST /v2/models/{name}/infer"]) {
+    await expect(page.getByRole("heading", { name, exact: true })).toBeVisible();
+  }
 });
 
 test("small drawings read like large ones, a dot is refused, and only finished drawings are recorded", async ({ page, request }, testInfo) => {
