@@ -110,6 +110,8 @@ export function requestWithBody(url: URL, init: { method: string; headers: Heade
   return Object.assign(new Request(url, init), { [READ_BODY]: body });
 }
 
+const bodyTooLarge = (maxBytes: number) => new ApiError(413, "payload_too_large", `Request body exceeds the limit of ${maxBytes} bytes`);
+
 /**
  * Reads a request body, refusing (413) as soon as it exceeds `maxBytes`, whatever the
  * Content-Length header claims. A body that breaks off (the client disconnected) is a 400
@@ -122,13 +124,13 @@ export async function readBodyLimited(request: Request, maxBytes: number): Promi
   }
   if (READ_BODY in request) {
     const body = (request as { [READ_BODY]?: Buffer })[READ_BODY] ?? Buffer.alloc(0);
-    if (body.length > maxBytes) throw new ApiError(413, "payload_too_large", `Request body exceeds the limit of ${maxBytes} bytes`);
+    if (body.length > maxBytes) throw bodyTooLarge(maxBytes);
     return body;
   }
   if (!request.body) return Buffer.alloc(0);
   try {
     return await readAll(request.body, (received) => {
-      if (received > maxBytes) throw new ApiError(413, "payload_too_large", `Request body exceeds the limit of ${maxBytes} bytes`);
+      if (received > maxBytes) throw bodyTooLarge(maxBytes);
     });
   } catch (error) {
     if (isApiError(error)) throw error;

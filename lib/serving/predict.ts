@@ -169,13 +169,13 @@ export class PredictService {
     const model = await this.model(request.model);
     const itemError = (index: number, error: unknown) => {
       if (!isApiError(error)) throw error;
-      const message = error.message.startsWith("items.") ? error.message : `items.${index}: ${error.message}`;
-      return { index, error: { code: error.code, message, status: error.status } };
+      return { index, error: { code: error.code, message: `items.${index}: ${error.message}`, status: error.status } };
     };
     // Preprocessing first (images two at a time), then every image to the worker at once, so
     // that the pool sends them in batches of PREDICT_MAX_BATCH.
     const prepared = await mapWithConcurrency(request.items, 2, async (item) => {
-      if (item instanceof ApiError) return item;
+      // By shape: the request may have been parsed by another bundle's copy of lib/http (see isApiError).
+      if (isApiError(item)) return item;
       try {
         return await this.pixelsOf(item);
       } catch (error) {

@@ -116,7 +116,7 @@ export async function parsePredictRequest(request: Request, maxBytes: number, qu
   };
 }
 
-/** A batch once parsed: each item an input, or the error that item alone answers with. */
+/** A batch once parsed: each item an input, or the error that item alone answers with (the service names its index). */
 export interface PredictBatchRequest {
   items: Array<PredictInput | ApiError>;
   model?: string;
@@ -129,14 +129,14 @@ const ITEM_KEYS = new Set(["pixels", "scale", "image", "strokes"]);
  * One JSON item. 784 pixels (the common case, and 256 of them a request) are checked by hand:
  * a schema validating 200,000 numbers costs more than predicting them.
  */
-function batchItem(item: unknown, index: number, maxBytes: number): PredictInput | ApiError {
+function batchItem(item: unknown, maxBytes: number): PredictInput | ApiError {
   try {
-    if (typeof item !== "object" || item === null || Array.isArray(item)) throw new ApiError(422, "validation_failed", `items.${index}: must be an object`);
+    if (typeof item !== "object" || item === null || Array.isArray(item)) throw new ApiError(422, "validation_failed", "must be an object");
     const extra = Object.keys(item).find((k) => !ITEM_KEYS.has(k));
-    if (extra) throw new ApiError(422, "validation_failed", `items.${index}: unknown field "${extra.slice(0, 40)}" (the model is chosen once for the batch)`);
+    if (extra) throw new ApiError(422, "validation_failed", `unknown field "${extra.slice(0, 40)}" (the model is chosen once for the batch)`);
     const { pixels, scale = "0-255", image, strokes } = item as Record<string, unknown>;
     if ([pixels, image, strokes].filter((v) => v !== undefined).length !== 1) {
-      throw new ApiError(422, "validation_failed", `items.${index}: give exactly one of "pixels", "image" or "strokes"`);
+      throw new ApiError(422, "validation_failed", 'give exactly one of "pixels", "image" or "strokes"');
     }
     if (Array.isArray(pixels) && pixels.length === IMAGE_PIXELS && (scale === "0-255" || scale === "0-1") && pixels.every((v) => typeof v === "number")) {
       return { kind: "pixels", pixels: pixelsFrom(pixels as number[], scale) };
@@ -146,10 +146,10 @@ function batchItem(item: unknown, index: number, maxBytes: number): PredictInput
     const b = parsed.data;
     if (b.strokes) return { kind: "strokes", strokes: b.strokes };
     if (b.image !== undefined) return { kind: "image", bytes: decodeDataUrl(b.image, maxBytes) };
-    throw new ApiError(422, "validation_failed", `items.${index}: pixels must be ${IMAGE_PIXELS} numbers`);
+    throw new ApiError(422, "validation_failed", `pixels must be ${IMAGE_PIXELS} numbers`);
   } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
-    return error.message.startsWith("items.") ? error : new ApiError(error.status, error.code, `items.${index}: ${error.message}`);
+    if (error instanceof ApiError) return error;
+    throw error;
   }
 }
 
@@ -178,9 +178,9 @@ export async function parsePredictBatchRequest(
     const model = modelRef.optional().safeParse(form.get("model") ?? undefined);
     if (!model.success) throw validationError(model.error);
     const items = await Promise.all(
-      files.map(async (file, index): Promise<PredictInput | ApiError> => {
+      files.map(async (file): Promise<PredictInput | ApiError> => {
         const bytes = Buffer.from(await file.arrayBuffer());
-        return bytes.length === 0 ? new ApiError(400, "empty_image", `items.${index}: the file is empty`) : { kind: "image", bytes };
+        return bytes.length === 0 ? new ApiError(400, "empty_image", "the file is empty") : { kind: "image", bytes };
       }),
     );
     return { ...base, model: base.model ?? model.data, items };
@@ -201,5 +201,5 @@ export async function parsePredictBatchRequest(
   if (envelope.items.length > limits.maxItems) throw tooMany(envelope.items.length);
   const model = modelRef.optional().safeParse(envelope.model);
   if (!model.success) throw validationError(model.error);
-  return { ...base, model: base.model ?? model.data, items: envelope.items.map((item, index) => batchItem(item, index, limits.maxBytes)) };
+  return { ...base, model: base.model ?? model.data, items: envelope.items.map((item) => batchItem(item, limits.maxBytes)) };
 }
