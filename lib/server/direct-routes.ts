@@ -74,6 +74,20 @@ function readUpTo(request: http.IncomingMessage, limit: number): Promise<{ body:
   });
 }
 
+const DRAIN_MS = 1000;
+
+function discardRest(request: http.IncomingMessage, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, timeoutMs);
+    function done() {
+      clearTimeout(timer);
+      request.off("end", done).off("close", done);
+      resolve();
+    }
+    request.on("end", done).on("close", done).resume();
+  });
+}
+
 function webHeaders(request: http.IncomingMessage): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {
@@ -107,9 +121,14 @@ async function serveDirect(
   answer.headers.forEach((value, name) => (headers[name] = value));
   const cookies = answer.headers.getSetCookie();
   if (cookies.length > 0) headers["set-cookie"] = cookies;
-  // The unread rest of an oversized body would otherwise be parsed as the next request.
-  if (truncated) headers.connection = "close";
   const payload = Buffer.from(await answer.arrayBuffer());
+  if (truncated) {
+    // The connection closes after an oversized body. Closing while the client's bytes sit
+    // unread resets it, and the client may lose the answer: discard what still arrives first,
+    // until the body ends or DRAIN_MS pass.
+    headers.connection = "close";
+    await discardRest(request, DRAIN_MS);
+  }
   headers["content-length"] = payload.length;
   response.writeHead(answer.status, headers).end(request.method === "HEAD" ? undefined : payload);
 }
